@@ -1,0 +1,57 @@
+"""Roles are Django groups; what each role may do is decided here, in one place.
+
+reporter:     submits articles, proposes claims, quotes and links
+fact_checker: reviews candidates, labels claims, links, cites evidence
+editor:       everything a fact-checker does, plus approving and publishing
+admin:        everything, plus the Django admin site (is_staff)
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+
+class Role(StrEnum):
+    REPORTER = "reporter"
+    FACT_CHECKER = "fact-checker"
+    EDITOR = "editor"
+    ADMIN = "admin"
+
+
+class Cap(StrEnum):
+    SUBMIT = "submit"  # submit articles
+    PROPOSE = "propose"  # add missed claims/quotes, propose links, comment
+    REVIEW = "review"  # accept/reject/edit candidates, label, link, evidence
+    APPROVE = "approve"  # approve and publish verdicts
+
+
+ROLE_CAPS: dict[Role, frozenset[Cap]] = {
+    Role.REPORTER: frozenset({Cap.SUBMIT, Cap.PROPOSE}),
+    Role.FACT_CHECKER: frozenset({Cap.SUBMIT, Cap.PROPOSE, Cap.REVIEW}),
+    Role.EDITOR: frozenset({Cap.SUBMIT, Cap.PROPOSE, Cap.REVIEW, Cap.APPROVE}),
+    Role.ADMIN: frozenset(Cap),
+}
+
+
+def user_roles(user) -> set[Role]:
+    if not user.is_authenticated or not user.is_active:
+        return set()
+    cached = getattr(user, "_role_cache", None)
+    if cached is None:
+        names = set(user.groups.values_list("name", flat=True))
+        cached = {role for role in Role if role.value in names}
+        if user.is_superuser:
+            cached.add(Role.ADMIN)
+        user._role_cache = cached
+    return cached
+
+
+def user_caps(user) -> frozenset[Cap]:
+    caps: set[Cap] = set()
+    for role in user_roles(user):
+        caps |= ROLE_CAPS[role]
+    return frozenset(caps)
+
+
+def has_cap(user, cap: Cap) -> bool:
+    return cap in user_caps(user)

@@ -1,0 +1,87 @@
+"""Writes for articles: creating them from any source, one transaction each."""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+
+from django.db import IntegrityError, transaction
+from django.utils.text import slugify
+
+from factcheck.articles.models import Article, ArticleKind, Outlet, body_fingerprint
+from factcheck.audit.services import audit_record
+from factcheck.extraction.services import extraction_request
+
+
+@dataclass(frozen=True, slots=True)
+class CreateResult:
+    article: Article
+    created: bool
+
+
+def outlet_get_or_create(*, name: str) -> Outlet | None:
+    name = " ".join(name.split())[:200]
+    if not name:
+        return None
+    outlet = Outlet.objects.filter(name__iexact=name).first()
+    if outlet:
+        return outlet
+    slug = slugify(name)[:200] or "outlet"
+    try:
+        with transaction.atomic():
+            return Outlet.objects.create(name=name, slug=slug)
+    except IntegrityError:
+        # Another import created it first, or another name slugs the same way.
+        return Outlet.objects.filter(name__iexact=name).first() or Outlet.objects.create(
+            name=name, slug=f"{slug[:180]}-{Outlet.objects.count() + 1}"
+        )
+
+
+def article_create(
+    *,
+    body: str,
+    published: datetime.date | None,
+    outlet_name: str = "",
+    url: str = "",
+    headline: str = "",
+    byline: str = "",
+    source_name: str = "",
+    submitted_by=None,
+    kind: str = ArticleKind.NEWS,
+    extract: bool = True,
+) -> CreateResult:
+    """Store an article unless the same text is already stored; queue its extraction.
+
+    Re-importing an article changes nothing: the fingerprint's unique constraint
+    decides, so two imports racing on the same text still store it once.
+    """
+    if not body or not body.strip():
+        raise ValueError("The article text is empty.")
+    fingerprint = body_fingerprint(body)
+    existing = Article.objects.filter(fingerprint=fingerprint).first()
+    if existing:
+        return CreateResult(existing, False)
+    outlet = outlet_get_or_create(name=outlet_name) if outlet_name else None
+    try:
+        with transaction.atomic():
+            article = Article.objects.create(
+                kind=kind,
+                body=body,
+                published=published,
+                outlet=outlet,
+                url=url,
+                headline=headline[:500],
+                byline=byline[:300],
+                source_name=source_name[:500],
+                submitted_by=submitted_by,
+            )
+            if submitted_by is not None:
+                audit_record(actor=submitted_by, obj=article, action="submitted")
+            if extract:
+                extraction_request(article=article)
+    except IntegrityError:
+        existing = Article.objects.filter(fingerprint=fingerprint).first()
+        if existing is None:
+            raise
+        return CreateResult(existing, False)
+    return CreateResult(article, True)

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class ExtractionConfig(AppConfig):
+    name = "factcheck.extraction"
+    verbose_name = "Extraction"

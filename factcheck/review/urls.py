@@ -1,0 +1,12 @@
+from django.urls import path
+
+from factcheck.review import views
+
+app_name = "review"
+urlpatterns = [
+    path("", views.dashboard, name="dashboard"),
+    path("articles/", views.article_list, name="articles"),
+    path("articles/<int:pk>/", views.article_detail, name="article"),
+    path("claims/<int:pk>/", views.claim_detail, name="claim"),
+    path("quotes/<int:pk>/", views.quote_detail, name="quote"),
+]

@@ -1,0 +1,75 @@
+"""Every model is in the admin site and its pages load with data in them."""
+
+from __future__ import annotations
+
+import pytest
+from django.contrib import admin
+from django.urls import reverse
+
+from factcheck.audit.services import audit_record
+from factcheck.claims.models import Claim, Evidence, Person, PersonAlias, Quote
+from factcheck.linking.models import ClaimLink, QuoteLink
+
+pytestmark = pytest.mark.django_db
+
+OUR_APPS = {"articles", "claims", "linking", "audit"}
+
+
+@pytest.fixture
+def populated(article, admin_user):
+    person = Person.objects.create(name="Volodymyr Zelensky", normalized_name="volodymyr zelensky")
+    PersonAlias.objects.create(person=person, alias="Zelenskyy", normalized_alias="zelenskyy")
+    q1 = Quote.objects.create(article=article, start=0, end=5, text=article.body[0:5], speaker=person)
+    q2 = Quote.objects.create(article=article, start=5, end=9, text=article.body[5:9])
+    c1 = Claim.objects.create(article=article, start=0, end=10, text=article.body[:10])
+    c2 = Claim.objects.create(article=article, start=10, end=20, text=article.body[10:20])
+    ClaimLink.objects.create(source=c1, target=c2, relation="same", origin="system", score=0.9)
+    QuoteLink.objects.create(source=q1, target=q2, relation="same", origin="system")
+    Evidence.objects.create(claim=c1, url="https://example.org", title="Source", added_by=admin_user)
+    audit_record(actor=admin_user, obj=c1, action="labelled", changes={"verdict": [None, "False"]}, reason="why")
+    return article
+
+
+def test_every_model_of_ours_is_registered():
+    from django.apps import apps
+
+    ours = {m for m in apps.get_models() if m._meta.app_label in OUR_APPS}
+    assert ours and ours <= set(admin.site._registry)
+
+
+@pytest.mark.parametrize("model", [m for m in admin.site._registry if m._meta.app_label in OUR_APPS | {"auth"}])
+def test_admin_pages_load(client, admin_user, populated, model):
+    client.force_login(admin_user)
+    meta = model._meta
+    changelist = client.get(reverse(f"admin:{meta.app_label}_{meta.model_name}_changelist"))
+    assert changelist.status_code == 200
+    search = client.get(reverse(f"admin:{meta.app_label}_{meta.model_name}_changelist"), {"q": "<script>"})
+    assert search.status_code == 200
+    obj = model.objects.first()
+    if obj is not None:
+        change = client.get(reverse(f"admin:{meta.app_label}_{meta.model_name}_change", args=[obj.pk]))
+        assert change.status_code == 200
+
+
+def test_article_admin_shows_quotes_and_claims_inline(client, admin_user, populated):
+    client.force_login(admin_user)
+    page = client.get(reverse("admin:articles_article_change", args=[populated.pk])).content.decode()
+    assert "Quotes" in page and "Claims" in page
+
+
+def test_audit_trail_is_read_only_in_admin(client, admin_user, populated):
+    from factcheck.audit.models import AuditEvent
+
+    client.force_login(admin_user)
+    event = AuditEvent.objects.get()
+    assert client.get(reverse("admin:audit_auditevent_add")).status_code == 403
+    page = client.get(reverse("admin:audit_auditevent_change", args=[event.pk])).content.decode()
+    assert 'name="_save"' not in page
+    assert client.post(reverse("admin:audit_auditevent_delete", args=[event.pk]), {"post": "yes"}).status_code == 403
+    assert AuditEvent.objects.count() == 1
+
+
+def test_non_staff_cannot_use_the_admin(client, editor):
+    client.force_login(editor)
+    response = client.get(reverse("admin:claims_claim_changelist"))
+    assert response.status_code == 302 and "/admin/login/" in response["Location"]
