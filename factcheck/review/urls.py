@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import include, path
 
 from factcheck.review import views
 
@@ -9,4 +9,6 @@ urlpatterns = [
     path("articles/<int:pk>/", views.article_detail, name="article"),
     path("claims/<int:pk>/", views.claim_detail, name="claim"),
     path("quotes/<int:pk>/", views.quote_detail, name="quote"),
+    # Claim labelling, workflow, evidence, comments and cross-linking pages.
+    path("", include("factcheck.review.urls_claims")),
 ]
