@@ -7,8 +7,6 @@ urlpatterns = [
     path("", views.dashboard, name="dashboard"),
     path("articles/", views.article_list, name="articles"),
     path("articles/<int:pk>/", views.article_detail, name="article"),
-    path("claims/<int:pk>/", views.claim_detail, name="claim"),
-    path("quotes/<int:pk>/", views.quote_detail, name="quote"),
     # Claim labelling, workflow, evidence, comments and cross-linking pages.
     path("", include("factcheck.review.urls_claims")),
 ]

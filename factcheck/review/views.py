@@ -2,7 +2,6 @@ from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, render
 
 from factcheck.articles.models import Article
-from factcheck.claims.models import Claim, Quote
 
 
 def dashboard(request):
@@ -18,16 +17,3 @@ def article_list(request):
 def article_detail(request, pk: int):
     article = get_object_or_404(Article.objects.visible_to(request.user).with_outlet(), pk=pk)
     return render(request, "review/article_detail.html", {"article": article})
-
-
-def claim_detail(request, pk: int):
-    claim = get_object_or_404(Claim.objects.visible_to(request.user).with_related(), pk=pk)
-    return render(request, "review/claim_detail.html", {"claim": claim})
-
-
-def quote_detail(request, pk: int):
-    quote = get_object_or_404(
-        Quote.objects.visible_to(request.user).select_related("article", "speaker"),
-        pk=pk,
-    )
-    return render(request, "review/quote_detail.html", {"quote": quote})
