@@ -6,6 +6,7 @@ import datetime
 from dataclasses import dataclass
 
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 from django.utils.text import slugify
 
 from factcheck.articles.models import Article, ArticleKind, Outlet, body_fingerprint
@@ -19,13 +20,19 @@ class CreateResult:
     created: bool
 
 
-def outlet_get_or_create(*, name: str) -> Outlet | None:
+def outlet_get_or_create(*, name: str, cache: dict[str, Outlet] | None = None) -> Outlet | None:
     name = " ".join(name.split())[:200]
     if not name:
         return None
-    outlet = Outlet.objects.filter(name__iexact=name).first()
-    if outlet:
-        return outlet
+    if cache is not None and name.lower() in cache:
+        return cache[name.lower()]
+    outlet = Outlet.objects.filter(name__iexact=name).first() or _outlet_create(name)
+    if cache is not None and outlet is not None:
+        cache[name.lower()] = outlet
+    return outlet
+
+
+def _outlet_create(name: str) -> Outlet:
     slug = slugify(name)[:200] or "outlet"
     try:
         with transaction.atomic():
@@ -49,6 +56,7 @@ def article_create(
     submitted_by=None,
     kind: str = ArticleKind.NEWS,
     extract: bool = True,
+    outlet_cache: dict[str, Outlet] | None = None,
 ) -> CreateResult:
     """Store an article unless the same text is already stored; queue its extraction.
 
@@ -61,7 +69,7 @@ def article_create(
     existing = Article.objects.filter(fingerprint=fingerprint).first()
     if existing:
         return CreateResult(existing, False)
-    outlet = outlet_get_or_create(name=outlet_name) if outlet_name else None
+    outlet = outlet_get_or_create(name=outlet_name, cache=outlet_cache) if outlet_name else None
     try:
         with transaction.atomic():
             article = Article.objects.create(
@@ -74,11 +82,12 @@ def article_create(
                 byline=byline[:300],
                 source_name=source_name[:500],
                 submitted_by=submitted_by,
+                extraction_queued_at=timezone.now() if extract else None,
             )
             if submitted_by is not None:
                 audit_record(actor=submitted_by, obj=article, action="submitted")
             if extract:
-                extraction_request(article=article)
+                extraction_request(article=article, new=True)
     except IntegrityError:
         existing = Article.objects.filter(fingerprint=fingerprint).first()
         if existing is None:

@@ -12,20 +12,20 @@ from factcheck.articles.models import Article, ExtractionState
 log = logging.getLogger(__name__)
 
 
-def extraction_request(*, article: Article) -> None:
-    """Mark the article pending and enqueue its extraction once the transaction commits."""
-    from factcheck.extraction.tasks import (
-        extract_article,
-    )  # tasks import services: import late
+def extraction_request(*, article: Article, new: bool = False) -> None:
+    """Mark the article pending and enqueue its extraction once the transaction commits.
 
-    now = timezone.now()
-    Article.objects.filter(pk=article.pk).update(
-        extraction_state=ExtractionState.PENDING,
-        extraction_queued_at=now,
-        extraction_error="",
-    )
-    article.extraction_state = ExtractionState.PENDING
-    article.extraction_queued_at = now
+    `new`: the article was just created pending, so there is nothing to update.
+    """
+    from factcheck.extraction.tasks import extract_article  # tasks import services: import late
+
+    if not new:
+        now = timezone.now()
+        Article.objects.filter(pk=article.pk).update(
+            extraction_state=ExtractionState.PENDING, extraction_queued_at=now, extraction_error=""
+        )
+        article.extraction_state = ExtractionState.PENDING
+        article.extraction_queued_at = now
     article_id = article.pk
     transaction.on_commit(lambda: extract_article.delay(article_id))
 

@@ -1,0 +1,162 @@
+"""Storing extraction results: idempotent, and never over an editor's work."""
+
+from __future__ import annotations
+
+import pytest
+
+from factcheck.articles.models import Article, ExtractionState
+from factcheck.claims.models import CandidateStatus, Claim, Person, Quote
+from factcheck.extraction import services
+from factcheck.extraction.engine.types import ClaimSpan, Extraction, QuoteSpan
+from factcheck.extraction.store import candidates_store
+from factcheck.linking.models import ClaimLink, LinkState
+
+pytestmark = pytest.mark.django_db
+
+
+def extraction_for(body: str) -> Extraction:
+    q_start = body.index("We are advancing")
+    q_end = q_start + len("We are advancing")
+    c_start = body.index("Troops captured")
+    c_end = body.index("officials said.") + len("officials said.")
+    h_start = body.index("Ukraine says")
+    h_end = body.index("\n", h_start)
+    return Extraction(
+        segments=[],
+        quotes=[QuoteSpan(q_start, q_end, body[q_start:q_end], speaker="Volodymyr Zelenskyy", speaker_kind="person")],
+        claims=[
+            ClaimSpan(c_start, c_end, body[c_start:c_end], score=0.9, checkworthy=True, kind="quantity"),
+            ClaimSpan(h_start, h_end, body[h_start:h_end], score=0.8, checkworthy=True, kind="quantity"),
+        ],
+    )
+
+
+def test_store_creates_candidates_and_marks_done(article):
+    counts = candidates_store(article_id=article.pk, extraction=extraction_for(article.body), version="v1")
+    assert counts == {"quotes": 1, "claims": 2, "removed": 0}
+    article.refresh_from_db()
+    assert article.extraction_state == ExtractionState.DONE
+    assert article.extractor_version == "v1"
+    quote = Quote.objects.get()
+    assert quote.speaker.name == "Volodymyr Zelenskyy"
+    assert quote.text == article.body[quote.start : quote.end]
+
+
+def test_running_twice_duplicates_nothing(article):
+    for _ in range(3):
+        candidates_store(article_id=article.pk, extraction=extraction_for(article.body), version="v1")
+    assert Quote.objects.count() == 1
+    assert Claim.objects.count() == 2
+    assert Person.objects.count() == 1
+
+
+def test_new_version_keeps_editor_work_and_rejections(article, checker):
+    candidates_store(article_id=article.pk, extraction=extraction_for(article.body), version="v1")
+    accepted, rejected = Claim.objects.order_by("start")
+    Claim.objects.filter(pk=rejected.pk).update(status=CandidateStatus.REJECTED)
+    Claim.objects.filter(pk=accepted.pk).update(status=CandidateStatus.ACCEPTED, verdict_summary="Checked", version=2)
+    # A new extractor version finds nothing: untouched rows go, worked-on rows stay as they were.
+    candidates_store(article_id=article.pk, extraction=Extraction([], [], []), version="v2")
+    assert set(Claim.objects.values_list("pk", "status", "verdict_summary")) == {
+        (accepted.pk, CandidateStatus.ACCEPTED, "Checked"),
+        (rejected.pk, CandidateStatus.REJECTED, ""),
+    }
+    assert Quote.objects.count() == 0  # the untouched quote candidate was removed
+    # And a rejected candidate never comes back as a candidate.
+    candidates_store(article_id=article.pk, extraction=extraction_for(article.body), version="v3")
+    assert Claim.objects.get(pk=rejected.pk).status == CandidateStatus.REJECTED
+    kept = Claim.objects.get(pk=accepted.pk)
+    assert (kept.status, kept.verdict_summary, kept.version, kept.extractor_version) == ("accepted", "Checked", 2, "v1")
+
+
+def test_refresh_updates_untouched_candidates_only(article):
+    candidates_store(article_id=article.pk, extraction=extraction_for(article.body), version="v1")
+    new = extraction_for(article.body)
+    first = Claim.objects.get(start=new.claims[0].start)
+    new.claims[0].score = 0.42
+    candidates_store(article_id=article.pk, extraction=new, version="v2")
+    first.refresh_from_db()
+    assert first.score == pytest.approx(0.42)
+    assert first.extractor_version == "v2"
+
+
+def test_confirmed_links_protect_candidates(article):
+    other = Article.objects.create(body=article.body + " Other outlet.")
+    candidates_store(article_id=article.pk, extraction=extraction_for(article.body), version="v1")
+    candidates_store(article_id=other.pk, extraction=extraction_for(other.body), version="v1")
+    a, b = sorted(Claim.objects.filter(start=Claim.objects.first().start).values_list("pk", flat=True))
+    ClaimLink.objects.create(source_id=a, target_id=b, relation="same", origin="editor", state=LinkState.CONFIRMED)
+    candidates_store(article_id=article.pk, extraction=Extraction([], [], []), version="v2")
+    assert Claim.objects.filter(pk=a).exists()
+    assert ClaimLink.objects.count() == 1
+
+
+def test_spans_outside_the_body_are_dropped_not_stored(article):
+    bad = Extraction([], [QuoteSpan(0, len(article.body) + 5, "x")], [ClaimSpan(5, 5, "", 0.5, True)])
+    candidates_store(article_id=article.pk, extraction=bad, version="v1")
+    assert Quote.objects.count() == 0 and Claim.objects.count() == 0
+
+
+def test_run_on_real_engine_and_second_run_is_skipped(article):
+    assert services.extraction_run(article_id=article.pk) == "done"
+    article.refresh_from_db()
+    assert article.extraction_state == ExtractionState.DONE
+    quote = article.quotes.get()
+    assert quote.text.startswith("We are advancing")
+    assert services.extraction_run(article_id=article.pk) == "skipped"
+    counts = (article.quotes.count(), article.claims.count())
+    assert services.extraction_run(article_id=article.pk, force=True) == "done"
+    assert (article.quotes.count(), article.claims.count()) == counts
+
+
+def test_engine_failure_marks_failed_with_reason_and_keeps_article(article, monkeypatch):
+    from factcheck.extraction.engine import pipeline
+
+    def boom(text):
+        raise RuntimeError("model exploded")
+
+    monkeypatch.setattr(pipeline, "extract", boom)
+    assert services.extraction_run(article_id=article.pk) == "failed"
+    article.refresh_from_db()
+    assert article.extraction_state == ExtractionState.FAILED
+    assert "model exploded" in article.extraction_error
+    assert Article.objects.filter(pk=article.pk, body=article.body).exists()
+
+
+def test_gives_up_after_max_attempts(article, settings):
+    settings.EXTRACTION_MAX_ATTEMPTS = 2
+    Article.objects.filter(pk=article.pk).update(extraction_attempts=2)
+    assert services.extraction_run(article_id=article.pk) == "failed"
+    article.refresh_from_db()
+    assert "gave up after 2 attempts" in article.extraction_error
+
+
+def test_missing_article_is_skipped():
+    assert services.extraction_run(article_id=999999) == "skipped"
+
+
+def test_sweep_requeues_only_stuck_articles(article, django_capture_on_commit_callbacks):
+    import datetime
+
+    from django.utils import timezone
+
+    old = timezone.now() - datetime.timedelta(hours=1)
+    fresh = Article.objects.create(body="Fresh article body.", extraction_queued_at=timezone.now())
+    Article.objects.filter(pk=article.pk).update(extraction_state=ExtractionState.RUNNING, extraction_started_at=old)
+    from unittest import mock
+
+    with mock.patch("factcheck.extraction.tasks.extract_article.delay") as delay:
+        assert services.extraction_requeue_stuck() == 1
+    delay.assert_called_once_with(article.pk)
+    article.refresh_from_db()
+    assert article.extraction_state == ExtractionState.PENDING
+    assert Article.objects.get(pk=fresh.pk).extraction_state == ExtractionState.PENDING
+
+
+def test_import_enqueues_after_commit(seeds_dir, django_capture_on_commit_callbacks):
+    from factcheck.articles.services import article_create
+
+    with django_capture_on_commit_callbacks() as callbacks:
+        result = article_create(body="A new article. It says 5 things.", published=None)
+    assert result.created
+    assert len(callbacks) == 1
