@@ -17,16 +17,39 @@ import random
 import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from _common import REDIS, ROOT, fresh_database, machine  # noqa: E402
 
-WORDS = (
-    "the government said officials reported forces region city border attack troops minister president "
-    "village people homes evacuated announced statement week talks peace drones security plant agency"
-).split()
+WORDS = [
+    "the",
+    "government",
+    "said",
+    "officials",
+    "reported",
+    "forces",
+    "region",
+    "city",
+    "border",
+    "attack",
+    "troops",
+    "minister",
+    "president",
+    "village",
+    "people",
+    "homes",
+    "evacuated",
+    "announced",
+    "statement",
+    "week",
+    "talks",
+    "peace",
+    "drones",
+    "security",
+    "plant",
+    "agency",
+]
 
 RUNNER = """
 import os, resource, sys, time, django
