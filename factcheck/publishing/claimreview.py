@@ -1,54 +1,76 @@
-"""schema.org ClaimReview markup for a published fact-check."""
+"""schema.org ClaimReview markup for a published fact-check.
+
+Follows https://schema.org/ClaimReview and Google's fact-check markup guidelines:
+url, claimReviewed, datePublished, author (the newsroom), reviewRating (ratingValue,
+bestRating, worstRating where the rating has a number; alternateName always) and
+itemReviewed, a Claim with its author, datePublished and appearance (the article).
+"""
 
 from __future__ import annotations
 
 import json
+from typing import Any
 
 from django.conf import settings
 from django.utils.safestring import SafeString, mark_safe
 
-from factcheck.claims.models import Claim
+from factcheck.claims.models import Claim, PersonKind
 
 
-def claim_review_jsonld(claim: Claim, request=None) -> dict:
+def _claim_author(claim: Claim) -> dict[str, Any] | None:
+    if claim.claimant:
+        kind = "Organization" if claim.claimant.kind == PersonKind.ORGANISATION else "Person"
+        return {"@type": kind, "name": claim.claimant.name}
+    if claim.claimant_text:
+        return {"@type": "Person", "name": claim.claimant_text}
+    if claim.article.outlet:
+        # No claimant: the outlet made the claim in its own voice.
+        return {"@type": "Organization", "name": claim.article.outlet.name}
+    return None
+
+
+def claim_review_jsonld(claim: Claim, request=None) -> dict[str, Any]:
     url = request.build_absolute_uri(claim.get_public_url()) if request else settings.SITE_URL + claim.get_public_url()
     verdict = claim.verdict
-    scale = verdict.scale if verdict else None
-    rating = {"@type": "Rating", "alternateName": verdict.label if verdict else ""}
+    rating: dict[str, Any] = {"@type": "Rating", "alternateName": verdict.label if verdict else ""}
     if verdict and verdict.value is not None:
-        rating.update(
-            ratingValue=verdict.value,
-            bestRating=scale.best_value,
-            worstRating=scale.worst_value,
-        )
-    item = {"@type": "CreativeWork"}
-    if claim.article.url:
-        item["url"] = claim.article.url
-    if claim.article.published:
-        item["datePublished"] = claim.article.published.isoformat()
-    author_name = claim.claimant.name if claim.claimant else (claim.article.outlet.name if claim.article.outlet else "")
-    if author_name:
-        item["author"] = {
-            "@type": "Person" if claim.claimant else "Organization",
-            "name": author_name,
-        }
-    return {
+        scale = verdict.scale
+        rating.update(ratingValue=verdict.value, bestRating=scale.best_value, worstRating=scale.worst_value)
+
+    article = claim.article
+    appearance: dict[str, Any] = {"@type": "CreativeWork"}
+    if article.url:
+        appearance["url"] = article.url
+    if article.headline:
+        appearance["headline"] = article.headline
+    if article.published:
+        appearance["datePublished"] = article.published.isoformat()
+    if article.outlet:
+        appearance["publisher"] = {"@type": "Organization", "name": article.outlet.name}
+
+    item: dict[str, Any] = {"@type": "Claim", "appearance": [appearance]}
+    author = _claim_author(claim)
+    if author:
+        item["author"] = author
+    if article.published:
+        item["datePublished"] = article.published.isoformat()
+
+    data: dict[str, Any] = {
         "@context": "https://schema.org",
         "@type": "ClaimReview",
         "url": url,
         "claimReviewed": claim.text,
-        "datePublished": claim.published_at.date().isoformat() if claim.published_at else None,
         "author": {
             "@type": "Organization",
             "name": getattr(settings, "NEWSROOM_NAME", "Fact-check desk"),
+            "url": settings.SITE_URL,
         },
         "reviewRating": rating,
-        "itemReviewed": {
-            "@type": "Claim",
-            "appearance": [item],
-            **({"author": item["author"]} if "author" in item else {}),
-        },
+        "itemReviewed": item,
     }
+    if claim.published_at:
+        data["datePublished"] = claim.published_at.date().isoformat()
+    return data
 
 
 _ESCAPES = {ord("<"): "\\u003c", ord(">"): "\\u003e", ord("&"): "\\u0026"}

@@ -1,0 +1,203 @@
+"""Reads for the cross-linking UI: a claim's or quote's links, the cluster of connected
+claims, and the "search all claims to link" box."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.db.models import Q, QuerySet
+
+from factcheck.claims.models import Claim, Quote
+from factcheck.linking.models import ClaimLink, LinkState, QuoteLink, Relation
+
+logger = logging.getLogger(__name__)
+
+# Suggested links worth showing in a cluster; confirmed links of any relation count.
+CLUSTER_SUGGESTED_RELATIONS = (Relation.SAME, Relation.CONFLICTS, Relation.RELATED)
+CLUSTER_MAX_DEPTH = 3
+CLUSTER_MAX_CLAIMS = 40
+
+
+def claim_links_for(claim: Claim) -> QuerySet[ClaimLink]:
+    """Live (not dismissed) links of a claim, suggestions first, with both ends loaded."""
+    return (
+        ClaimLink.objects.involving(claim.pk)
+        .live()
+        .select_related(
+            "source__article__outlet",
+            "target__article__outlet",
+            "source__verdict",
+            "target__verdict",
+            "created_by",
+            "decided_by",
+        )
+        .order_by("-state", "-score", "-id")  # "suggested" > "confirmed": suggestions first
+    )
+
+
+def quote_links_for(quote: Quote) -> QuerySet[QuoteLink]:
+    return (
+        QuoteLink.objects.involving(quote.pk)
+        .live()
+        .select_related(
+            "source__article__outlet",
+            "target__article__outlet",
+            "source__speaker",
+            "target__speaker",
+            "created_by",
+            "decided_by",
+        )
+        .order_by("-state", "-score", "-id")
+    )
+
+
+@dataclass
+class ClusterMember:
+    claim: Claim
+    depth: int
+    relation: str = ""  # the relation of the link that reached it
+    state: str = ""
+
+
+@dataclass
+class Cluster:
+    root: Claim
+    members: list[ClusterMember] = field(default_factory=list)  # root included, by article date
+    by_outlet: list[tuple[str, list[ClusterMember]]] = field(default_factory=list)
+    truncated: bool = False
+
+    @property
+    def others(self) -> list[ClusterMember]:
+        return [m for m in self.members if m.claim.pk != self.root.pk]
+
+
+def claim_cluster(
+    claim: Claim,
+    *,
+    max_depth: int = CLUSTER_MAX_DEPTH,
+    max_claims: int = CLUSTER_MAX_CLAIMS,
+) -> Cluster:
+    """The claims connected to `claim` through confirmed links, and suggested
+    same/conflicts/related links, followed transitively up to `max_depth` hops and
+    `max_claims` claims. One query per hop plus one for the claims: bounded, whatever
+    the number of links."""
+    reached: dict[int, ClusterMember] = {}
+    depth_of = {claim.pk: 0}
+    frontier = {claim.pk}
+    truncated = False
+    edge_filter = Q(state=LinkState.CONFIRMED) | Q(state=LinkState.SUGGESTED, relation__in=CLUSTER_SUGGESTED_RELATIONS)
+    for depth in range(1, max_depth + 1):
+        if not frontier:
+            break
+        rows = (
+            ClaimLink.objects.filter(Q(source_id__in=frontier) | Q(target_id__in=frontier))
+            .filter(edge_filter)
+            .order_by("-state", "-score")
+            .values_list("source_id", "target_id", "relation", "state")[: max_claims * 4]
+        )
+        next_frontier: set[int] = set()
+        for source_id, target_id, relation, state in rows:
+            for here, there in ((source_id, target_id), (target_id, source_id)):
+                if here in frontier and there not in depth_of:
+                    if len(depth_of) >= max_claims:
+                        truncated = True
+                        continue
+                    depth_of[there] = depth
+                    reached[there] = ClusterMember(claim=None, depth=depth, relation=relation, state=state)  # type: ignore[arg-type]
+                    next_frontier.add(there)
+        frontier = next_frontier
+    if frontier and depth_of and max_depth > 0:
+        # Claims at the last hop may have further links that were not followed.
+        truncated = (
+            truncated
+            or ClaimLink.objects.filter(Q(source_id__in=frontier) | Q(target_id__in=frontier))
+            .filter(edge_filter)
+            .exclude(source_id__in=depth_of, target_id__in=depth_of)
+            .exists()
+        )
+    cluster = Cluster(root=claim, truncated=truncated)
+    if not reached:
+        return cluster
+    claims = Claim.objects.filter(pk__in=list(depth_of)).select_related("article__outlet", "verdict", "claimant")
+    for member_claim in claims:
+        member = reached.get(member_claim.pk) or ClusterMember(claim=member_claim, depth=0)
+        member.claim = member_claim
+        cluster.members.append(member)
+    cluster.members.sort(key=lambda m: (m.claim.article.published is None, m.claim.article.published, m.claim.pk))
+    outlets: dict[str, list[ClusterMember]] = {}
+    for member in cluster.members:
+        outlet = member.claim.article.outlet
+        outlets.setdefault(outlet.name if outlet else "Unknown outlet", []).append(member)
+    cluster.by_outlet = sorted(outlets.items(), key=lambda item: item[0].lower())
+    return cluster
+
+
+def _fallback_claim_search(text: str, *, top: int, exclude_ids: Iterable[int]) -> list[tuple[Claim, float]]:
+    claims = Claim.objects.live().exclude(pk__in=list(exclude_ids))
+    if settings.USING_POSTGRES:
+        from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
+
+        query = SearchQuery(text, search_type="websearch", config="english")
+        vector = SearchVector("text", config="english", weight="A") + SearchVector(
+            "claimant_text", config="english", weight="B"
+        )
+        rows = (
+            claims.annotate(rank=SearchRank(vector, query))
+            .filter(rank__gt=0)
+            .order_by("-rank", "-id")
+            .values_list("pk", "rank")[:top]
+        )
+        ranked = list(rows)
+    else:
+        words = [w for w in text.split() if len(w) > 2][:8] or [text]
+        condition = Q()
+        for word in words:
+            condition |= Q(text__icontains=word)
+        ranked = [(pk, 0.0) for pk in claims.filter(condition).order_by("-id").values_list("pk", flat=True)[:top]]
+    by_pk = Claim.objects.select_related("article__outlet", "verdict").in_bulk([pk for pk, _ in ranked])
+    return [(by_pk[pk], float(score)) for pk, score in ranked if pk in by_pk]
+
+
+def claims_to_link(text: str, *, exclude: Claim, top: int = 10) -> list[tuple[Claim, float]]:
+    """Claims matching `text`, for the link box on a claim page.
+
+    Uses the suggestion engine's search (factcheck.linking.search) when it is installed;
+    otherwise, or if it fails, a plain full-text query, so the page works either way.
+    """
+    text = " ".join(text.split())[:300]
+    if not text:
+        return []
+    exclude_ids = (exclude.pk,)
+    try:
+        from factcheck.linking.search import claim_search
+    except Exception:  # noqa: BLE001 - a missing or half-built engine must not break the page
+        claim_search = None
+    if claim_search is not None:
+        try:
+            results = claim_search(text, top=top, exclude_ids=exclude_ids)
+            pks = [c.pk for c, _ in results]
+            loaded = Claim.objects.select_related("article__outlet", "verdict").in_bulk(pks)
+            return [(loaded[c.pk], float(score)) for c, score in results if c.pk in loaded]
+        except Exception:
+            logger.exception("claim_search failed; falling back to the plain full-text query")
+    return _fallback_claim_search(text, top=top, exclude_ids=exclude_ids)
+
+
+def quotes_to_link(text: str, *, exclude: Quote, top: int = 10) -> list[Quote]:
+    """Quotes whose words or speaker match `text`, for the link box on a quote page."""
+    words = [w for w in " ".join(text.split())[:300].split() if len(w) > 2][:8]
+    if not words:
+        return []
+    condition = Q()
+    for word in words:
+        condition |= Q(text__icontains=word) | Q(speaker_text__icontains=word) | Q(speaker__name__icontains=word)
+    return list(
+        Quote.objects.live()
+        .exclude(pk=exclude.pk)
+        .filter(condition)
+        .select_related("article__outlet", "speaker")
+        .order_by("-id")[:top]
+    )

@@ -1,0 +1,466 @@
+"""The claim page and its actions: rendering, access (404/403), bad input, stale saves,
+the workflow buttons, query counts and escaping of hostile text."""
+
+from __future__ import annotations
+
+import pytest
+from django.urls import reverse
+
+from factcheck.audit.models import AuditEvent
+from factcheck.claims.labelling import claim_label
+from factcheck.claims.models import Comment, Evidence, Workflow
+from factcheck.linking.models import ClaimLink, QuoteLink
+
+from .factories import HOSTILE, article_make, claim_labelled, claim_make, evidence_make, link_make, quote_make, rating
+
+pytestmark = pytest.mark.django_db
+
+ROLES = ["reporter", "checker", "editor", "admin_user"]
+
+
+@pytest.fixture
+def claim(db):
+    return claim_make()
+
+
+def login(client, user):
+    client.force_login(user)
+    return client
+
+
+def label_data(claim, **overrides):
+    data = {
+        "version": claim.version,
+        "verdict": rating("false").pk,
+        "summary": "It was 1km.",
+        "explanation": "Maps show 1km.",
+        "claimant": "",
+        "reason": "",
+    }
+    data.update(overrides)
+    return data
+
+
+# Rendering ------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_claim_page_renders_for_every_role(client, request, role, claim):
+    login(client, request.getfixturevalue(role))
+    response = client.get(claim.get_absolute_url())
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert "<mark>Troops captured 2km of the region on Wednesday.</mark>" in body
+    assert 'id="history-heading"' in body
+
+
+def test_claim_is_shown_in_its_sentence(client, checker):
+    part = claim_make("took 2km", article=article_make(text="Troops took 2km of land, officials said."))
+    body = login(client, checker).get(part.get_absolute_url()).content.decode()
+    assert "Troops <mark>took 2km</mark> of land, officials said." in body
+    assert "opens here" not in body and "closes with" not in body
+    assert 'id="history-heading"' in body
+
+
+def test_claim_page_shows_facts_and_label_form(client, checker):
+    claim = claim_make(
+        quantities=[{"text": "2km", "value": 2, "unit": "km", "approx": "exact"}],
+        entities=[{"text": "Kursk", "label": "GPE"}],
+        score=0.87,
+        kind="quantity",
+    )
+    body = login(client, checker).get(claim.get_absolute_url()).content.decode()
+    assert "2km = 2 km" in body and "Kursk" in body and "0.87" in body
+    for selector in [
+        'id="id_verdict"',
+        'id="id_summary"',
+        'id="id_explanation"',
+        'id="claim-save"',
+        'id="id_evidence-url"',
+        'id="evidence-add"',
+        'id="link-search-q"',
+        'name="version"',
+    ]:
+        assert selector in body
+    assert "Pants on fire" in body  # the default rating scale
+
+
+def test_reporter_sees_no_label_or_evidence_form(client, reporter, claim):
+    body = login(client, reporter).get(claim.get_absolute_url()).content.decode()
+    assert 'id="claim-save"' not in body and 'id="evidence-add"' not in body
+    assert 'id="comment-post"' in body and 'id="link-search-q"' in body
+
+
+def test_claim_page_404_and_403(client, checker, outsider):
+    login(client, checker)
+    assert client.get(reverse("review:claim", args=[987654])).status_code == 404
+    login(client, outsider)
+    assert client.get(claim_make().get_absolute_url()).status_code == 403
+
+
+def test_anonymous_is_sent_to_login(client, claim):
+    response = client.get(claim.get_absolute_url())
+    assert response.status_code == 302 and "/login" in response["Location"]
+
+
+# Labelling ------------------------------------------------------------------------------
+
+
+def test_label_success(client, checker, claim):
+    response = login(client, checker).post(reverse("review:claim_label", args=[claim.pk]), label_data(claim))
+    assert response.status_code == 302
+    claim.refresh_from_db()
+    assert claim.verdict == rating("false") and claim.verdict_by == checker and claim.version == 2
+
+
+def test_label_bad_input_keeps_what_was_typed(client, checker, claim):
+    data = label_data(claim, verdict="", summary="My careful summary", explanation="Long explanation typed")
+    response = login(client, checker).post(reverse("review:claim_label", args=[claim.pk]), data)
+    assert response.status_code == 400
+    body = response.content.decode()
+    assert "Choose a verdict from the rating scale." in body
+    assert "My careful summary" in body and "Long explanation typed" in body
+    claim.refresh_from_db()
+    assert claim.verdict is None
+
+
+def test_label_bad_verdict_and_version(client, checker, claim):
+    login(client, checker)
+    url = reverse("review:claim_label", args=[claim.pk])
+    assert "not on the newsroom" in client.post(url, label_data(claim, verdict=999999)).content.decode()
+    assert client.post(url, label_data(claim, version="x")).status_code == 400
+
+
+def test_label_403_for_reporter_and_404_for_missing(client, reporter, checker, claim):
+    assert (
+        login(client, reporter).post(reverse("review:claim_label", args=[claim.pk]), label_data(claim)).status_code
+        == 403
+    )
+    assert (
+        login(client, checker).post(reverse("review:claim_label", args=[999999]), label_data(claim)).status_code == 404
+    )
+
+
+def test_stale_save_refused_showing_changes_and_keeping_text(client, checker, checker2, claim):
+    opened = claim.version
+    claim_label(
+        claim=claim,
+        verdict=rating("true"),
+        summary="Chloe's summary",
+        explanation="",
+        claimant_name="",
+        actor=checker2,
+        expected_version=opened,
+    )
+    data = label_data(claim, version=opened, summary="Carl's summary", explanation="Carl typed all this")
+    response = login(client, checker).post(reverse("review:claim_label", args=[claim.pk]), data)
+    assert response.status_code == 409
+    body = response.content.decode()
+    assert 'id="stale-edit"' in body
+    assert "Carl&#x27;s summary" in body and "Carl typed all this" in body  # nothing lost
+    assert "Chloe&#x27;s summary" in body  # the stored value is shown
+    assert "Short summary" in body and "Verdict" in body
+    assert f'name="version" value="{opened + 1}"' in body  # saving again is deliberate
+    claim.refresh_from_db()
+    assert claim.verdict_summary == "Chloe's summary"
+
+
+def test_published_claim_needs_correction_with_reason(client, editor, checker):
+    claim = claim_labelled(workflow=Workflow.PUBLISHED, by=checker)
+    url = reverse("review:claim_label", args=[claim.pk])
+    login(client, checker)
+    assert client.post(url, label_data(claim)).status_code == 403  # checkers cannot correct
+    login(client, editor)
+    page = client.get(claim.get_absolute_url()).content.decode()
+    assert "Publish correction" in page
+    response = client.post(url, label_data(claim))
+    assert response.status_code == 400
+    assert "A correction to a published fact-check needs a reason." in response.content.decode()
+    response = client.post(url, label_data(claim, reason="New figures from the ministry."))
+    assert response.status_code == 302
+    claim.refresh_from_db()
+    assert claim.workflow == Workflow.PUBLISHED and claim.verdict == rating("false")
+    correction = claim.corrections.get()
+    assert correction.reason == "New figures from the ministry." and correction.made_at
+
+
+# Workflow buttons --------------------------------------------------------------------------
+
+
+def post_transition(client, name, claim, **extra):
+    return client.post(reverse(f"review:{name}", args=[claim.pk]), {"version": claim.version, **extra})
+
+
+def test_workflow_walk_and_two_person_rule_in_ui(client, checker, editor, admin_user):
+    claim = claim_make()
+    login(client, editor)
+    client.post(reverse("review:claim_label", args=[claim.pk]), label_data(claim))
+    claim.refresh_from_db()
+    page = client.get(claim.get_absolute_url()).content.decode()
+    assert 'id="claim-submit-review"' in page
+    post_transition(client, "claim_submit", claim)
+    claim.refresh_from_db()
+    assert claim.workflow == Workflow.IN_REVIEW
+    page = client.get(claim.get_absolute_url()).content.decode()
+    assert 'id="claim-approve"' not in page and 'id="two-person-note"' in page
+    post_transition(client, "claim_approve", claim)
+    claim.refresh_from_db()
+    assert claim.workflow == Workflow.IN_REVIEW  # refused: he wrote the verdict
+    login(client, admin_user)
+    assert 'id="claim-approve"' in client.get(claim.get_absolute_url()).content.decode()
+    post_transition(client, "claim_approve", claim)
+    claim.refresh_from_db()
+    assert claim.workflow == Workflow.APPROVED
+    login(client, editor)
+    assert 'id="claim-publish"' in client.get(claim.get_absolute_url()).content.decode()
+    assert post_transition(client, "claim_publish", claim).status_code == 302
+    claim.refresh_from_db()
+    assert claim.workflow == Workflow.PUBLISHED and claim.published_at
+
+
+def test_checker_cannot_approve_or_publish(client, checker, editor):
+    claim = claim_labelled(by=editor, workflow=Workflow.IN_REVIEW)
+    login(client, checker)
+    assert 'id="claim-approve"' not in client.get(claim.get_absolute_url()).content.decode()
+    assert post_transition(client, "claim_approve", claim).status_code == 403
+    assert post_transition(client, "claim_publish", claim).status_code == 403
+    assert post_transition(client, "claim_send_back", claim, **{"sendback-comment": "x"}).status_code == 403
+
+
+def test_wrong_state_transition_shows_message(client, editor):
+    claim = claim_labelled()
+    login(client, editor)
+    response = post_transition(client, "claim_publish", claim)
+    assert response.status_code == 302
+    page = client.get(response["Location"]).content.decode()
+    assert "Only a claim that is approved can be published" in page
+
+
+def test_stale_transition_refused(client, editor, checker):
+    claim = claim_labelled(by=checker, workflow=Workflow.IN_REVIEW)
+    login(client, editor)
+    response = client.post(reverse("review:claim_approve", args=[claim.pk]), {"version": claim.version - 0 + 5})
+    assert response.status_code == 302
+    claim.refresh_from_db()
+    assert claim.workflow == Workflow.IN_REVIEW
+    assert client.post(reverse("review:claim_approve", args=[claim.pk]), {}).status_code == 302  # no version
+
+
+def test_send_back_requires_comment(client, editor, checker):
+    claim = claim_labelled(by=checker, workflow=Workflow.APPROVED, approved_by=editor)
+    login(client, editor)
+    url = reverse("review:claim_send_back", args=[claim.pk])
+    response = client.post(url, {"sendback-version": claim.version, "sendback-comment": ""})
+    assert response.status_code == 400
+    assert "Say what needs fixing" in response.content.decode()
+    response = client.post(url, {"sendback-version": claim.version, "sendback-comment": "Recheck source 2"})
+    assert response.status_code == 302
+    claim.refresh_from_db()
+    assert claim.workflow == Workflow.DRAFT
+    assert Comment.objects.filter(claim=claim, body="Recheck source 2").exists()
+
+
+# Assignment, evidence, comments ------------------------------------------------------------
+
+
+def test_assign(client, checker, checker2, outsider, reporter, claim):
+    login(client, checker)
+    url = reverse("review:claim_assign", args=[claim.pk])
+    client.post(url, {"assign-assignee": checker2.pk})
+    claim.refresh_from_db()
+    assert claim.assigned_to == checker2
+    client.post(url, {"assign-assignee": outsider.pk})  # not a colleague: refused by the form
+    claim.refresh_from_db()
+    assert claim.assigned_to == checker2
+    client.post(url, {"assign-assignee": ""})
+    claim.refresh_from_db()
+    assert claim.assigned_to is None
+    assert login(client, reporter).post(url, {"assign-assignee": checker.pk}).status_code == 403
+    assert client.post(reverse("review:claim_assign", args=[999999]), {}).status_code == 404
+
+
+def test_evidence_add_and_remove(client, checker, reporter, claim):
+    login(client, checker)
+    url = reverse("review:claim_evidence_add", args=[claim.pk])
+    response = client.post(
+        url, {"evidence-url": "https://ons.example/t3", "evidence-title": "ONS", "evidence-note": "t3"}
+    )
+    assert response.status_code == 302
+    ev = Evidence.objects.get(claim=claim)
+    assert ev.added_by == checker
+    response = client.post(url, {"evidence-url": "not a url", "evidence-title": "Kept title", "evidence-note": "kept"})
+    assert response.status_code == 400
+    body = response.content.decode()
+    assert "Enter a full web address" in body and "Kept title" in body
+    assert login(client, reporter).post(url, {"evidence-url": "https://x.example"}).status_code == 403
+    remove = reverse("review:claim_evidence_remove", args=[claim.pk, ev.pk])
+    assert client.post(remove).status_code == 403
+    login(client, checker)
+    other = claim_make("Another claim about bread prices.")
+    assert client.post(reverse("review:claim_evidence_remove", args=[other.pk, ev.pk])).status_code == 404
+    assert client.post(remove).status_code == 302
+    assert not Evidence.objects.exists()
+
+
+def test_comments(client, reporter, outsider, claim):
+    login(client, reporter)
+    url = reverse("review:claim_comment", args=[claim.pk])
+    assert client.post(url, {"comment-body": "Which 2km?"}).status_code == 302
+    assert Comment.objects.get().author == reporter
+    response = client.post(url, {"comment-body": ""})
+    assert response.status_code == 400 and "Write a comment" in response.content.decode()
+    assert login(client, outsider).post(url, {"comment-body": "hi"}).status_code == 403
+
+
+def test_get_on_action_urls_is_not_allowed(client, editor, claim):
+    login(client, editor)
+    assert client.get(reverse("review:claim_label", args=[claim.pk])).status_code == 405
+
+
+# History, escaping, query counts -----------------------------------------------------------
+
+
+def test_history_shows_who_what_why(client, checker, checker2, claim):
+    for user, verdict, why in ((checker, "false", "first pass"), (checker2, "true", "ministry data")):
+        claim.refresh_from_db()
+        claim_label(
+            claim=claim,
+            verdict=rating(verdict),
+            summary="s",
+            explanation="",
+            claimant_name="",
+            actor=user,
+            expected_version=claim.version,
+            reason=why,
+        )
+    body = login(client, checker).get(claim.get_absolute_url()).content.decode()
+    assert "chloe" in body and "ministry data" in body
+    assert (
+        '<span class="history-before text-decoration-line-through text-muted">False</span> → '
+        '<span class="history-after">True</span>' in body
+    )
+
+
+def test_hostile_text_is_escaped(client, checker):
+    claim = claim_make(f"The minister said {HOSTILE} yesterday.", claimant_text=HOSTILE)
+    evidence_make(claim, title=HOSTILE, note=HOSTILE)
+    Comment.objects.create(claim=claim, author=checker, body=HOSTILE)
+    AuditEvent.objects.create(
+        actor=checker,
+        action="label",
+        content_type_id=_ct(claim),
+        object_id=claim.pk,
+        object_repr="x",
+        changes={"verdict_summary": [HOSTILE, HOSTILE]},
+        reason=HOSTILE,
+    )
+    other = claim_make(f"Other {HOSTILE} claim.")
+    link_make(claim, other, reason=HOSTILE)
+    body = login(client, checker).get(claim.get_absolute_url()).content.decode()
+    assert "<script>alert(1)</script>" not in body
+    assert '" onmouseover="alert(1)' not in body
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;&quot; onmouseover=&quot;alert(1)" in body
+
+
+def _ct(obj):
+    from django.contrib.contenttypes.models import ContentType
+
+    return ContentType.objects.get_for_model(obj).pk
+
+
+def _grow(claim, n):
+    for i in range(n):
+        evidence_make(claim, n=i + 100 * n)
+        other = claim_make(f"Linked claim number {i} of {n} about prices.", outlet=f"Outlet {i % 3}")
+        link_make(claim, other, state="confirmed" if i % 2 else "suggested", relation="same" if i % 2 else "related")
+        Comment.objects.create(claim=claim, body=f"comment {i}")
+        third = claim_make(f"Second-hop claim {i} of {n} about prices.")
+        link_make(other, third, state="confirmed")
+
+
+def test_claim_page_query_count_is_constant(client, editor, django_assert_max_num_queries):
+    claim = claim_labelled(by=editor)
+    login(client, editor)
+    client.get(claim.get_absolute_url())  # warm caches (content types, session)
+    _grow(claim, 2)
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as small:
+        assert client.get(claim.get_absolute_url()).status_code == 200
+    _grow(claim, 12)
+    with django_assert_max_num_queries(len(small.captured_queries)):
+        response = client.get(claim.get_absolute_url())
+    assert response.status_code == 200
+    assert response.content.decode().count('class="list-group-item claim-link"') == 14
+
+
+# Every URL, every role ---------------------------------------------------------------------
+
+
+@pytest.fixture
+def world(db, checker):
+    claim = claim_labelled(by=checker)
+    other = claim_make("A second claim about the same 2km.")
+    link = link_make(claim, other)
+    ev = evidence_make(claim)
+    quote = quote_make()
+    quote2 = quote_make("We are advancing on all fronts")
+    qlink = link_make(quote, quote2)
+    return {"claim": claim, "other": other, "link": link, "ev": ev, "quote": quote, "qlink": qlink}
+
+
+def url_table(w):
+    c, q = w["claim"].pk, w["quote"].pk
+    # (method, url name, args, data, capability needed)
+    return [
+        ("get", "review:claim", [c], {}, None),
+        ("post", "review:claim_label", [c], {}, "review"),
+        ("post", "review:claim_assign", [c], {}, "review"),
+        ("post", "review:claim_evidence_add", [c], {}, "review"),
+        ("post", "review:claim_evidence_remove", [c, w["ev"].pk], {}, "review"),
+        ("post", "review:claim_comment", [c], {}, "propose"),
+        ("post", "review:claim_submit", [c], {}, "review"),
+        ("post", "review:claim_approve", [c], {}, "approve"),
+        ("post", "review:claim_send_back", [c], {}, "approve"),
+        ("post", "review:claim_publish", [c], {}, "approve"),
+        ("get", "review:claim_link_search", [c], {"q": "2km"}, "propose"),
+        ("post", "review:claim_link_create", [c], {}, "propose"),
+        ("post", "review:claim_link_confirm", [w["link"].pk], {}, "review"),
+        ("post", "review:claim_link_dismiss", [w["link"].pk], {}, "review"),
+        ("get", "review:quote", [q], {}, None),
+        ("post", "review:quote_link_create", [q], {}, "propose"),
+        ("post", "review:quote_link_confirm", [q, w["qlink"].pk], {}, "review"),
+        ("post", "review:quote_link_dismiss", [q, w["qlink"].pk], {}, "review"),
+    ]
+
+
+CAPS = {
+    "reporter": {"propose"},
+    "checker": {"propose", "review"},
+    "editor": {"propose", "review", "approve"},
+    "admin_user": {"propose", "review", "approve"},
+    "outsider": set(),
+}
+
+
+@pytest.mark.parametrize("role", [*ROLES, "outsider", "anonymous"])
+def test_every_url_with_every_role(client, request, world, role):
+    if role != "anonymous":
+        login(client, request.getfixturevalue(role))
+    for method, name, args, data, cap in url_table(world):
+        url = reverse(name, args=args)
+        response = getattr(client, method)(url, data)
+        if role == "anonymous":
+            assert response.status_code == 302 and "/login" in response["Location"], url
+        elif role == "outsider" or (cap and cap not in CAPS[role]):
+            assert response.status_code == 403, (role, url, response.status_code)
+        else:
+            # Empty input: a page, a redirect with a message, or a 400 re-render; never a crash.
+            assert response.status_code in (200, 302, 400), (role, url, response.status_code)
+        # Missing objects are 404 for everyone with a role.
+        if role not in ("anonymous", "outsider"):
+            missing = [999999 for _ in args]
+            response = getattr(client, method)(reverse(name, args=missing), data)
+            assert response.status_code == 404, (role, name)
+    assert ClaimLink.objects.count() == 1 and QuoteLink.objects.count() == 1
