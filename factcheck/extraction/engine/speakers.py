@@ -1,0 +1,808 @@
+"""Attribute each quotation to its speaker, using spaCy's parse and NER plus a few rules.
+
+Why these rules: in news prose the speaker of a quotation is, almost always, the grammatical
+subject of the reporting verb that governs it ("X said", "said X", "X warned that ...",
+"X described it as '...'", "..., he added"), or the object of "according to". The parser
+already links the quoted words to that verb, so the main step walks up the dependency tree
+from the quotation to the first speech verb outside it and takes its subject, inheriting
+the subject through participles and coordination ("..., adding that ..." / "vowed ... and
+said"). Mentions are then resolved: pronouns to the most recent person in subject position,
+titles ("the president", "Mr Zelenskyy") to the person who carried that title or surname,
+names to the fullest spelling in the article (people.py), organisations to their fullest
+name ("the National Guard" -> "Russia's National Guard", "IAEA" -> its expansion). Cheap
+fallbacks cover a broken parse: the nearest cue verb right after or before the marks, a
+colon-introduced quotation, a paragraph that continues a quotation, and a quotation
+paragraph that follows another from the same speaker.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from spacy.tokens import Doc, Span, Token
+
+from . import people
+from .types import QuoteSpan
+
+
+def _word_set(words: str) -> frozenset[str]:
+    return frozenset(words.split())
+
+
+SPEECH_LEMMAS: frozenset[str] = frozenset(
+    [
+        "say",
+        "tell",
+        "add",
+        "state",
+        "claim",
+        "warn",
+        "insist",
+        "argue",
+        "explain",
+        "note",
+        "announce",
+        "declare",
+        "describe",
+        "vow",
+        "pledge",
+        "promise",
+        "urge",
+        "call",
+        "write",
+        "tweet",
+        "post",
+        "reply",
+        "respond",
+        "answer",
+        "ask",
+        "suggest",
+        "admit",
+        "acknowledge",
+        "confirm",
+        "deny",
+        "accuse",
+        "blast",
+        "slam",
+        "condemn",
+        "criticise",
+        "criticize",
+        "praise",
+        "continue",
+        "conclude",
+        "recall",
+        "predict",
+        "estimate",
+        "report",
+        "assert",
+        "maintain",
+        "stress",
+        "emphasise",
+        "emphasize",
+        "complain",
+        "threaten",
+        "brand",
+        "dub",
+        "label",
+        "characterize",
+        "characterise",
+        "term",
+        "quip",
+        "joke",
+        "boast",
+        "concede",
+        "observe",
+        "comment",
+        "remark",
+        "mention",
+        "reveal",
+        "disclose",
+        "allege",
+        "charge",
+        "demand",
+        "plead",
+        "tell",
+        "inform",
+        "testify",
+        "counter",
+        "retort",
+        "agree",
+        "dismiss",
+        "hail",
+        "welcome",
+        "appeal",
+        "order",
+        "instruct",
+        "advise",
+        "caution",
+        "forecast",
+        "proclaim",
+        "shout",
+        "scream",
+        "cry",
+        "whisper",
+        "mutter",
+        "exclaim",
+        "echo",
+        "repeat",
+        "summarize",
+        "summarise",
+        "reiterate",
+        "underline",
+        "underscore",
+        "highlight",
+        "speak",
+        "lament",
+        "decry",
+        "denounce",
+        "vow",
+        "threaten",
+        "rule",
+        "begin",
+        "told",
+    ]
+)
+# Reporting verbs that can sit on a quotation's path without being the cue ("continue",
+# "begin" only count when they are the verb right next to the marks).
+_WEAK_CUES = frozenset({"continue", "begin", "call", "rule", "order", "post", "report"})
+_PERSON_PRONOUNS = frozenset({"he", "she", "him", "her"})
+_GROUP_PRONOUNS = frozenset({"it", "they", "them"})
+_RELATIVE = frozenset({"who", "that", "which", "whom"})
+ORG_HEADS: frozenset[str] = frozenset(
+    [
+        "ministry",
+        "government",
+        "agency",
+        "office",
+        "police",
+        "army",
+        "military",
+        "force",
+        "forces",
+        "navy",
+        "guard",
+        "department",
+        "council",
+        "court",
+        "committee",
+        "commission",
+        "company",
+        "firm",
+        "group",
+        "party",
+        "kremlin",
+        "administration",
+        "authority",
+        "authorities",
+        "parliament",
+        "senate",
+        "congress",
+        "assembly",
+        "cabinet",
+        "embassy",
+        "union",
+        "alliance",
+        "organisation",
+        "organization",
+        "institute",
+        "university",
+        "bank",
+        "service",
+        "command",
+        "staff",
+        "spokesperson's",
+        "team",
+        "campaign",
+        "board",
+        "federation",
+        "coalition",
+        "regime",
+        "junta",
+        "mission",
+        "delegation",
+        "prosecutors",
+        "prosecutor's",
+        "parliament's",
+        "broadcaster",
+        "newspaper",
+        "agency's",
+        "nato",
+        "un",
+        "ministry's",
+    ]
+)
+_TITLE_NOUNS: frozenset[str] = frozenset(
+    [
+        "president",
+        "minister",
+        "governor",
+        "general",
+        "chancellor",
+        "premier",
+        "secretary",
+        "spokesperson",
+        "spokesman",
+        "spokeswoman",
+        "mayor",
+        "senator",
+        "representative",
+        "ambassador",
+        "envoy",
+        "chief",
+        "commander",
+        "director",
+        "head",
+        "leader",
+        "king",
+        "queen",
+        "prince",
+        "pope",
+        "chairman",
+        "chairwoman",
+        "ceo",
+        "judge",
+        "prosecutor",
+        "lawmaker",
+        "official",
+        "colonel",
+        "captain",
+        "admiral",
+        "sergeant",
+        "inspector",
+        "superintendent",
+        "detective",
+        "professor",
+        "doctor",
+    ]
+)
+# Titles that, written before a proper noun, make it a person ("Gen. Oleksandr Syrskyi");
+# modifiers such as "Foreign" or "Deputy" only qualify a title and also precede organisations.
+_PERSON_TITLES: frozenset[str] = _word_set(
+    """mr mrs ms miss mx dr prof professor sir dame lord lady president minister governor
+    general chancellor premier secretary spokesperson mayor senator representative ambassador
+    envoy chief commander director leader king queen prince princess pope judge prosecutor
+    lawmaker colonel captain admiral sergeant lieutenant inspector superintendent detective
+    doctor reverend sheikh ayatollah coach mp rabbi imam bishop archbishop"""
+)
+_GENDERED_TITLES: dict[str, str] = {
+    **dict.fromkeys(("mr", "sir", "lord", "king", "prince", "father"), "m"),
+    **dict.fromkeys(("mrs", "ms", "miss", "dame", "lady", "queen", "princess", "sister"), "f"),
+}
+_NOT_PERSON_LABELS = frozenset({"GPE", "LOC", "NORP", "FAC", "ORG", "PRODUCT", "EVENT", "WORK_OF_ART", "LAW"})
+_ORG_LABELS = frozenset({"ORG", "GPE", "NORP", "FAC"})
+_MARK_CHARS = "\"'“”‘’«»„"
+_MAX_WALK = 8
+
+
+@dataclass(slots=True)
+class _Person:
+    """A mention of a person outside quotations, for pronoun and title resolution."""
+
+    token: int  # head token index
+    name: str  # normalised name
+    titles: set[str] = field(default_factory=set)
+    subject: bool = False
+    sent_start: int = 0
+
+
+@dataclass(slots=True)
+class _Resolved:
+    name: str | None
+    start: int
+    end: int
+    kind: str | None
+
+
+class _Article:
+    """Per-document indexes built once: who is a person, their titles, organisations."""
+
+    def __init__(self, doc: Doc, quotes: list[QuoteSpan]) -> None:
+        self.doc = doc
+        n = len(doc)
+        self.in_quote = [False] * n
+        self.quote_tokens: list[tuple[int, int]] = []
+        for q in quotes:
+            span = doc.char_span(q.start, q.end, alignment_mode="expand")
+            if span is None or len(span) == 0:
+                self.quote_tokens.append((0, 0))
+                continue
+            lo, hi = span.start, span.end
+            if lo > 0 and doc[lo - 1].text in _MARK_CHARS:
+                lo -= 1
+            if hi < n and doc[hi].text in _MARK_CHARS:
+                hi += 1
+            self.quote_tokens.append((span.start, span.end))
+            for i in range(lo, hi):
+                self.in_quote[i] = True
+        # Words NER calls a place or group somewhere in the article are not people elsewhere
+        # (the small model tags "Kyiv" PERSON in one sentence and GPE in the next).
+        self.not_person_words: set[str] = set()
+        person_ents: list[Span] = []
+        self.orgs: list[str] = []
+        for ent in doc.ents:
+            if ent.label_ == "PERSON":
+                person_ents.append(ent)
+            elif ent.label_ in _NOT_PERSON_LABELS:
+                if len(ent) == 1 or ent.label_ in ("GPE", "LOC"):
+                    self.not_person_words.add(people.fold(ent.text))
+                if ent.label_ == "ORG":
+                    self.orgs.append(_strip_det(ent.text))
+        # Organisations as written in subject position keep their possessor: "Russia's
+        # National Guard" is the fullest name for a later "the National Guard".
+        for tok in doc:
+            if tok.dep_ == "nsubj" and (tok.ent_type_ == "ORG" or tok.lemma_.lower() in ORG_HEADS):
+                np = doc.text[doc[_mention_start(tok)].idx : tok.idx + len(tok)]
+                self.orgs.append(_strip_det(np))
+        self.orgs = [people.strip_possessive(o) for o in self.orgs]
+        self.person_at: dict[int, _Person] = {}
+        self.names: list[str] = []
+        for ent in person_ents:
+            words = [t for t in ent if not people.is_title(t.text)]
+            if not words:
+                continue
+            name = people.normalize_name(" ".join(t.text for t in words))
+            titled = self._titles_before(ent.root)
+            if len(name.split()) < 2 and not titled and people.fold(name) in self.not_person_words:
+                continue
+            self.names.append(name)
+            self._add_person(ent.root, name, titled)
+        # Title-led proper nouns the NER missed or mislabelled: "Gen. Oleksandr Syrskyi".
+        for tok in doc:
+            if tok.pos_ == "PROPN" and tok.dep_ not in ("compound", "flat") and tok.i not in self.person_at:
+                titled = self._titles_before(tok)
+                if titled and tok.ent_type_ not in ("GPE", "LOC", "NORP"):
+                    name = people.normalize_name(_propn_chain_text(tok))
+                    if name:
+                        self.names.append(name)
+                        self._add_person(tok, name, titled)
+        # Appositions name a title holder: "the foreign minister, Sergei Lavrov," and vice versa.
+        for tok in doc:
+            if tok.dep_ == "appos":
+                a, b = tok.head, tok
+                for noun, name_tok in ((a, b), (b, a)):
+                    person = self.person_at.get(name_tok.i)
+                    if person and noun.pos_ == "NOUN" and noun.lemma_.lower() in _TITLE_NOUNS:
+                        person.titles.add(people.canonical_title(noun.lemma_))
+        self.persons = sorted(self.person_at.values(), key=lambda p: p.token)
+        # Gender by surname, from gendered titles and then from pronouns already resolved, so
+        # that "She said ... He said ..." does not give both to the same person.
+        self.gender: dict[str, str] = {}
+        for person in self.persons:
+            for title in person.titles:
+                if title in _GENDERED_TITLES:
+                    self.gender.setdefault(people.surname(person.name), _GENDERED_TITLES[title])
+
+    def _titles_before(self, head: Token) -> set[str]:
+        """Title words in the name's compound chain: 'Belgorod Gov. Vyacheslav Gladkov'."""
+        titles: set[str] = set()
+        if head.lemma_.lower() in ORG_HEADS:
+            return titles
+        for t in head.lefts:
+            if t.dep_ in ("compound", "amod", "nmod", "flat"):
+                title = people.canonical_title(t.text)
+                if title in _PERSON_TITLES:
+                    titles.add(title)
+        i = head.left_edge.i - 1
+        # "Mr" or "President" tagged as a separate token just before a short chain.
+        if i >= 0 and self.doc[i].is_title:
+            title = people.canonical_title(self.doc[i].text)
+            if title in _PERSON_TITLES:
+                titles.add(title)
+        return titles
+
+    def _add_person(self, head: Token, name: str, titles: set[str]) -> None:
+        if self.in_quote[head.i]:
+            return
+        self.person_at[head.i] = _Person(
+            token=head.i,
+            name=name,
+            titles=set(titles),
+            subject=head.dep_ in ("nsubj", "nsubjpass") or _is_subject_appos(head),
+            sent_start=head.sent.start,
+        )
+
+    # --- resolution -------------------------------------------------------------------------
+
+    def canonical_person(self, name: str) -> str:
+        return people.fullest_name(name, self.names)
+
+    def canonical_org(self, name: str) -> str:
+        """Fullest organisation name that ends with the same words, or expands the acronym."""
+        key = [people.fold(w) for w in name.split()]
+        best = name
+        for org in self.orgs:
+            words = org.split()
+            fw = [people.fold(w) for w in words]
+            if len(fw) > len(key) and fw[-len(key) :] == key and len(org) > len(best):
+                best = org
+            if len(key) == 1 and name.isupper() and len(name) >= 2:
+                initials = "".join(w[0] for w in words if w[:1].isupper())
+                if initials == name and len(org) > len(best):
+                    best = org
+        return best
+
+    def antecedent(self, tok: Token, want_title: str | None = None, gender: str | None = None) -> _Person | None:
+        """The person a pronoun or title refers to: the most recent one in subject position.
+
+        Looks back sentence by sentence (at most eight); inside a sentence, subjects win over
+        other mentions. With want_title, only persons who carried that title count.
+        """
+        sent_starts: list[int] = []
+        best_in_sent: _Person | None = None
+        for person in reversed(self.persons):
+            if person.token >= tok.i:
+                continue
+            if want_title and want_title not in person.titles:
+                continue
+            if gender and self.gender.get(people.surname(person.name), gender) != gender:
+                continue
+            if len(person.name.split()) < 2 and not person.titles and not self._confirmed(person.name):
+                continue
+            if not sent_starts or person.sent_start != sent_starts[-1]:
+                if best_in_sent is not None:
+                    return best_in_sent
+                sent_starts.append(person.sent_start)
+                if len(sent_starts) > 8:
+                    return None
+            if person.subject:
+                return person
+            if best_in_sent is None:
+                best_in_sent = person
+        return best_in_sent
+
+    def _confirmed(self, name: str) -> bool:
+        """A one-word person name that matches a fuller person name in the article."""
+        return any(len(n.split()) > 1 and people.same_person(name, n) for n in self.names)
+
+    def resolve(self, tok: Token) -> _Resolved | None:
+        """Name, mention offsets and kind for the subject token of a reporting verb."""
+        doc = self.doc
+        low = tok.lower_
+        if low in _RELATIVE and tok.head.dep_ == "relcl":
+            return self.resolve(tok.head.head)
+        # The appositive name beats the description: "The ... envoy, Rodion Miroshnik, said".
+        for child in tok.children:
+            if child.dep_ == "appos" and child.pos_ == "PROPN" and child.i in self.person_at:
+                return self.resolve(child)
+        if tok.pos_ == "PRON" or low in _PERSON_PRONOUNS:
+            if low in _PERSON_PRONOUNS:
+                gender = "f" if low in ("she", "her") else "m"
+                person = self.antecedent(tok, gender=gender)
+                if person is None:
+                    # Nobody to refer to (a lone sentence): the pronoun is the best name we have.
+                    return _Resolved(tok.text, tok.idx, tok.idx + len(tok), "person")
+                self.gender.setdefault(people.surname(person.name), gender)
+                return _Resolved(self.canonical_person(person.name), tok.idx, tok.idx + len(tok), "person")
+            if low in _GROUP_PRONOUNS:
+                org = self._org_antecedent(tok)
+                if org is not None:
+                    return _Resolved(org, tok.idx, tok.idx + len(tok), "org")
+            return None
+        start_tok = _mention_start(tok)
+        m_start = doc[start_tok].idx
+        m_end = tok.idx + len(tok)
+        if tok.pos_ == "PROPN":
+            person = self.person_at.get(tok.i)
+            if person is not None:
+                return _Resolved(self.canonical_person(person.name), m_start, m_end, "person")
+            name = people.normalize_name(_propn_chain_text(tok))
+            # "Smith, the shadow chancellor, said": a title in apposition makes a person,
+            # whatever the NER thought; so does a surname already known as a person's.
+            if _has_title_appos(tok) or any(people.same_person(name, n) for n in self.names):
+                return _Resolved(self.canonical_person(name), m_start, m_end, "person")
+            if tok.ent_type_ in _ORG_LABELS or tok.lemma_.lower() in ORG_HEADS:
+                org = _strip_det(doc.text[m_start:m_end])
+                return _Resolved(self.canonical_org(org), m_start, m_end, "org")
+            if people.fold(name) in self.not_person_words:
+                return _Resolved(name, m_start, m_end, "org")
+            return _Resolved(name, m_start, m_end, "person")
+        lemma = tok.lemma_.lower()
+        if lemma in _TITLE_NOUNS or people.is_title(tok.text):
+            person = self.antecedent(tok, want_title=people.canonical_title(lemma))
+            if person is not None:
+                return _Resolved(self.canonical_person(person.name), m_start, m_end, "person")
+        text = _strip_det(doc.text[m_start:m_end])
+        if lemma in ORG_HEADS or tok.ent_type_ in _ORG_LABELS:
+            return _Resolved(self.canonical_org(text), m_start, m_end, "org")
+        if tok.pos_ in ("NOUN", "PROPN"):
+            return _Resolved(text, m_start, m_end, "person")
+        return None
+
+    def _org_antecedent(self, tok: Token) -> str | None:
+        """'it'/'they': the most recent organisation or country in subject position."""
+        for j in range(tok.i - 1, max(-1, tok.i - 200), -1):
+            t = self.doc[j]
+            if self.in_quote[j] or t.dep_ not in ("nsubj", "nsubjpass"):
+                continue
+            if t.ent_type_ in _ORG_LABELS or t.lemma_.lower() in ORG_HEADS:
+                start = _mention_start(t)
+                name = _strip_det(self.doc.text[self.doc[start].idx : t.idx + len(t)])
+                return self.canonical_org(name)
+        return None
+
+
+def _strip_det(text: str) -> str:
+    words = text.split()
+    while words and people.fold(words[0]) in ("the", "a", "an", "this", "that", "its", "their"):
+        words = words[1:]
+    return " ".join(words) if words else text
+
+
+def _has_title_appos(tok: Token) -> bool:
+    return any(c.dep_ == "appos" and c.lemma_.lower() in _TITLE_NOUNS for c in tok.children)
+
+
+def _is_subject_appos(tok: Token) -> bool:
+    return tok.dep_ == "appos" and tok.head.dep_ in ("nsubj", "nsubjpass")
+
+
+def _mention_start(tok: Token) -> int:
+    """First token of the noun phrase headed by tok, without clauses, appositions or PPs."""
+    start = tok.i
+    for child in tok.lefts:
+        if child.dep_ in ("compound", "flat", "amod", "det", "poss", "nmod", "nummod", "case", "punct", "quantmod"):
+            start = min(start, child.left_edge.i)
+    doc = tok.doc
+    while start < tok.i and (doc[start].is_punct or doc[start].is_space):
+        start += 1
+    return start
+
+
+def _propn_chain_text(tok: Token) -> str:
+    """The proper-noun chain that ends at tok, titles included: 'Belgorod Gov. Vyacheslav Gladkov'."""
+    doc = tok.doc
+    start = tok.i
+    while start > 0 and doc[start - 1].pos_ == "PROPN" and doc[start - 1].head.i >= start - 1:
+        if doc[start - 1].dep_ not in ("compound", "flat", "nmod"):
+            break
+        start -= 1
+    return doc[start : tok.i + 1].text
+
+
+def _is_cue(tok: Token) -> bool:
+    return tok.lemma_.lower() in SPEECH_LEMMAS and tok.pos_ in ("VERB", "AUX") or tok.lower_ == "according"
+
+
+def _subject(verb: Token, depth: int = 0) -> Token | None:
+    """The subject of a reporting verb, inherited through participles and coordination."""
+    if verb.lower_ == "according":
+        for child in verb.children:
+            if child.dep_ == "prep":
+                for obj in child.children:
+                    if obj.dep_ == "pobj":
+                        return obj
+        return None
+    for child in verb.children:
+        if child.dep_ == "nsubj":
+            return child
+    for child in verb.children:
+        if child.dep_ == "agent":  # "it was said by X"
+            for obj in child.children:
+                if obj.dep_ == "pobj":
+                    return obj
+    if depth >= 4:
+        return None
+    head = verb.head
+    if head is verb:
+        return None
+    # "with its director general, X, urging ..." : the object of "with" does the urging.
+    if verb.dep_ == "pcomp" and head.lower_ == "with":
+        for child in head.children:
+            if child.dep_ == "pobj":
+                return child
+    if verb.dep_ == "acl" and head.pos_ in ("NOUN", "PROPN"):  # "the envoy, speaking at ..."
+        return head
+    if verb.dep_ not in ("conj", "xcomp", "advcl", "pcomp", "prep", "acl"):
+        return None
+    # "X said Kyiv aimed to ..., adding that ...": the parser often hangs the participle on the
+    # reported verb; the one adding is the reporter, so a reporting verb higher up wins.
+    node = head
+    for _ in range(4):
+        if _is_cue(node) and node is not verb:
+            for child in node.children:
+                if child.dep_ == "nsubj":
+                    return child
+        if node.head is node or node.dep_ not in ("ccomp", "conj", "advcl", "xcomp", "relcl"):
+            break
+        node = node.head
+    return _subject(head, depth + 1)
+
+
+@dataclass(slots=True)
+class _Cue:
+    verb: Token
+    subject: Token
+
+
+def _walk_up(doc: Doc, lo: int, hi: int, in_quote: list[bool]) -> _Cue | None:
+    """From the quoted tokens up the tree to the first reporting verb outside the quotation."""
+    roots = [t for t in doc[lo:hi] if not (lo <= t.head.i < hi) or t.head is t]
+    for root in roots:
+        node = root
+        for _ in range(_MAX_WALK):
+            if node.head is node:
+                break
+            node = node.head
+            if lo <= node.i < hi:
+                continue
+            if _is_cue(node) and node.lemma_.lower() not in _WEAK_CUES:
+                subj = _subject(node)
+                if subj is not None and not in_quote[subj.i]:
+                    return _Cue(node, subj)
+    return None
+
+
+def _near_after(doc: Doc, hi: int, in_quote: list[bool]) -> _Cue | None:
+    """'..., he added' / '..." said X' : a reporting verb within a few tokens after the marks."""
+    seen = 0
+    for j in range(hi, min(len(doc), hi + 12)):
+        t = doc[j]
+        if in_quote[j] and seen:
+            break
+        if "\n" in t.text or t.text in (".", "!", "?", ";"):
+            break  # the cue after a quotation is in its sentence and paragraph
+        if t.is_space or t.text in _MARK_CHARS:
+            continue
+        seen += 1
+        if _is_cue(t):
+            subj = _subject(t)
+            if subj is None:  # parse missed it: take the nearest noun phrase around the verb
+                subj = _nearest_nominal(doc, hi, min(len(doc), j + 5), t.i, in_quote)
+            if subj is not None and not in_quote[subj.i]:
+                return _Cue(t, subj)
+            return None
+    return None
+
+
+def _near_before(doc: Doc, lo: int, in_quote: list[bool]) -> _Cue | None:
+    """'X said:' / 'X told reporters' : the last reporting verb shortly before the marks."""
+    j = lo - 1
+    while j >= 0 and (doc[j].text in _MARK_CHARS or doc[j].is_space):
+        j -= 1
+    stop = max(-1, j - 15)
+    crossed_sentence = False
+    for k in range(j, stop, -1):
+        t = doc[k]
+        if in_quote[k] or "\n\n" in t.text or "\n" in t.text:
+            break
+        if t.text in (".", "!", "?"):
+            if k != j:
+                break
+            crossed_sentence = True
+            continue
+        if crossed_sentence:
+            return None
+        if _is_cue(t):
+            subj = _subject(t)
+            if subj is None:
+                subj = _nearest_nominal(doc, max(0, k - 6), k, k, in_quote)
+            if subj is not None and not in_quote[subj.i]:
+                return _Cue(t, subj)
+            return None
+    return None
+
+
+def _previous_sentence_cue(doc: Doc, lo: int, in_quote: list[bool]) -> _Cue | None:
+    """A quotation introduced by the previous sentence ending in a colon: 'He added:'."""
+    sent = doc[lo].sent
+    if sent.start == 0:
+        return None
+    prev = doc[sent.start - 1].sent
+    last = [t for t in prev if not t.is_space]
+    if not last or last[-1].text != ":":
+        return None
+    for t in reversed(last):
+        if _is_cue(t):
+            subj = _subject(t)
+            if subj is not None and not in_quote[subj.i]:
+                return _Cue(t, subj)
+    return None
+
+
+def _according_to(doc: Doc, lo: int, hi: int, in_quote: list[bool]) -> _Cue | None:
+    sent = doc[lo].sent
+    for t in sent:
+        if t.lower_ == "according" and not in_quote[t.i]:
+            subj = _subject(t)
+            if subj is not None and not in_quote[subj.i]:
+                return _Cue(t, subj)
+    return None
+
+
+def _headline_subject(doc: Doc, lo: int, hi: int, in_quote: list[bool]) -> _Cue | None:
+    """Headline scare quotes: the subject of the quoted verb ("Ukraine 'captures ...'")."""
+    for t in doc[lo:hi]:
+        if t.pos_ in ("VERB", "AUX"):
+            if t.dep_ in ("aux", "auxpass") and lo <= t.head.i < hi:
+                t = t.head  # "'will close'": the subject hangs on the main verb
+            subj = _subject(t)
+            if subj is not None and not in_quote[subj.i] and subj.i < lo:
+                return _Cue(t, subj)
+            break
+    return None
+
+
+def _nearest_nominal(doc: Doc, lo: int, hi: int, anchor: int, in_quote: list[bool]) -> Token | None:
+    """The proper noun, pronoun or noun closest to anchor in [lo, hi), outside quotations."""
+    best: Token | None = None
+    for j in range(lo, hi):
+        t = doc[j]
+        if j == anchor or in_quote[j] or t.pos_ not in ("PROPN", "PRON", "NOUN"):
+            continue
+        if t.pos_ == "PROPN" and j + 1 < hi and doc[j + 1].pos_ == "PROPN":
+            continue  # take the last word of a name
+        if best is None or abs(j - anchor) < abs(best.i - anchor):
+            best = t
+    return best
+
+
+def attribute(
+    doc: Doc, quotes: list[QuoteSpan], *, headline_spans: list[tuple[int, int]] | None = None
+) -> list[QuoteSpan]:
+    """Fill speaker, speaker_start/end, speaker_kind and cue on each quotation (in place).
+
+    quotes must be in text order; `headline_spans` are the (start, end) offsets of headline
+    segments, whose quotations are attributed to the subject of the headline.
+    """
+    if not quotes:
+        return quotes
+    art = _Article(doc, quotes)
+    text_paragraph = _paragraph_index(doc.text)
+    prev: QuoteSpan | None = None
+    for q, (lo, hi) in zip(quotes, art.quote_tokens, strict=True):
+        cue: _Cue | None = None
+        if hi > lo:
+            in_headline = any(s <= q.start < e for s, e in headline_spans or [])
+            cue = _headline_subject(doc, lo, hi, art.in_quote) if in_headline else None
+            if cue is None:
+                cue = (
+                    _walk_up(doc, lo, hi, art.in_quote)
+                    or _near_after(doc, hi, art.in_quote)
+                    or _near_before(doc, lo, art.in_quote)
+                    or _according_to(doc, lo, hi, art.in_quote)
+                    or (_previous_sentence_cue(doc, lo, art.in_quote) if not q.partial else None)
+                )
+        resolved = art.resolve(cue.subject) if cue is not None else None
+        if q.continued and prev is not None and (resolved is None or resolved.name is None):
+            _copy_speaker(q, prev)
+        elif resolved is not None and resolved.name is not None:
+            q.speaker = resolved.name
+            q.speaker_start, q.speaker_end = resolved.start, resolved.end
+            q.speaker_kind = resolved.kind
+            q.cue = "according to" if cue.verb.lower_ == "according" else cue.verb.text
+        elif prev is not None and prev.speaker and _adjacent(text_paragraph, prev, q):
+            # A quotation with no cue right after one from the same or the previous paragraph
+            # is, in news style, the same speaker going on.
+            _copy_speaker(q, prev)
+        prev = q
+    return quotes
+
+
+def _copy_speaker(q: QuoteSpan, prev: QuoteSpan) -> None:
+    q.speaker, q.speaker_kind, q.cue = prev.speaker, prev.speaker_kind, prev.cue
+    q.speaker_start, q.speaker_end = prev.speaker_start, prev.speaker_end
+
+
+def _paragraph_index(text: str) -> list[int]:
+    """Start offsets of blank-line separated paragraphs, for adjacency tests."""
+    starts = [0]
+    i = text.find("\n\n")
+    while i >= 0:
+        starts.append(i + 2)
+        i = text.find("\n\n", i + 2)
+    return starts
+
+
+def _para_of(starts: list[int], pos: int) -> int:
+    lo, hi = 0, len(starts)
+    while hi - lo > 1:
+        mid = (lo + hi) // 2
+        if starts[mid] <= pos:
+            lo = mid
+        else:
+            hi = mid
+    return lo
+
+
+def _adjacent(starts: list[int], a: QuoteSpan, b: QuoteSpan) -> bool:
+    return _para_of(starts, b.start) - _para_of(starts, a.start) <= 1

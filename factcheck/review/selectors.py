@@ -1,0 +1,294 @@
+"""Reads for the editor workspace: querysets with their joins built in, and the highlighted body."""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.contrib.postgres.search import SearchQuery, SearchVector
+from django.db.models import Count, IntegerField, OuterRef, Q, QuerySet, Subquery, Value
+from django.db.models.functions import Coalesce, TruncDate
+from django.utils import timezone
+from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
+
+from factcheck.articles.models import Article, ExtractionState
+from factcheck.audit.models import AuditEvent
+from factcheck.claims.models import CandidateStatus, Claim, Quote
+from factcheck.linking.models import ClaimLink
+
+# --- Article reader -------------------------------------------------------------------------
+
+
+def article_claims(article: Article) -> list[Claim]:
+    return list(article.claims.select_related("claimant", "verdict").order_by("start", "-end", "id"))
+
+
+def article_quotes(article: Article) -> list[Quote]:
+    return list(article.quotes.select_related("speaker").order_by("start", "-end", "id"))
+
+
+@dataclass
+class _Span:
+    start: int
+    end: int
+    kind: str  # "claim" or "quote"
+    obj: Claim | Quote
+    order: int = field(default=0)
+    opened: bool = field(default=False)
+
+    @property
+    def key(self) -> str:
+        return f"{self.kind}-{self.obj.pk}"
+
+    def open_tag(self) -> str:
+        # Only the first piece of a candidate carries the status glyph that CSS draws (::before).
+        first = "" if self.opened else " hl-first"
+        self.opened = True
+        label = f"{self.kind} #{self.obj.pk}, {self.obj.get_status_display().lower()}"
+        return (
+            f'<mark class="hl hl-{self.kind} is-{escape(self.obj.status)}{first}" data-cand="{self.key}" '
+            f'title="{escape(label.capitalize())}">'
+        )
+
+
+def _text(piece: str) -> str:
+    # HTML parsing turns CR and CRLF into LF; a character reference keeps the CR, so the
+    # DOM text (from which the browser computes selection offsets) is exactly the body.
+    return escape(piece).replace("\r", "&#13;")
+
+
+def body_html(body: str, *, claims: list[Claim], quotes: list[Quote]) -> SafeString:
+    """The article body with every candidate wrapped in <mark>, every text piece escaped.
+
+    Spans may nest (a claim containing a quote) or cross: the marks are kept well nested
+    by closing and reopening the inner ones at a crossing, so one candidate may be drawn
+    as several <mark> pieces that share its data-cand key. The text content of the result
+    equals `body` character for character.
+    """
+    spans = [_Span(c.start, c.end, "claim", c) for c in claims if 0 <= c.start < c.end <= len(body)]
+    spans += [_Span(q.start, q.end, "quote", q) for q in quotes if 0 <= q.start < q.end <= len(body)]
+    # Outer spans first: earlier start, then longer.
+    spans.sort(key=lambda s: (s.start, -s.end, s.kind))
+    for number, span in enumerate(spans):
+        span.order = number
+    bounds = sorted({0, len(body), *(s.start for s in spans), *(s.end for s in spans)})
+    starting: dict[int, list[_Span]] = {}
+    for span in spans:
+        starting.setdefault(span.start, []).append(span)
+
+    out: list[str] = []
+    stack: list[_Span] = []
+    for here, nxt in zip(bounds, bounds[1:], strict=False):
+        # Close what ends here; reopen what was above it but goes on.
+        if any(s.end <= here for s in stack):
+            keep = [s for s in stack if s.end > here]
+            out.append("</mark>" * len(stack))
+            stack = keep
+            out.extend(s.open_tag() for s in stack)
+        for span in starting.get(here, []):
+            out.append(span.open_tag())
+            stack.append(span)
+        out.append(_text(body[here:nxt]))
+    out.append("</mark>" * len(stack))
+    return mark_safe("".join(out))  # noqa: S308 - every text piece and attribute above is escaped
+
+
+def article_status(article: Article) -> dict:
+    counts = {
+        "claims": article.claims.exclude(status=CandidateStatus.REJECTED).count(),
+        "quotes": article.quotes.exclude(status=CandidateStatus.REJECTED).count(),
+    }
+    return {
+        "state": article.extraction_state,
+        "label": article.get_extraction_state_display(),
+        "error": article.extraction_error,
+        "finished": article.extraction_state in (ExtractionState.DONE, ExtractionState.FAILED),
+        "finished_at": article.extraction_finished_at.isoformat() if article.extraction_finished_at else None,
+        "extractor_version": article.extractor_version,
+        **counts,
+    }
+
+
+# --- Dashboard ------------------------------------------------------------------------------
+
+
+def _candidate_count(model) -> Subquery:
+    rows = (
+        model.objects.filter(article=OuterRef("pk"), status=CandidateStatus.CANDIDATE)
+        .order_by()
+        .values("article")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return Coalesce(Subquery(rows, output_field=IntegerField()), Value(0))
+
+
+def articles_with_counts(user) -> QuerySet[Article]:
+    """Articles with their open candidate counts, as subqueries (one query per page, whatever its size)."""
+    return (
+        Article.objects.visible_to(user)
+        .with_outlet()
+        .defer("body")
+        .annotate(open_claims=_candidate_count(Claim), open_quotes=_candidate_count(Quote))
+    )
+
+
+def dashboard_summary(user) -> dict:
+    claims = Claim.objects.visible_to(user)
+    since = timezone.now() - datetime.timedelta(days=14)
+    by_verdict = list(
+        claims.filter(verdict__isnull=False)
+        .values("verdict__label", "verdict__colour", "verdict__order")
+        .annotate(n=Count("id"))
+        .order_by("verdict__order")
+    )
+    per_day = list(
+        claims.filter(verdict__isnull=False, updated_at__gte=since)
+        .annotate(day=TruncDate("updated_at"))
+        .values("day")
+        .annotate(n=Count("id"))
+        .order_by("day")
+    )
+    days = [(timezone.localdate() - datetime.timedelta(days=d)) for d in range(13, -1, -1)]
+    done = {row["day"]: row["n"] for row in per_day}
+    return {
+        "new_articles": list(
+            articles_with_counts(user)
+            .filter(extraction_state=ExtractionState.DONE)
+            .filter(Q(open_claims__gt=0) | Q(open_quotes__gt=0))
+            .order_by("-created_at")[:10]
+        ),
+        "awaiting_review": claims.awaiting_review().count(),
+        "review_queue": list(
+            claims.awaiting_review().with_related().defer("article__body").order_by("-score", "-id")[:10]
+        ),
+        "awaiting_approval": claims.awaiting_approval().count(),
+        "approval_queue": list(
+            claims.awaiting_approval().with_related().defer("article__body").order_by("-updated_at")[:10]
+        ),
+        "suggested_links": ClaimLink.objects.suggested().count(),
+        "failed": list(
+            Article.objects.visible_to(user)
+            .with_outlet()
+            .defer("body")
+            .filter(extraction_state=ExtractionState.FAILED)
+            .order_by("-extraction_finished_at")[:10]
+        ),
+        "mine": list(
+            claims.filter(assigned_to=user)
+            .live()
+            .with_related()
+            .defer("article__body")
+            .order_by("workflow", "-updated_at")[:20]
+        ),
+        "activity": list(AuditEvent.objects.recent()[:15]),
+        "verdict_rows": by_verdict,
+        "charts": {
+            "verdicts": {
+                "labels": [row["verdict__label"] for row in by_verdict],
+                "colours": [row["verdict__colour"] for row in by_verdict],
+                "counts": [row["n"] for row in by_verdict],
+            },
+            "per_day": {
+                "labels": [d.isoformat() for d in days],
+                "counts": [done.get(d, 0) for d in days],
+            },
+        },
+    }
+
+
+# --- Search ---------------------------------------------------------------------------------
+
+
+def _text_filter(qs: QuerySet, q: str, fields: list[str]) -> QuerySet:
+    q = q.strip()
+    if not q:
+        return qs
+    if settings.USING_POSTGRES:
+        vector = SearchVector(*fields, config="english")
+        return qs.annotate(_search=vector).filter(_search=SearchQuery(q, config="english", search_type="websearch"))
+    cond = Q()
+    for name in fields:
+        cond |= Q(**{f"{name}__icontains": q})
+    return qs.filter(cond)
+
+
+ARTICLE_SORTS = {
+    "published": ("published", "id"),
+    "-published": ("-published", "-id"),
+    "outlet": ("outlet__name", "-published", "-id"),
+    "headline": ("headline", "id"),
+    "created": ("created_at", "id"),
+    "-created": ("-created_at", "-id"),
+    "open": ("open_claims", "id"),
+    "-open": ("-open_claims", "-id"),
+}
+CLAIM_SORTS = {
+    "-score": ("-score", "-id"),
+    "score": ("score", "id"),
+    "-created": ("-created_at", "-id"),
+    "created": ("created_at", "id"),
+    "-updated": ("-updated_at", "-id"),
+    "published": ("article__published", "start"),
+    "-published": ("-article__published", "start"),
+    "status": ("status", "-id"),
+    "verdict": ("verdict__order", "-id"),
+}
+QUOTE_SORTS = {
+    "-created": ("-created_at", "-id"),
+    "created": ("created_at", "id"),
+    "speaker": ("speaker__name", "id"),
+    "published": ("article__published", "start"),
+    "-published": ("-article__published", "start"),
+    "status": ("status", "-id"),
+}
+
+
+def _common(qs: QuerySet, data: dict, prefix: str = "") -> QuerySet:
+    if data.get("outlet"):
+        qs = qs.filter(**{f"{prefix}outlet": data["outlet"]})
+    if data.get("date_from"):
+        qs = qs.filter(**{f"{prefix}published__gte": data["date_from"]})
+    if data.get("date_to"):
+        qs = qs.filter(**{f"{prefix}published__lte": data["date_to"]})
+    return qs
+
+
+def article_search(user, data: dict) -> QuerySet[Article]:
+    qs = _common(articles_with_counts(user), data)
+    qs = _text_filter(qs, data.get("q") or "", ["headline", "body"])
+    if data.get("state"):
+        qs = qs.filter(extraction_state=data["state"])
+    return qs.order_by(*ARTICLE_SORTS.get(data.get("sort") or "", ARTICLE_SORTS["-published"]))
+
+
+def claim_search(user, data: dict) -> QuerySet[Claim]:
+    qs = _common(Claim.objects.visible_to(user).with_related().defer("article__body"), data, prefix="article__")
+    qs = _text_filter(qs, data.get("q") or "", ["text"])
+    if data.get("speaker"):
+        qs = qs.filter(Q(claimant__name__icontains=data["speaker"]) | Q(claimant_text__icontains=data["speaker"]))
+    if data.get("status"):
+        qs = qs.filter(status=data["status"])
+    if data.get("verdict"):
+        qs = qs.filter(verdict=data["verdict"])
+    if data.get("score_min") is not None:
+        qs = qs.filter(score__gte=data["score_min"])
+    if data.get("score_max") is not None:
+        qs = qs.filter(score__lte=data["score_max"])
+    return qs.order_by(*CLAIM_SORTS.get(data.get("sort") or "", CLAIM_SORTS["-score"]))
+
+
+def quote_search(user, data: dict) -> QuerySet[Quote]:
+    qs = _common(
+        Quote.objects.visible_to(user).select_related("article__outlet", "speaker").defer("article__body"),
+        data,
+        prefix="article__",
+    )
+    qs = _text_filter(qs, data.get("q") or "", ["text"])
+    if data.get("speaker"):
+        qs = qs.filter(Q(speaker__name__icontains=data["speaker"]) | Q(speaker_text__icontains=data["speaker"]))
+    if data.get("status"):
+        qs = qs.filter(status=data["status"])
+    return qs.order_by(*QUOTE_SORTS.get(data.get("sort") or "", QUOTE_SORTS["-created"]))
