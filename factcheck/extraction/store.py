@@ -5,7 +5,8 @@ guards. For each span the new extraction finds:
 - no row yet: create it;
 - an untouched row (still a candidate from the extractor, never edited): refresh it;
 - a row an editor accepted, rejected, edited or linked: leave it exactly as it is
-  (so a rejected candidate never comes back).
+  (so a rejected candidate never comes back), and do not add a new candidate over
+  most of its span (so an edited, split or merged span does not come back either).
 Untouched rows whose span the new extraction no longer finds are removed.
 """
 
@@ -52,6 +53,19 @@ def _untouched(qs):
     )
 
 
+def _covered(span, touched: list[tuple[int, int]]) -> bool:
+    """Does an editor's row of the same kind cover most of this span?
+
+    An editor who moved a span (edit, split, merge) has said what the candidate is: the
+    extractor's original span must not come back next to it as a new candidate.
+    """
+    for start, end in touched:
+        overlap = min(end, span.end) - max(start, span.start)
+        if overlap > 0 and overlap >= 0.5 * min(end - start, span.end - span.start):
+            return True
+    return False
+
+
 def candidates_store(*, article_id: int, extraction: Extraction, version: str) -> dict[str, int]:
     people: dict = {}
     body_len = None
@@ -62,10 +76,13 @@ def candidates_store(*, article_id: int, extraction: Extraction, version: str) -
 
         existing_quotes = {(q.start, q.end): q for q in article.quotes.all()}
         untouched_quotes = set(_untouched(article.quotes.all()).values_list("id", flat=True))
+        touched = [k for k, q in existing_quotes.items() if q.pk not in untouched_quotes]
         new_quotes, refresh_quotes, seen = [], [], set()
         for span in extraction.quotes:
             key = (span.start, span.end)
             if key in seen or not (0 <= span.start < span.end <= body_len):
+                continue
+            if key not in existing_quotes and _covered(span, touched):
                 continue
             seen.add(key)
             speaker = None
@@ -96,10 +113,13 @@ def candidates_store(*, article_id: int, extraction: Extraction, version: str) -
 
         existing_claims = {(c.start, c.end): c for c in article.claims.all()}
         untouched_claims = set(_untouched(article.claims.all()).values_list("id", flat=True))
+        touched = [k for k, c in existing_claims.items() if c.pk not in untouched_claims]
         new_claims, refresh_claims, seen = [], [], set()
         for span in extraction.claims:
             key = (span.start, span.end)
             if key in seen or not (0 <= span.start < span.end <= body_len):
+                continue
+            if key not in existing_claims and _covered(span, touched):
                 continue
             seen.add(key)
             claimant = person_resolve(name=span.claimant, cache=people) if span.claimant else None

@@ -160,3 +160,16 @@ def test_import_enqueues_after_commit(seeds_dir, django_capture_on_commit_callba
         result = article_create(body="A new article. It says 5 things.", published=None)
     assert result.created
     assert len(callbacks) == 1
+
+
+def test_edited_span_does_not_bring_back_the_original(article, checker):
+    from factcheck.claims.services import claim_edit_span
+
+    candidates_store(article_id=article.pk, extraction=extraction_for(article.body), version="v1")
+    original = extraction_for(article.body).claims[0]
+    claim = Claim.objects.get(start=original.start, end=original.end)
+    claim_edit_span(claim=claim, start=original.start, end=original.end - 16, actor=checker, expected_version=1)
+    candidates_store(article_id=article.pk, extraction=extraction_for(article.body), version="v2")
+    spans = set(Claim.objects.values_list("start", "end"))
+    assert (original.start, original.end - 16) in spans
+    assert (original.start, original.end) not in spans
