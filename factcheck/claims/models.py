@@ -310,7 +310,13 @@ class Claim(models.Model):
             ),
         ]
         indexes = [
-            models.Index(fields=["status", "checkworthy", "-score"], name="claim_queue_idx"),
+            models.Index(fields=["status", "-score", "-id"], name="claim_queue_idx"),
+            models.Index(
+                fields=["-score", "-id"],
+                condition=Q(status=CandidateStatus.CANDIDATE, checkworthy=True),
+                name="claim_awaiting_review_idx",
+            ),
+            models.Index(fields=["updated_at"], condition=Q(verdict__isnull=False), name="claim_labelled_idx"),
             models.Index(fields=["workflow", "-updated_at"], name="claim_workflow_idx"),
             models.Index(fields=["verdict", "-updated_at"], name="claim_verdict_idx"),
             models.Index(fields=["assigned_to", "workflow"], name="claim_assigned_idx"),
