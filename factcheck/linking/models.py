@@ -113,3 +113,21 @@ class QuoteLink(BaseLink):
 
     def __str__(self) -> str:
         return f"quote {self.source_id} {self.relation} quote {self.target_id}"
+
+
+class ClaimEmbedding(models.Model):
+    """A claim's sentence embedding (float16 bytes), for the in-process vector index that
+    factcheck.linking.search keeps. `text_hash` says which text it embeds, so an edited claim
+    is re-embedded; `updated_at` lets each process pick up only what changed."""
+
+    claim = models.OneToOneField("claims.Claim", on_delete=models.CASCADE, primary_key=True, related_name="embedding")
+    model = models.CharField(max_length=100)
+    text_hash = models.CharField(max_length=32)
+    vector = models.BinaryField()
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["updated_at"], name="claimembedding_updated_idx")]
+
+    def __str__(self) -> str:
+        return f"embedding of claim {self.claim_id}"

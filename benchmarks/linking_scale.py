@@ -1,0 +1,332 @@
+"""Speed and scale of link suggestions: one new article against N stored claims.
+
+    python benchmarks/linking_scale.py                               # 10k and 100k claims
+    python benchmarks/linking_scale.py --sizes 10000,100000,1000000  # up to a million
+    python benchmarks/linking_scale.py --runs 20 --dense-max-scan 250000
+
+For each size, a scratch PostgreSQL database (factcheck_bench, dropped at the end) is filled
+with generated claims (templated sentences with varied subjects, places, figures and dates;
+one article per 100 claims), COPYed in with their embeddings. Generating a million MiniLM
+embeddings on two cores would take hours, so vectors are made from a pool of real
+embeddings of 2,000 generated sentences plus Gaussian noise, re-normalised: the same
+shape and cluster structure as real vectors, which is what the index's speed depends on.
+Then `suggest_links_for_article` runs on fresh 12-claim articles (embedding the new claims
+included, as in production), and the script reports median and p95 latency, the GIN index
+and embedding table sizes, the in-process index size and peak RSS.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime
+import io
+import json
+import os
+import random
+import resource
+import statistics
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "benchmarks"))
+
+DB_NAME = "factcheck_bench"
+
+SUBJECTS = [
+    "people",
+    "soldiers",
+    "civilians",
+    "refugees",
+    "patients",
+    "workers",
+    "students",
+    "voters",
+    "migrants",
+    "families",
+]
+VERBS = [
+    "were evacuated from",
+    "have fled",
+    "were captured in",
+    "were injured in",
+    "lost their jobs in",
+    "were vaccinated in",
+    "moved to",
+    "protested in",
+    "were arrested in",
+    "voted in",
+]
+PLACES = [
+    "Kharkiv",
+    "Lagos",
+    "Texas",
+    "Bavaria",
+    "Gaza",
+    "Sichuan",
+    "Ontario",
+    "Manchester",
+    "Punjab",
+    "Lombardy",
+    "Queensland",
+    "Catalonia",
+    "Kerala",
+    "Bahia",
+    "Tigray",
+]
+TAILS = [
+    "last year",
+    "since January",
+    "in the past week",
+    "according to officials",
+    "the ministry said",
+    "a report found",
+    "in 2023",
+    "over the weekend",
+]
+OTHER = [
+    "Inflation rose to {n} percent in {place} {tail}.",
+    "The government spent £{n} million on roads in {place} {tail}.",
+    "Unemployment in {place} fell by {n} percent {tail}.",
+    "{place} recorded {n} millimetres of rain {tail}.",
+    "Prices of bread in {place} went up {n} percent {tail}.",
+]
+
+
+def sentence(rng: random.Random) -> str:
+    n = rng.choice([rng.randint(2, 99), rng.randint(100, 999), rng.randint(1, 200) * 1000])
+    place, tail = rng.choice(PLACES), rng.choice(TAILS)
+    if rng.random() < 0.6:
+        return f"More than {n:,} {rng.choice(SUBJECTS)} {rng.choice(VERBS)} {place} {tail}."
+    return rng.choice(OTHER).format(n=n, place=place, tail=tail)
+
+
+def _rss_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def populate(url: str, size: int, rng) -> float:
+    import numpy as np
+    import psycopg
+
+    from factcheck.articles.models import body_fingerprint
+    from factcheck.linking.engine import embed
+
+    t0 = time.perf_counter()
+    pool_texts = [sentence(rng) for _ in range(2000)]
+    pool = embed.encode(pool_texts)
+    nrng = np.random.default_rng(7)
+    per_article = 100
+    now = datetime.datetime.now(datetime.UTC).isoformat()
+    with psycopg.connect(url) as conn:
+        claim_id = conn.execute("SELECT coalesce(max(id), 0) FROM claims_claim").fetchone()[0]
+        for batch_start in range(0, size, 50_000):
+            batch = min(50_000, size - batch_start)
+            texts = [sentence(rng) for _ in range(batch)]
+            art_buf, claim_buf, emb_buf = io.StringIO(), io.StringIO(), []
+            n_articles = (batch + per_article - 1) // per_article
+            with conn.cursor() as cur:
+                cur.execute("SELECT nextval('articles_article_id_seq') FROM generate_series(1, %s)", [n_articles])
+                art_ids = [r[0] for r in cur.fetchall()]
+            for a, art_id in enumerate(art_ids):
+                chunk = texts[a * per_article : (a + 1) * per_article]
+                body = "\n\n".join(f"{t} (#{art_id}-{i})" for i, t in enumerate(chunk))
+                art_buf.write(
+                    "\t".join(
+                        [
+                            str(art_id),
+                            "news",
+                            "",
+                            "",
+                            "",
+                            body.replace("\n", "\\n"),
+                            body_fingerprint(body),
+                            "bench",
+                            "done",
+                            "",
+                            "0",
+                            "",
+                            now,
+                            now,
+                            "2024-08-01",
+                        ]
+                    )
+                    + "\n"
+                )
+                pos = 0
+                for i, t in enumerate(chunk):
+                    claim_id += 1
+                    text = f"{t} (#{art_id}-{i})"
+                    start, end = pos, pos + len(text)
+                    pos = end + 2
+                    claim_buf.write(
+                        "\t".join(
+                            [
+                                str(claim_id),
+                                str(start),
+                                str(end),
+                                text,
+                                "",
+                                "0.5",
+                                "t",
+                                "other",
+                                "[]",
+                                "[]",
+                                "accepted",
+                                "extracted",
+                                "bench",
+                                "draft",
+                                "",
+                                "",
+                                "",
+                                "",
+                                "1",
+                                now,
+                                now,
+                                str(art_id),
+                            ]
+                        )
+                        + "\n"
+                    )
+            base = pool[nrng.integers(0, len(pool), batch)]
+            vecs = base + nrng.normal(0, 0.03, base.shape).astype(np.float32)
+            vecs /= np.linalg.norm(vecs, axis=1, keepdims=True)
+            first_claim = claim_id - batch + 1
+            with conn.cursor() as cur:
+                with cur.copy(
+                    "COPY articles_article (id, kind, url, headline, byline, body, fingerprint, source_name, "
+                    "extraction_state, extraction_error, extraction_attempts, extractor_version, created_at, "
+                    "updated_at, published) FROM STDIN"
+                ) as copy:
+                    copy.write(art_buf.getvalue())
+                with cur.copy(
+                    'COPY claims_claim (id, start, "end", text, claimant_text, score, checkworthy, kind, quantities, '
+                    "entities, status, origin, extractor_version, workflow, verdict_summary, verdict_explanation, "
+                    "review_url, review_rating_text, version, created_at, updated_at, article_id) FROM STDIN"
+                ) as copy:
+                    copy.write(claim_buf.getvalue())
+                with cur.copy(
+                    "COPY linking_claimembedding (claim_id, model, text_hash, vector, updated_at) FROM STDIN"
+                ) as copy:
+                    for j in range(batch):
+                        emb_buf = embed.to_bytes(vecs[j])
+                        copy.write_row((first_claim + j, embed.MODEL_NAME, "bench", emb_buf, now))
+            conn.commit()
+        with conn.cursor() as cur:
+            cur.execute(
+                "SELECT setval('claims_claim_id_seq', greatest(%s, (SELECT max(id) FROM claims_claim)))", [claim_id]
+            )
+            cur.execute("ANALYZE")
+        conn.commit()
+    return time.perf_counter() - t0
+
+
+def measure_all(size: int, runs: int, rng, profile: bool = False) -> dict:
+    from django.db import connection
+
+    from factcheck.articles.services import article_create
+    from factcheck.claims.models import Claim
+    from factcheck.linking import search
+    from factcheck.linking.suggest import suggest_links_for_article
+
+    search.index_reset()
+    t0 = time.perf_counter()
+    index = search._holder.sync()
+    index_load = time.perf_counter() - t0
+    latencies = []
+    for run in range(runs + 1):
+        texts = [sentence(rng) for _ in range(12)]
+        body = "\n\n".join(texts) + f"\n\nrun {run} {time.time()}"
+        article = article_create(body=body, published=datetime.date(2024, 8, 2), extract=False).article
+        pos = 0
+        for t in texts:
+            Claim.objects.create(article=article, start=pos, end=pos + len(t), text=t, checkworthy=True)
+            pos += len(t) + 2
+        prof = None
+        if profile and run:
+            import cProfile
+
+            prof = cProfile.Profile()
+            prof.enable()
+        t0 = time.perf_counter()
+        suggest_links_for_article(article.pk)
+        elapsed = time.perf_counter() - t0
+        if prof is not None:
+            import pstats
+
+            prof.disable()
+            pstats.Stats(prof, stream=sys.stderr).sort_stats("cumulative").print_stats(20)
+        if run:  # the first run warms the model and caches
+            latencies.append(elapsed * 1000)
+    with connection.cursor() as cur:
+        cur.execute(
+            "SELECT pg_relation_size('linking_claim_text_fts_idx'), pg_total_relation_size('claims_claim'), "
+            "pg_total_relation_size('linking_claimembedding')"
+        )
+        fts, claims, emb = cur.fetchone()
+    latencies.sort()
+    p95 = latencies[min(len(latencies) - 1, int(round(0.95 * len(latencies))) - 1)]
+    return {
+        "claims": size,
+        "runs": runs,
+        "median_ms": round(statistics.median(latencies), 1),
+        "p95_ms": round(p95, 1),
+        "dense_scan": search._dense_scan_allowed(index),
+        "index_load_s": round(index_load, 2),
+        "fts_index_mb": round(fts / 2**20, 1),
+        "claims_table_mb": round(claims / 2**20, 1),
+        "embedding_table_mb": round(emb / 2**20, 1),
+        "in_process_index_mb": round(index.nbytes / 2**20, 1),
+        "peak_rss_mb": round(_rss_mb(), 1),
+    }
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--sizes", default="10000,100000")
+    parser.add_argument("--runs", type=int, default=15)
+    parser.add_argument("--profile", action="store_true", help="Print a cProfile of each measured run.")
+    parser.add_argument("--dense-max-scan", type=int, default=None, help="Override LINK_DENSE_MAX_SCAN.")
+    args = parser.parse_args(argv)
+    from _common import PG, fresh_database, machine
+
+    url = fresh_database(DB_NAME)
+    os.environ["DATABASE_URL"] = url
+    os.environ.pop("REDIS_URL", None)
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "factcheck.settings")
+    os.environ.setdefault("HF_HUB_OFFLINE", "1")
+    import django
+
+    django.setup()
+    from django.conf import settings
+
+    if args.dense_max_scan is not None:
+        settings.LINK_DENSE_MAX_SCAN = args.dense_max_scan
+    print(f"# {machine()}")
+    rng = random.Random(1)
+    stored = 0
+    try:
+        for size in sorted(int(s) for s in args.sizes.split(",")):
+            from django.db import connections
+
+            connections.close_all()
+            gen = populate(url, size - stored, rng)
+            stored = size
+            result = measure_all(size, args.runs, rng, args.profile)
+            result["generate_s"] = round(gen, 1)
+            print(json.dumps(result), flush=True)
+    finally:
+        from django.db import connections
+
+        connections.close_all()
+        import psycopg
+
+        with psycopg.connect(f"{PG}/postgres", autocommit=True) as conn:
+            conn.execute(f'DROP DATABASE IF EXISTS "{DB_NAME}" WITH (FORCE)')
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

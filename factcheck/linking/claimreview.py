@@ -1,0 +1,273 @@
+"""Read schema.org ClaimReview JSON-LD from files, folders and JSON Lines feeds.
+
+Pure Python (no Django). A source may hold one object, a list, an {"@graph": [...]}
+document, or (in .jsonl / .ndjson files) one such document per line; HTML pages are read
+for their <script type="application/ld+json"> blocks. Every ClaimReview found becomes a
+`Review`; everything that cannot be read becomes a `Problem` with a one-line reason, and
+reading carries on.
+"""
+
+from __future__ import annotations
+
+import datetime
+import json
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+__all__ = ["Problem", "Review", "iter_reviews", "parse_document", "rating_to_scale"]
+
+JSONL_SUFFIXES = {".jsonl", ".ndjson"}
+JSON_SUFFIXES = {".json", ".jsonld"}
+HTML_SUFFIXES = {".html", ".htm"}
+_SCRIPT_RE = re.compile(
+    r"<script[^>]*type\s*=\s*[\"']application/ld\+json[\"'][^>]*>(.*?)</script>", re.IGNORECASE | re.DOTALL
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Review:
+    source: str  # "path" or "path:line"
+    url: str
+    claim_reviewed: str
+    publisher: str
+    date_published: datetime.date | None
+    rating_value: float | None
+    best_rating: float | None
+    worst_rating: float | None
+    rating_text: str
+    claimant: str
+    appearance_url: str
+
+
+@dataclass(frozen=True, slots=True)
+class Problem:
+    source: str
+    reason: str
+
+    def __str__(self) -> str:
+        return f"{self.source}: {self.reason}"
+
+
+def _name(obj: Any) -> str:
+    if isinstance(obj, str):
+        return obj.strip()
+    if isinstance(obj, dict):
+        return str(obj.get("name") or obj.get("alternateName") or "").strip()
+    if isinstance(obj, list) and obj:
+        return _name(obj[0])
+    return ""
+
+
+def _number(value: Any) -> float | None:
+    if value is None or value == "":
+        return None
+    try:
+        return float(value)
+    except (TypeError, ValueError):
+        return None
+
+
+def _date(value: Any) -> datetime.date | None:
+    if not isinstance(value, str) or len(value) < 10:
+        return None
+    try:
+        return datetime.date.fromisoformat(value[:10])
+    except ValueError:
+        return None
+
+
+def _is_type(obj: dict, name: str) -> bool:
+    t = obj.get("@type")
+    types = t if isinstance(t, list) else [t]
+    return any(isinstance(x, str) and x.rsplit("/", 1)[-1] == name for x in types)
+
+
+def _flatten(doc: Any) -> Iterator[dict]:
+    if isinstance(doc, list):
+        for item in doc:
+            yield from _flatten(item)
+    elif isinstance(doc, dict):
+        if "@graph" in doc:
+            yield from _flatten(doc["@graph"])
+        else:
+            yield doc
+
+
+def _review(obj: dict, source: str) -> Review | Problem:
+    url = str(obj.get("url") or obj.get("@id") or "").strip()
+    claim = " ".join(str(obj.get("claimReviewed") or "").split())
+    if not url.startswith(("http://", "https://")):
+        return Problem(source, "ClaimReview has no http(s) url")
+    if not claim:
+        return Problem(source, "ClaimReview has no claimReviewed text")
+    rating = obj.get("reviewRating") or {}
+    if isinstance(rating, list):
+        rating = rating[0] if rating else {}
+    if not isinstance(rating, dict):
+        rating = {}
+    item = obj.get("itemReviewed") or {}
+    if isinstance(item, list):
+        item = item[0] if item else {}
+    appearance = item.get("appearance") if isinstance(item, dict) else None
+    if isinstance(appearance, list):
+        appearance = appearance[0] if appearance else None
+    appearance_url = ""
+    if isinstance(appearance, dict):
+        appearance_url = str(appearance.get("url") or "")
+    elif isinstance(appearance, str):
+        appearance_url = appearance
+    claimant = _name(item.get("author")) if isinstance(item, dict) else ""
+    return Review(
+        source=source,
+        url=url[:1000],
+        claim_reviewed=claim,
+        publisher=_name(obj.get("author")) or _name(obj.get("publisher")),
+        date_published=_date(obj.get("datePublished")),
+        rating_value=_number(rating.get("ratingValue")),
+        best_rating=_number(rating.get("bestRating")),
+        worst_rating=_number(rating.get("worstRating")),
+        rating_text=str(rating.get("alternateName") or rating.get("name") or "").strip(),
+        claimant=claimant,
+        appearance_url=appearance_url,
+    )
+
+
+def parse_document(doc: Any, source: str) -> list[Review | Problem]:
+    """The ClaimReviews in one parsed JSON-LD document; a document with none is a Problem."""
+    found: list[Review | Problem] = []
+    for obj in _flatten(doc):
+        if _is_type(obj, "ClaimReview"):
+            found.append(_review(obj, source))
+    if not found:
+        found.append(Problem(source, "no ClaimReview object in it"))
+    return found
+
+
+def _read_text(path: Path) -> str | Problem:
+    try:
+        return path.read_text(encoding="utf-8-sig")
+    except (OSError, UnicodeDecodeError) as exc:
+        return Problem(str(path), f"cannot read: {exc.__class__.__name__}: {exc}")
+
+
+def _iter_file(path: Path) -> Iterator[Review | Problem]:
+    text = _read_text(path)
+    if isinstance(text, Problem):
+        yield text
+        return
+    suffix = path.suffix.lower()
+    if suffix in HTML_SUFFIXES:
+        blocks = _SCRIPT_RE.findall(text)
+        if not blocks:
+            yield Problem(str(path), "no JSON-LD script in the page")
+        for n, block in enumerate(blocks, 1):
+            try:
+                doc = json.loads(block)
+            except json.JSONDecodeError as exc:
+                yield Problem(f"{path}#script{n}", f"invalid JSON: {exc.msg} at char {exc.pos}")
+                continue
+            yield from (r for r in parse_document(doc, f"{path}#script{n}") if not _is_empty_problem(r))
+        return
+    stripped = text.lstrip()
+    if suffix in JSONL_SUFFIXES or (suffix not in JSON_SUFFIXES and not stripped.startswith("[") and "\n{" in text):
+        for lineno, line in enumerate(text.splitlines(), 1):
+            if not line.strip():
+                continue
+            source = f"{path}:{lineno}"
+            try:
+                doc = json.loads(line)
+            except json.JSONDecodeError as exc:
+                yield Problem(source, f"invalid JSON: {exc.msg} at char {exc.pos}")
+                continue
+            yield from parse_document(doc, source)
+        return
+    try:
+        doc = json.loads(text)
+    except json.JSONDecodeError as exc:
+        yield Problem(str(path), f"invalid JSON: {exc.msg} at line {exc.lineno}")
+        return
+    yield from parse_document(doc, str(path))
+
+
+def _is_empty_problem(r: Review | Problem) -> bool:
+    # A page's other JSON-LD blocks (Organization, BreadcrumbList) are not errors.
+    return isinstance(r, Problem) and r.reason == "no ClaimReview object in it"
+
+
+def iter_reviews(paths: list[str | Path]) -> Iterator[Review | Problem]:
+    """Every ClaimReview (or problem) in these files and folders (folders read recursively,
+    files in name order)."""
+    for raw in paths:
+        path = Path(raw)
+        if path.is_dir():
+            files = sorted(
+                p
+                for p in path.rglob("*")
+                if p.is_file() and p.suffix.lower() in JSON_SUFFIXES | JSONL_SUFFIXES | HTML_SUFFIXES
+            )
+            if not files:
+                yield Problem(str(path), "folder holds no .json, .jsonld, .jsonl, .ndjson or .html files")
+            for file in files:
+                yield from _iter_file(file)
+        elif path.is_file():
+            yield from _iter_file(path)
+        else:
+            yield Problem(str(path), "no such file or folder")
+
+
+# Ratings ---------------------------------------------------------------------------------
+
+# Common publisher wordings that mean one of our labels (matched after folding).
+RATING_ALIASES = {
+    "correct": "true",
+    "accurate": "true",
+    "mostly correct": "mostly true",
+    "mostly accurate": "mostly true",
+    "half-true": "half true",
+    "mixture": "half true",
+    "mixed": "half true",
+    "partly true": "half true",
+    "partly false": "mostly false",
+    "partially false": "mostly false",
+    "mostly incorrect": "mostly false",
+    "incorrect": "false",
+    "inaccurate": "false",
+    "fake": "false",
+    "wrong": "false",
+    "pants-on-fire": "pants on fire",
+    "pants on fire!": "pants on fire",
+    "unproven": "unverifiable",
+    "unsupported": "unverifiable",
+    "no evidence": "unverifiable",
+}
+
+
+def _fold(text: str) -> str:
+    return " ".join(re.sub(r"[^\w\s-]", " ", text.lower()).split())
+
+
+def rating_to_scale(review: Review, labels: list[tuple[str, str, int | None]]) -> str | None:
+    """The slug of our rating for a review, or None. `labels` is (label, slug, value) of the
+    default scale. The publisher's words decide first when they name one of our labels;
+    otherwise ratingValue is placed proportionally from [worstRating, bestRating] (schema.org
+    default 1..5) onto our value range."""
+    text = _fold(review.rating_text)
+    if text:
+        text = RATING_ALIASES.get(text, text)
+        for label, slug, _value in labels:
+            if text in (_fold(label), _fold(slug.replace("-", " ")), slug):
+                return slug
+    valued = [(value, slug) for _label, slug, value in labels if value is not None]
+    if review.rating_value is None or not valued:
+        return None
+    best = review.best_rating if review.best_rating is not None else 5.0
+    worst = review.worst_rating if review.worst_rating is not None else 1.0
+    if best == worst or not (min(worst, best) <= review.rating_value <= max(worst, best)):
+        return None
+    fraction = (review.rating_value - worst) / (best - worst)
+    lo, hi = min(v for v, _ in valued), max(v for v, _ in valued)
+    target = lo + fraction * (hi - lo)
+    return min(valued, key=lambda vs: (abs(vs[0] - target), -vs[0]))[1]

@@ -1,0 +1,193 @@
+"""Suggest links for an article's new claims and quotes against everything already stored.
+
+Idempotent: a link is keyed by its ordered pair (source_id < target_id, a unique
+constraint), created with ON CONFLICT DO NOTHING, and refreshed only while it is still a
+system suggestion. Links an editor made, confirmed or dismissed are never touched, so a
+dismissed suggestion does not come back.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from factcheck.articles.models import Article
+from factcheck.claims.models import Claim, Quote
+from factcheck.linking import search
+from factcheck.linking.engine.score import _surname, compare_quotes, same_speaker
+from factcheck.linking.models import ClaimLink, LinkOrigin, LinkState, QuoteLink
+
+log = logging.getLogger(__name__)
+
+__all__ = ["LinkProposal", "links_upsert", "suggest_links_for_article"]
+
+MAX_LINKS_PER_CLAIM = 10
+SCORE_EPSILON = 0.01
+
+
+@dataclass(frozen=True, slots=True)
+class LinkProposal:
+    a: int
+    b: int
+    relation: str
+    score: float
+    reason: str
+
+    @property
+    def pair(self) -> tuple[int, int]:
+        return (self.a, self.b) if self.a < self.b else (self.b, self.a)
+
+
+def _thresholds() -> tuple[float, float, bool]:
+    return (
+        float(settings.LINK_SUGGEST_THRESHOLD),
+        float(settings.LINK_AUTOCONFIRM_THRESHOLD),
+        bool(settings.LINK_AUTOCONFIRM),
+    )
+
+
+def links_upsert(model: type[ClaimLink] | type[QuoteLink], proposals: Iterable[LinkProposal]) -> dict[str, int]:
+    """Create new system suggestions; refresh those still suggested by the system; leave the rest."""
+    _suggest, autoconfirm_at, autoconfirm = _thresholds()
+    best: dict[tuple[int, int], LinkProposal] = {}
+    for p in proposals:
+        if p.a == p.b:
+            continue
+        if p.pair not in best or p.score > best[p.pair].score:
+            best[p.pair] = p
+    counts = {"created": 0, "updated": 0, "kept": 0}
+    if not best:
+        return counts
+    now = timezone.now()
+    with transaction.atomic():
+        sources = {s for s, _ in best}
+        targets = {t for _, t in best}
+        existing = {
+            (link.source_id, link.target_id): link
+            for link in model.objects.select_for_update().filter(source_id__in=sources, target_id__in=targets)
+            if (link.source_id, link.target_id) in best
+        }
+        new_rows = []
+        for pair, p in best.items():
+            confirm = autoconfirm and p.score >= autoconfirm_at
+            state = LinkState.CONFIRMED if confirm else LinkState.SUGGESTED
+            score = round(min(1.0, max(0.0, p.score)), 4)
+            link = existing.get(pair)
+            if link is None:
+                new_rows.append(
+                    model(
+                        source_id=pair[0],
+                        target_id=pair[1],
+                        relation=p.relation,
+                        origin=LinkOrigin.SYSTEM,
+                        state=state,
+                        score=score,
+                        reason=p.reason[:500],
+                        decided_at=now if confirm else None,
+                    )
+                )
+            elif link.origin == LinkOrigin.SYSTEM and link.state == LinkState.SUGGESTED:
+                # Scored from the other end the reason may list things in another order;
+                # only a new relation, state or a real change of score is worth a write.
+                if (
+                    link.relation != p.relation
+                    or link.state != state
+                    or link.score is None
+                    or abs(link.score - score) >= SCORE_EPSILON
+                ):
+                    model.objects.filter(pk=link.pk, state=LinkState.SUGGESTED, origin=LinkOrigin.SYSTEM).update(
+                        relation=p.relation,
+                        score=score,
+                        reason=p.reason[:500],
+                        state=state,
+                        decided_at=now if confirm else None,
+                        updated_at=now,
+                    )
+                    counts["updated"] += 1
+                else:
+                    counts["kept"] += 1
+            else:
+                counts["kept"] += 1
+        created = model.objects.bulk_create(new_rows, ignore_conflicts=True)
+        counts["created"] = len(created)
+    return counts
+
+
+def _checked_note(claim: Claim) -> str:
+    if not search.is_checked(claim):
+        return ""
+    label = claim.verdict.label if claim.verdict_id else (claim.review_rating_text or "rated")
+    who = claim.article.outlet.name if claim.article.outlet_id else "us"
+    return f"previously checked by {who}: {label}"
+
+
+def _claim_proposals(article: Article) -> list[LinkProposal]:
+    claims = list(Claim.objects.live().filter(article=article).select_related("article"))
+    if not claims:
+        return []
+    suggest_at, _, _ = _thresholds()
+    vectors = search.embeddings_ensure(claims)
+    queries = [(search.features_for_claim(c), vectors.get(c.pk)) for c in claims]
+    ranked = search.rank_candidates(queries, exclude_article_id=article.pk)
+    proposals = []
+    for claim, candidates in zip(claims, ranked, strict=True):
+        for cand in candidates[:MAX_LINKS_PER_CLAIM]:
+            if cand.match.score < suggest_at:
+                break
+            reason = cand.match.reason
+            note = _checked_note(cand.claim)
+            if note and cand.match.relation == "same":
+                reason = f"{note}; {reason}"
+            proposals.append(LinkProposal(claim.pk, cand.claim.pk, cand.match.relation, cand.match.score, reason))
+    return proposals
+
+
+def _speaker_name(quote: Quote) -> str:
+    return quote.speaker.name if quote.speaker_id else quote.speaker_text
+
+
+def _quote_proposals(article: Article) -> list[LinkProposal]:
+    quotes = list(Quote.objects.live().filter(article=article).select_related("speaker"))
+    suggest_at, _, _ = _thresholds()
+    proposals = []
+    for quote in quotes:
+        name = _speaker_name(quote)
+        surname = _surname(name) if name else ""
+        if not quote.speaker_id and not surname:
+            continue
+        cond = Q()
+        if quote.speaker_id:
+            cond |= Q(speaker_id=quote.speaker_id)
+        if surname and len(surname) > 2:
+            cond |= Q(speaker__name__iendswith=surname) | Q(speaker_text__iendswith=surname)
+        others = Quote.objects.live().exclude(article=article).filter(cond).select_related("speaker")[:500]
+        for other in others:
+            if not (
+                (quote.speaker_id and quote.speaker_id == other.speaker_id) or same_speaker(name, _speaker_name(other))
+            ):
+                continue
+            match = compare_quotes(quote.text, other.text)
+            if match is None or match.score < suggest_at:
+                continue
+            who = name or "the same speaker"
+            reason = f"{match.reason}; speaker {who}"
+            proposals.append(LinkProposal(quote.pk, other.pk, match.relation, match.score, reason))
+    return proposals
+
+
+def suggest_links_for_article(article_id: int) -> dict[str, int]:
+    """Suggest claim and quote links for one article; returns counts. Safe to re-run."""
+    article = Article.objects.filter(pk=article_id).first()
+    if article is None:
+        return {}
+    claim_counts = links_upsert(ClaimLink, _claim_proposals(article))
+    quote_counts = links_upsert(QuoteLink, _quote_proposals(article))
+    counts = {f"claim_{k}": v for k, v in claim_counts.items()} | {f"quote_{k}": v for k, v in quote_counts.items()}
+    log.info("link suggestions for article %s: %s", article_id, counts)
+    return counts
