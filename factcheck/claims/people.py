@@ -3,80 +3,22 @@
 from __future__ import annotations
 
 import re
-import unicodedata
 
 from django.db import IntegrityError, transaction
 
 from factcheck.claims.models import Person, PersonAlias, PersonKind
-
-TITLES = {
-    "mr",
-    "mrs",
-    "ms",
-    "miss",
-    "dr",
-    "prof",
-    "professor",
-    "sir",
-    "dame",
-    "lord",
-    "lady",
-    "gen",
-    "general",
-    "col",
-    "colonel",
-    "maj",
-    "major",
-    "capt",
-    "captain",
-    "lt",
-    "sgt",
-    "gov",
-    "governor",
-    "sen",
-    "senator",
-    "rep",
-    "president",
-    "prime",
-    "minister",
-    "pm",
-    "chancellor",
-    "king",
-    "queen",
-    "prince",
-    "princess",
-    "pope",
-    "rev",
-    "the",
-    "mayor",
-    "judge",
-    "justice",
-    "secretary",
-    "ambassador",
-    "chief",
-}
+from factcheck.extraction.engine import people as engine_people
 
 
 def normalize_name(name: str) -> str:
-    """Lower case, no accents, no punctuation, no leading titles: 'Mr. Zelenskyy' -> 'zelenskyy'."""
-    text = unicodedata.normalize("NFKD", name)
-    text = "".join(ch for ch in text if not unicodedata.combining(ch))
-    text = text.replace("’", "'").lower()
-    text = re.sub(r"'s$", "", text)
-    words = re.findall(r"[\w']+", text)
-    while len(words) > 1 and words[0].strip(".") in TITLES:
-        words = words[1:]
-    return " ".join(words)[:200]
+    """The key names are matched on: no titles or possessive, accents folded, lower case.
 
-
-def _close(a: str, b: str) -> bool:
-    """Transliteration variants of one surname: Zelensky/Zelenskyy, Zelenskiy, Syrsky/Syrskyi."""
-    if a == b:
-        return True
-    if min(len(a), len(b)) < 5 or a[:4] != b[:4]:
-        return False
-    a2, b2 = re.sub(r"(iy|yy|yi|y|i)$", "y", a), re.sub(r"(iy|yy|yi|y|i)$", "y", b)
-    return a2 == b2
+    'Mr. Zelenskyy' -> 'zelenskyy'; 'Belgorod Gov. Vyacheslav Gladkov' -> 'vyacheslav gladkov'.
+    The rules for names live in the text engine (factcheck.extraction.engine.people).
+    """
+    display = engine_people.normalize_name(name)
+    text = engine_people.fold(display).lower()
+    return " ".join(re.findall(r"[\w']+", text))[:200]
 
 
 def person_resolve(*, name: str, kind: str = PersonKind.PERSON, cache: dict | None = None) -> Person | None:
@@ -106,15 +48,11 @@ def person_resolve(*, name: str, kind: str = PersonKind.PERSON, cache: dict | No
 
 
 def _fuzzy_match(norm: str, kind: str) -> Person | None:
-    words = norm.split()
-    surname = words[-1]
+    """A stored person whose name is a variant of this one (Zelensky / Volodymyr Zelenskyy)."""
+    surname = norm.split()[-1]
     candidates = Person.objects.filter(kind=kind, normalized_name__contains=surname[:4])[:50]
     for person in candidates:
-        other = person.normalized_name.split()
-        if not other or not _close(other[-1], surname):
-            continue
-        # "zelensky" matches "volodymyr zelenskyy"; "anna smith" does not match "john smith".
-        if len(words) == 1 or len(other) == 1 or words[0] == other[0]:
+        if engine_people.same_person(norm, person.normalized_name):
             return person
     return None
 
