@@ -76,11 +76,15 @@ def outlet_from_filename(path: Path) -> str:
 
 
 def guess_headline(first_paragraph: str) -> str:
-    """A short first paragraph without a final full stop is a headline."""
-    line = first_paragraph.strip()
+    """A short first paragraph without a final full stop is the headline; otherwise the
+    article opens with its lead, and the lead's first sentence (shortened) stands in."""
+    line = " ".join(first_paragraph.split())
     if line and len(line) <= 200 and not line.endswith((".", "”", '"')):
         return line
-    return ""
+    first_sentence = re.split(r"(?<=[.!?])\s+(?=[A-Z“\"‘'])", line, maxsplit=1)[0]
+    if len(first_sentence) <= 120:
+        return first_sentence
+    return first_sentence[:120].rsplit(" ", 1)[0] + "…"
 
 
 def find_byline(body: str) -> str:

@@ -136,7 +136,12 @@ class Article(models.Model):
         ]
 
     def __str__(self) -> str:
-        return self.headline or self.body[:80]
+        if self.headline:
+            return self.headline
+        # No headline: the start of the text, without the sample format's date header.
+        text = re.sub(r"^\ufeff?\s*date\s+\S+\s", "", self.body).strip()
+        first = " ".join(text.split("\n", 1)[0].split())
+        return first if len(first) <= 80 else first[:80].rsplit(" ", 1)[0] + "…"
 
     def save(self, *args, **kwargs) -> None:
         self.fingerprint = body_fingerprint(self.body)

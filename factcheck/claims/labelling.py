@@ -366,7 +366,7 @@ def evidence_remove(*, evidence: Evidence, actor: Any) -> None:
 @transaction.atomic
 def comment_add(*, claim: Claim, body: str, actor: Any) -> Comment:
     _require(actor, Cap.PROPOSE, "comment")
-    body = body.strip()
+    body = body.replace("\r\n", "\n").strip()
     if not body:
         raise WorkflowError("A comment cannot be empty.")
     comment = Comment.objects.create(claim=claim, author=actor, body=body)

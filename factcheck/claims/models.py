@@ -99,6 +99,15 @@ class Rating(models.Model):
     def __str__(self) -> str:
         return self.label
 
+    @property
+    def text_colour(self) -> str:
+        """Black or white, whichever reads better on `colour` (WCAG relative luminance)."""
+        channels = [int(self.colour[i : i + 2], 16) / 255 for i in (1, 3, 5)]
+        linear = [c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
+        luminance = 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
+        # Contrast with black is (L + 0.05) / 0.05, with white 1.05 / (L + 0.05).
+        return "#000000" if (luminance + 0.05) / 0.05 >= 1.05 / (luminance + 0.05) else "#ffffff"
+
 
 class CandidateStatus(models.TextChoices):
     """Triage of an extracted candidate."""

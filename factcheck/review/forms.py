@@ -181,6 +181,11 @@ class SearchForm(forms.Form):
     verdict = forms.ModelChoiceField(
         label="Verdict", queryset=Rating.objects.select_related("scale"), required=False, empty_label="Any"
     )
+    checkworthy = forms.ChoiceField(
+        label="Check-worthy",
+        choices=[("", "Any"), ("yes", "Check-worthy only"), ("no", "Not check-worthy")],
+        required=False,
+    )
     score_min = forms.FloatField(label="Score from", required=False, min_value=0, max_value=1)
     score_max = forms.FloatField(label="Score to", required=False, min_value=0, max_value=1)
     sort = forms.CharField(required=False, widget=forms.HiddenInput)

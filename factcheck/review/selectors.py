@@ -271,6 +271,8 @@ def claim_search(user, data: dict) -> QuerySet[Claim]:
         qs = qs.filter(Q(claimant__name__icontains=data["speaker"]) | Q(claimant_text__icontains=data["speaker"]))
     if data.get("status"):
         qs = qs.filter(status=data["status"])
+    if data.get("checkworthy"):
+        qs = qs.filter(checkworthy=data["checkworthy"] == "yes")
     if data.get("verdict"):
         qs = qs.filter(verdict=data["verdict"])
     if data.get("score_min") is not None:

@@ -148,7 +148,18 @@ SEARCH_SCOPES = {
     "articles": (selectors.article_search, selectors.ARTICLE_SORTS, "-published"),
 }
 SEARCH_FIELDS = {
-    "claims": ["q", "outlet", "date_from", "date_to", "speaker", "status", "verdict", "score_min", "score_max"],
+    "claims": [
+        "q",
+        "outlet",
+        "date_from",
+        "date_to",
+        "speaker",
+        "status",
+        "checkworthy",
+        "verdict",
+        "score_min",
+        "score_max",
+    ],
     "quotes": ["q", "outlet", "date_from", "date_to", "speaker", "status"],
     "articles": ["q", "outlet", "date_from", "date_to", "state"],
 }

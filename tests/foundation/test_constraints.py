@@ -111,3 +111,18 @@ def test_default_scale_has_six_levels_plus_unverifiable():
 def test_person_normalized_name_unique():
     Person.objects.create(name="Volodymyr Zelensky", normalized_name="volodymyr zelensky")
     assert refused(lambda: Person.objects.create(name="Volodymyr  Zelensky", normalized_name="volodymyr zelensky"))
+
+
+def _contrast(fg: str, bg: str) -> float:
+    def lum(colour: str) -> float:
+        chans = [int(colour[i : i + 2], 16) / 255 for i in (1, 3, 5)]
+        lin = [c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in chans]
+        return 0.2126 * lin[0] + 0.7152 * lin[1] + 0.0722 * lin[2]
+
+    hi, lo = sorted([lum(fg), lum(bg)], reverse=True)
+    return (hi + 0.05) / (lo + 0.05)
+
+
+def test_every_default_rating_badge_has_readable_text():
+    for rating in RatingScale.objects.get(is_default=True).ratings.all():
+        assert _contrast(rating.text_colour, rating.colour) >= 4.5, rating.label

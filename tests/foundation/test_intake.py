@@ -134,3 +134,11 @@ def test_folder_of_1000_generated_articles(tmp_path):
     assert Article.objects.count() == 1000
     out, _, _ = run_import(tmp_path, no_extract=True)
     assert "imported 0, unchanged 1000, failed 1" in out
+
+
+def test_an_article_opening_with_its_lead_gets_a_short_headline(seeds_dir):
+    run_import(seeds_dir)
+    cnn = Article.objects.get(source_name__endswith="cnn-2024-08-14-kursk.txt")
+    assert cnn.headline.startswith("Ukrainian President Volodymyr Zelensky said his forces are advancing")
+    assert len(cnn.headline) <= 121 and not cnn.headline.startswith(" date")
+    assert str(Article(body=" date 2024-01-01 Short lead.\n\nMore.")) == "Short lead."

@@ -147,3 +147,19 @@ def test_search_pagination(client, checker):
     response = client.get(reverse("review:search"), {"scope": "claims", "page": 2})
     assert response.context["page"].number == 2 and len(response.context["page"]) == 5
     assert client.get(reverse("review:search"), {"scope": "claims", "page": "zzz"}).status_code == 200
+
+
+def test_dashboard_count_matches_the_list_it_links_to(client, checker, article):
+    import re
+
+    from factcheck.claims.models import Claim
+
+    body = article.body
+    Claim.objects.create(article=article, start=0, end=10, text=body[:10], checkworthy=True, score=0.9)
+    Claim.objects.create(article=article, start=10, end=20, text=body[10:20], checkworthy=False, score=0.1)
+    client.force_login(checker)
+    page = client.get("/").content.decode()
+    link = re.search(r'href="([^"]+)" id="count-awaiting-review"', page).group(1).replace("&amp;", "&")
+    listed = client.get(link)
+    assert listed.status_code == 200
+    assert len(listed.context["page"].object_list) == Claim.objects.awaiting_review().count() == 1
