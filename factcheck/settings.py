@@ -216,6 +216,9 @@ CELERY_TASK_TIME_LIMIT = envint("CELERY_TASK_TIME_LIMIT", 180)
 # Longer than the longest task, or Redis re-delivers a task still running.
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": envint("CELERY_VISIBILITY_TIMEOUT", 600)}
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# Link suggestions have their own queue, so a burst of them never delays extraction
+# (the candidates editors are waiting for). bin/start's worker consumes both queues.
+CELERY_TASK_ROUTES = {"factcheck.linking.tasks.*": {"queue": "linking"}}
 CELERY_BEAT_SCHEDULE = {
     "requeue-stuck-extractions": {
         "task": "factcheck.extraction.tasks.requeue_stuck_extractions",
