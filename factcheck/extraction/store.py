@@ -75,7 +75,9 @@ def candidates_store(*, article_id: int, extraction: Extraction, version: str) -
         counts = {"quotes": 0, "claims": 0, "removed": 0}
 
         existing_quotes = {(q.start, q.end): q for q in article.quotes.all()}
-        untouched_quotes = set(_untouched(article.quotes.all()).values_list("id", flat=True))
+        untouched_quotes = (
+            set(_untouched(article.quotes.all()).values_list("id", flat=True)) if existing_quotes else set()
+        )
         touched = [k for k, q in existing_quotes.items() if q.pk not in untouched_quotes]
         new_quotes, refresh_quotes, seen = [], [], set()
         for span in extraction.quotes:
@@ -112,7 +114,9 @@ def candidates_store(*, article_id: int, extraction: Extraction, version: str) -
         counts["quotes"] = len(new_quotes)
 
         existing_claims = {(c.start, c.end): c for c in article.claims.all()}
-        untouched_claims = set(_untouched(article.claims.all()).values_list("id", flat=True))
+        untouched_claims = (
+            set(_untouched(article.claims.all()).values_list("id", flat=True)) if existing_claims else set()
+        )
         touched = [k for k, c in existing_claims.items() if c.pk not in untouched_claims]
         new_claims, refresh_claims, seen = [], [], set()
         for span in extraction.claims:

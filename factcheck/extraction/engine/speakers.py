@@ -293,6 +293,22 @@ class _Resolved:
     kind: str | None
 
 
+_SENT_KEY = "factcheck_sentence_of_token"
+
+
+def _sent(doc: Doc, i: int) -> Span:
+    """The sentence of token i. spaCy's Token.sent walks the sentences on every call, which
+    made attribution quadratic in article length: the table is built once per Doc."""
+    table = doc.user_data.get(_SENT_KEY)
+    if table is None:
+        table = [None] * len(doc)
+        for sent in doc.sents:
+            for k in range(sent.start, sent.end):
+                table[k] = sent
+        doc.user_data[_SENT_KEY] = table
+    return table[i]
+
+
 class _Article:
     """Per-document indexes built once: who is a person, their titles, organisations."""
 
@@ -398,7 +414,7 @@ class _Article:
             name=name,
             titles=set(titles),
             subject=head.dep_ in ("nsubj", "nsubjpass") or _is_subject_appos(head),
-            sent_start=head.sent.start,
+            sent_start=_sent(head.doc, head.i).start,
         )
 
     # --- resolution -------------------------------------------------------------------------
@@ -684,10 +700,10 @@ def _near_before(doc: Doc, lo: int, in_quote: list[bool]) -> _Cue | None:
 
 def _previous_sentence_cue(doc: Doc, lo: int, in_quote: list[bool]) -> _Cue | None:
     """A quotation introduced by the previous sentence ending in a colon: 'He added:'."""
-    sent = doc[lo].sent
+    sent = _sent(doc, lo)
     if sent.start == 0:
         return None
-    prev = doc[sent.start - 1].sent
+    prev = _sent(doc, sent.start - 1)
     last = [t for t in prev if not t.is_space]
     if not last or last[-1].text != ":":
         return None
@@ -700,7 +716,7 @@ def _previous_sentence_cue(doc: Doc, lo: int, in_quote: list[bool]) -> _Cue | No
 
 
 def _according_to(doc: Doc, lo: int, hi: int, in_quote: list[bool]) -> _Cue | None:
-    sent = doc[lo].sent
+    sent = _sent(doc, lo)
     for t in sent:
         if t.lower_ == "according" and not in_quote[t.i]:
             subj = _subject(t)
