@@ -6,7 +6,7 @@ import sys
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
-from django.db import connection
+from django.db import connection, reset_queries
 from tqdm import tqdm
 
 from factcheck.articles.intake import IntakeError, iter_path_records
@@ -67,7 +67,9 @@ class Command(BaseCommand):
         outlets: dict = {}
         records = iter_path_records(paths, max_bytes=max_bytes, outlet=outlet)
         with tqdm(records, unit=" articles", disable=not show_progress, file=sys.stderr) as bar:
-            for record in bar:
+            for number, record in enumerate(bar):
+                if number % 1000 == 0:
+                    reset_queries()  # with DEBUG on, Django keeps every query (and body) in memory
                 if isinstance(record, IntakeError):
                     failed += 1
                     self.stderr.write(f"FAILED {record}")
