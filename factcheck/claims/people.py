@@ -65,3 +65,13 @@ def _add_alias(person: Person, name: str, norm: str) -> None:
             PersonAlias.objects.get_or_create(normalized_alias=norm, defaults={"person": person, "alias": name[:200]})
     except IntegrityError:
         pass
+
+
+def people_prefetch(*, names: list[str]) -> dict:
+    """A cache for person_resolve holding every stored person these names match exactly,
+    fetched in two queries instead of one or more per name."""
+    norms = {normalize_name(name) for name in names} - {""}
+    cache: dict = {p.normalized_name: p for p in Person.objects.filter(normalized_name__in=norms)}
+    for alias in PersonAlias.objects.select_related("person").filter(normalized_alias__in=norms - set(cache)):
+        cache[alias.normalized_alias] = alias.person
+    return cache

@@ -20,7 +20,7 @@ from django.utils import timezone
 
 from factcheck.articles.models import Article, ExtractionState
 from factcheck.claims.models import CandidateStatus, Claim, Origin, PersonKind, Quote
-from factcheck.claims.people import person_resolve
+from factcheck.claims.people import people_prefetch, person_resolve
 from factcheck.extraction.engine.types import Extraction
 from factcheck.linking.models import LinkState
 
@@ -67,7 +67,8 @@ def _covered(span, touched: list[tuple[int, int]]) -> bool:
 
 
 def candidates_store(*, article_id: int, extraction: Extraction, version: str) -> dict[str, int]:
-    people: dict = {}
+    speakers = [q.speaker for q in extraction.quotes if q.speaker]
+    people = people_prefetch(names=speakers + [c.claimant for c in extraction.claims if c.claimant])
     body_len = None
     with transaction.atomic():
         article = Article.objects.select_for_update().only("id", "body").get(pk=article_id)
