@@ -66,92 +66,80 @@ def _covered(span, touched: list[tuple[int, int]]) -> bool:
     return False
 
 
+def _merge(model, *, article: Article, spans: list, values_of, refresh_fields: list[str]) -> tuple[int, int]:
+    """Merge one kind of candidate (quotes or claims) into what the article has.
+
+    Returns (created, removed). `values_of(span)` gives the row's field values.
+    """
+    existing = {(row.start, row.end): row for row in model.objects.filter(article=article)}
+    untouched = (
+        set(_untouched(model.objects.filter(article=article)).values_list("id", flat=True)) if existing else set()
+    )
+    touched = [key for key, row in existing.items() if row.pk not in untouched]
+    body_len = len(article.body)
+    new, refresh, seen = [], [], set()
+    for span in spans:
+        key = (span.start, span.end)
+        if key in seen or not (0 <= span.start < span.end <= body_len):
+            continue
+        if key not in existing and _covered(span, touched):
+            continue
+        seen.add(key)
+        values = values_of(span)
+        row = existing.get(key)
+        if row is None:
+            new.append(model(article_id=article.pk, start=span.start, end=span.end, **values))
+        elif row.pk in untouched:
+            for name, value in values.items():
+                setattr(row, name, value)
+            refresh.append(row)
+    stale = [row.pk for key, row in existing.items() if key not in seen and row.pk in untouched]
+    removed = model.objects.filter(pk__in=stale).delete()[0] if stale else 0
+    model.objects.bulk_create(new, ignore_conflicts=True)
+    model.objects.bulk_update(refresh, refresh_fields)
+    return len(new), removed
+
+
 def candidates_store(*, article_id: int, extraction: Extraction, version: str) -> dict[str, int]:
     speakers = [q.speaker for q in extraction.quotes if q.speaker]
     people = people_prefetch(names=speakers + [c.claimant for c in extraction.claims if c.claimant])
-    body_len = None
+
+    def quote_values(span) -> dict:
+        speaker = None
+        if span.speaker:
+            kind = PersonKind.ORGANISATION if span.speaker_kind == "org" else PersonKind.PERSON
+            speaker = person_resolve(name=span.speaker, kind=kind, cache=people)
+        mention = article.body[span.speaker_start : span.speaker_end] if span.speaker_start is not None else ""
+        return {
+            "text": span.text,
+            "speaker_text": mention[:300],
+            "speaker_start": span.speaker_start,
+            "speaker_end": span.speaker_end,
+            "speaker": speaker,
+            "extractor_version": version,
+        }
+
+    def claim_values(span) -> dict:
+        return {
+            "text": span.text,
+            "claimant_text": (span.claimant or "")[:300],
+            "claimant": person_resolve(name=span.claimant, cache=people) if span.claimant else None,
+            "score": min(1.0, max(0.0, float(span.score))),
+            "checkworthy": span.checkworthy,
+            "kind": span.kind,
+            "quantities": [asdict(q) for q in span.quantities],
+            "entities": [asdict(e) for e in span.entities],
+            "extractor_version": version,
+        }
+
     with transaction.atomic():
         article = Article.objects.select_for_update().only("id", "body").get(pk=article_id)
-        body_len = len(article.body)
-        counts = {"quotes": 0, "claims": 0, "removed": 0}
-
-        existing_quotes = {(q.start, q.end): q for q in article.quotes.all()}
-        untouched_quotes = (
-            set(_untouched(article.quotes.all()).values_list("id", flat=True)) if existing_quotes else set()
+        quotes, removed_quotes = _merge(
+            Quote, article=article, spans=extraction.quotes, values_of=quote_values, refresh_fields=QUOTE_REFRESH
         )
-        touched = [k for k, q in existing_quotes.items() if q.pk not in untouched_quotes]
-        new_quotes, refresh_quotes, seen = [], [], set()
-        for span in extraction.quotes:
-            key = (span.start, span.end)
-            if key in seen or not (0 <= span.start < span.end <= body_len):
-                continue
-            if key not in existing_quotes and _covered(span, touched):
-                continue
-            seen.add(key)
-            speaker = None
-            if span.speaker:
-                kind = PersonKind.ORGANISATION if span.speaker_kind == "org" else PersonKind.PERSON
-                speaker = person_resolve(name=span.speaker, kind=kind, cache=people)
-            speaker_text = article.body[span.speaker_start : span.speaker_end] if span.speaker_start is not None else ""
-            values = {
-                "text": span.text,
-                "speaker_text": speaker_text[:300],
-                "speaker_start": span.speaker_start,
-                "speaker_end": span.speaker_end,
-                "speaker": speaker,
-                "extractor_version": version,
-            }
-            row = existing_quotes.get(key)
-            if row is None:
-                new_quotes.append(Quote(article_id=article_id, start=span.start, end=span.end, **values))
-            elif row.pk in untouched_quotes:
-                for name, value in values.items():
-                    setattr(row, name, value)
-                refresh_quotes.append(row)
-        stale = [q.pk for k, q in existing_quotes.items() if k not in seen and q.pk in untouched_quotes]
-        counts["removed"] += Quote.objects.filter(pk__in=stale).delete()[0] if stale else 0
-        Quote.objects.bulk_create(new_quotes, ignore_conflicts=True)
-        Quote.objects.bulk_update(refresh_quotes, QUOTE_REFRESH)
-        counts["quotes"] = len(new_quotes)
-
-        existing_claims = {(c.start, c.end): c for c in article.claims.all()}
-        untouched_claims = (
-            set(_untouched(article.claims.all()).values_list("id", flat=True)) if existing_claims else set()
+        claims, removed_claims = _merge(
+            Claim, article=article, spans=extraction.claims, values_of=claim_values, refresh_fields=CLAIM_REFRESH
         )
-        touched = [k for k, c in existing_claims.items() if c.pk not in untouched_claims]
-        new_claims, refresh_claims, seen = [], [], set()
-        for span in extraction.claims:
-            key = (span.start, span.end)
-            if key in seen or not (0 <= span.start < span.end <= body_len):
-                continue
-            if key not in existing_claims and _covered(span, touched):
-                continue
-            seen.add(key)
-            claimant = person_resolve(name=span.claimant, cache=people) if span.claimant else None
-            values = {
-                "text": span.text,
-                "claimant_text": (span.claimant or "")[:300],
-                "claimant": claimant,
-                "score": min(1.0, max(0.0, float(span.score))),
-                "checkworthy": span.checkworthy,
-                "kind": span.kind,
-                "quantities": [asdict(q) for q in span.quantities],
-                "entities": [asdict(e) for e in span.entities],
-                "extractor_version": version,
-            }
-            row = existing_claims.get(key)
-            if row is None:
-                new_claims.append(Claim(article_id=article_id, start=span.start, end=span.end, **values))
-            elif row.pk in untouched_claims:
-                for name, value in values.items():
-                    setattr(row, name, value)
-                refresh_claims.append(row)
-        stale = [c.pk for k, c in existing_claims.items() if k not in seen and c.pk in untouched_claims]
-        counts["removed"] += Claim.objects.filter(pk__in=stale).delete()[0] if stale else 0
-        Claim.objects.bulk_create(new_claims, ignore_conflicts=True)
-        Claim.objects.bulk_update(refresh_claims, CLAIM_REFRESH)
-        counts["claims"] = len(new_claims)
-
         Article.objects.filter(pk=article_id).update(
             extraction_state=ExtractionState.DONE,
             extraction_error="",
@@ -159,7 +147,7 @@ def candidates_store(*, article_id: int, extraction: Extraction, version: str) -
             extractor_version=version,
         )
         transaction.on_commit(lambda: _after_extraction(article_id))
-    return counts
+    return {"quotes": quotes, "claims": claims, "removed": removed_quotes + removed_claims}
 
 
 def _after_extraction(article_id: int) -> None:
