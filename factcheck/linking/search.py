@@ -27,11 +27,13 @@ import logging
 import threading
 import time
 from collections.abc import Iterable, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass
 from itertools import combinations
 
 import numpy as np
 from django.conf import settings
+from django.core.cache import cache
 from django.db import connection, transaction
 from django.db.models import Max, Q
 
@@ -50,10 +52,12 @@ __all__ = [
     "claim_search",
     "embeddings_backfill",
     "embeddings_ensure",
+    "embeddings_start",
     "features_for_claim",
     "features_for_text",
     "rank_candidates",
     "review_url_for",
+    "search_vectors_backfill",
 ]
 
 LEXICAL_K = 30
@@ -167,33 +171,42 @@ _holder = _IndexHolder()
 
 
 def index_reset() -> None:
-    """Forget the in-process index (tests, benchmarks)."""
+    """Forget the in-process index and indexed watermarks (tests, benchmarks)."""
     _holder.reset()
+    watermark_reset()
 
 
 def embeddings_ensure(claims: Sequence[Claim]) -> dict[int, np.ndarray]:
-    """Vectors for these claims, computing and storing those missing or out of date."""
-    if not claims or not embeddings_enabled():
-        return {}
-    stored = {
-        row.claim_id: row
-        for row in ClaimEmbedding.objects.filter(claim_id__in=[c.pk for c in claims], model=embed.MODEL_NAME)
-    }
-    out: dict[int, np.ndarray] = {}
-    todo: list[Claim] = []
-    for claim in claims:
-        row = stored.get(claim.pk)
-        if row is not None and row.text_hash == embed.text_hash(claim.text):
-            out[claim.pk] = embed.from_bytes(row.vector)
-        else:
-            todo.append(claim)
-    if todo:
-        vectors = embed.encode([c.text for c in todo])
+    """Vectors for these claims, computing and storing those missing or out of date (with
+    their stored search vector)."""
+    return embeddings_start(claims).result()
+
+
+_encoder = ThreadPoolExecutor(max_workers=1, thread_name_prefix="linking-encode")
+
+
+class PendingEmbeddings:
+    """Vectors being computed: `result()` waits for the encoder, stores the new rows (in the
+    calling thread: the encoder thread never touches the database) and returns all vectors."""
+
+    def __init__(self, out: dict[int, np.ndarray], todo: list[Claim], future: Future | None) -> None:
+        self.out, self.todo, self.future = out, todo, future
+
+    def discard(self) -> None:
+        """Wait for the encoder (so it is idle for the next caller) and drop its work."""
+        if self.future is not None:
+            wait([self.future])
+            self.future = None
+
+    def result(self) -> dict[int, np.ndarray]:
+        if self.future is None:
+            return self.out
+        vectors, self.future = self.future.result(), None
         rows = [
             ClaimEmbedding(
                 claim_id=c.pk, model=embed.MODEL_NAME, text_hash=embed.text_hash(c.text), vector=embed.to_bytes(v)
             )
-            for c, v in zip(todo, vectors, strict=True)
+            for c, v in zip(self.todo, vectors, strict=True)
         ]
         with transaction.atomic():
             ClaimEmbedding.objects.bulk_create(
@@ -202,15 +215,97 @@ def embeddings_ensure(claims: Sequence[Claim]) -> dict[int, np.ndarray]:
                 unique_fields=["claim"],
                 update_fields=["model", "text_hash", "vector", "updated_at"],
             )
-        for c, v in zip(todo, vectors, strict=True):
-            out[c.pk] = v
-    return out
+            _store_search_vectors([c.pk for c in self.todo], [c.text for c in self.todo])
+        for c, v in zip(self.todo, vectors, strict=True):
+            self.out[c.pk] = v
+        return self.out
+
+
+def embeddings_start(claims: Sequence[Claim], *, background: bool = False) -> PendingEmbeddings:
+    """Start computing the vectors `embeddings_ensure` returns. With `background`, the model
+    runs in a worker thread (torch releases the GIL), so the caller can run its full-text
+    query meanwhile: PostgreSQL and the encoder then use both cores."""
+    if not claims or not embeddings_enabled():
+        return PendingEmbeddings({}, [], None)
+    stored = {
+        pk: (text_hash, vector)
+        for pk, text_hash, vector in ClaimEmbedding.objects.filter(
+            claim_id__in=[c.pk for c in claims], model=embed.MODEL_NAME
+        ).values_list("claim_id", "text_hash", "vector")
+    }
+    out: dict[int, np.ndarray] = {}
+    todo: list[Claim] = []
+    for claim in claims:
+        row = stored.get(claim.pk)
+        if row is not None and row[0] == embed.text_hash(claim.text):
+            out[claim.pk] = embed.from_bytes(row[1])
+        else:
+            todo.append(claim)
+    if not todo:
+        return PendingEmbeddings(out, [], None)
+    texts = [c.text for c in todo]
+    if background:
+        future = _encoder.submit(embed.encode, texts)
+    else:
+        future = Future()
+        try:
+            future.set_result(embed.encode(texts))
+        except Exception as exc:  # noqa: BLE001 - re-raised by result()
+            future.set_exception(exc)
+    return PendingEmbeddings(out, todo, future)
+
+
+def _store_search_vectors(ids: Sequence[int], texts: Sequence[str]) -> None:
+    """Set the index rows' stored tsvector from the texts just embedded (the same texts their
+    text_hash describes). PostgreSQL only."""
+    if not ids or connection.vendor != "postgresql":
+        return
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "UPDATE linking_claimembedding e SET search_vector = "  # noqa: S608 - constants only
+            + FTS_EXPR.format(col="t.text")
+            + " FROM unnest(%s::bigint[], %s::text[]) AS t(id, text) WHERE e.claim_id = t.id",
+            [list(ids), list(texts)],
+        )
+
+
+_FILL_SEARCH_VECTORS = (
+    "UPDATE linking_claimembedding e SET search_vector = "  # noqa: S608 - constants only
+    + FTS_EXPR.format(col="c.text")
+    + " FROM claims_claim c WHERE c.id = e.claim_id AND e.claim_id = ANY(%s) AND e.text_hash = md5(c.text)"
+)
+
+
+def search_vectors_backfill(*, batch: int = 20_000) -> int:
+    """Fill the stored tsvector of index rows that have none (rows written before linking
+    0005, or by a path that skipped it) and whose text is still current; returns how many.
+    Finds them through linking 0005's partial index (rows with no search vector), so it costs
+    nothing when there are none. PostgreSQL only."""
+    if connection.vendor != "postgresql":
+        return 0
+    filled, last = 0, 0
+    with connection.cursor() as cursor:
+        while True:
+            cursor.execute(
+                "SELECT claim_id FROM linking_claimembedding WHERE search_vector IS NULL AND claim_id > %s "
+                "ORDER BY claim_id LIMIT %s",
+                [last, batch],
+            )
+            ids = [row[0] for row in cursor.fetchall()]
+            if not ids:
+                return filled
+            cursor.execute(_FILL_SEARCH_VECTORS, [ids])
+            filled += max(cursor.rowcount, 0)
+            last = ids[-1]
 
 
 def embeddings_backfill(*, limit: int = 5000, batch: int = 256) -> int:
-    """Embed up to `limit` live claims that have no vector yet; returns how many."""
+    """Embed up to `limit` live claims that have no vector yet (which stores their search
+    vector too), and fill missing search vectors of rows already embedded; returns how many
+    claims were embedded."""
     if not embeddings_enabled():
         return 0
+    search_vectors_backfill()
     done = 0
     while done < limit:
         claims = list(
@@ -344,20 +439,160 @@ def build_tsquery(lexemes: Sequence[str], stats: TermStats, budget: float = LEXI
     return " | ".join(clauses)
 
 
+# Per claim (one LATERAL row per query): the matched claims that have an index row are ranked
+# on its stored tsvector (linking 0005's GIN index on ClaimEmbedding.search_vector); claims
+# with no row yet, all above the indexed watermark (see indexed_watermark), are the fallback.
+# Both branches are capped (LIMIT), so the rows ranked per claim stay bounded.
 _LEXICAL_SQL = """
+{pending}
 SELECT q.i, m.id, m.rank
 FROM unnest(%s::int[], %s::text[]) AS q(i, query)
 CROSS JOIN LATERAL (
-    SELECT s.id, ts_rank_cd({fts_s}, q.query::tsquery) AS rank
-    FROM (
-        SELECT c.id, c.text FROM claims_claim c
-        WHERE {fts_c} @@ q.query::tsquery AND c.status <> %s {extra}
-        LIMIT %s
+    SELECT s.id, s.rank FROM (
+        SELECT x.id, {rank}(x.sv, q.query::tsquery) AS rank
+        FROM (
+            SELECT e.claim_id AS id, e.search_vector AS sv
+            FROM linking_claimembedding e JOIN claims_claim c ON c.id = e.claim_id
+            WHERE e.search_vector @@ q.query::tsquery AND c.status <> %s {extra}
+            LIMIT %s
+        ) x
+        UNION ALL
+        SELECT y.id, {rank}(y.sv, q.query::tsquery)
+        FROM (
+            {fallback}
+            LIMIT %s
+        ) y
     ) s
-    ORDER BY rank DESC, s.id DESC
+    ORDER BY s.rank DESC, s.id DESC
     LIMIT %s
 ) m
 """
+# Fallback with a watermark: the claims above it that have no index row (the last minutes'
+# claims) are parsed once for all the article's queries, then matched in memory.
+_PENDING_CTE = """
+WITH pending AS MATERIALIZED (
+    SELECT c.id, {fts_c} AS sv FROM claims_claim c
+    WHERE c.id > %s AND c.status <> %s {extra}
+      AND NOT EXISTS (
+          SELECT 1 FROM linking_claimembedding e WHERE e.claim_id = c.id AND e.search_vector IS NOT NULL
+      )
+)
+"""
+_PENDING_FALLBACK = "SELECT p.id, p.sv FROM pending p WHERE p.sv @@ q.query::tsquery"
+# Fallback with no watermark (nothing indexed, e.g. embeddings off): the previous query, on the
+# workspace's GIN index claim_text_fts_idx.
+_TEXT_FALLBACK = """SELECT c.id, {fts_c} AS sv FROM claims_claim c
+            WHERE {fts_c} @@ q.query::tsquery AND c.status <> %s {extra}
+              AND NOT EXISTS (
+                  SELECT 1 FROM linking_claimembedding e WHERE e.claim_id = c.id AND e.search_vector IS NOT NULL
+              )"""
+
+# How the matched rows are ranked to keep the top LEXICAL_K per claim. "cover" (ts_rank_cd,
+# the shipped ranking) is most of the query's time at 1M claims even on the stored tsvector;
+# "plain" (ts_rank) costs about half, but keeps a different top 30 (measured overlap ~70 %),
+# which the seed-pair benchmark cannot validate: opt-in (docs/benchmarks-linking.md).
+_RANK_FUNCTIONS = {"cover": "ts_rank_cd", "plain": "ts_rank"}
+
+# The watermark never passes claims created in the last SETTLE: a transaction still open
+# (an extraction storing an article's claims) may commit lower ids than claims already
+# visible, and those must stay above it. Unindexed claims older than SETTLE are indexed
+# (embedded) by the watermark check, at most HEAL_BATCH per call; younger ones belong to
+# articles whose own suggestion run embeds them.
+SETTLE = datetime.timedelta(minutes=10)
+HEAL_BATCH = 32
+_watermarks: dict[str, int] = {}
+_watermark_lock = threading.Lock()
+
+
+_UNINDEXED = (
+    "SELECT c.id FROM claims_claim c WHERE c.id > %s AND NOT EXISTS ("
+    " SELECT 1 FROM linking_claimembedding e WHERE e.claim_id = c.id AND e.search_vector IS NOT NULL)"
+)
+
+
+def _first_unindexed(cursor, after: int, settled: datetime.datetime) -> tuple[int | None, int, int]:
+    """(the first claim above `after` with no index row or None, the highest claim id created
+    before `settled`, the highest claim id)."""
+    cursor.execute(
+        f"SELECT ({_UNINDEXED} ORDER BY c.id LIMIT 1), "  # noqa: S608 - constants only
+        "(SELECT coalesce(max(id), 0) FROM claims_claim WHERE created_at < %s), "
+        "(SELECT coalesce(max(id), 0) FROM claims_claim)",
+        [after, settled],
+    )
+    first, top_settled, top = cursor.fetchone()
+    return (None if first is None else int(first)), int(top_settled), int(top)
+
+
+def _watermark_key(cursor) -> str:
+    """Cache key of this database's watermark: its name and oid (a re-created database, as in
+    tests, starts again)."""
+    alias = str(connection.settings_dict.get("NAME"))
+    key = _watermark_keys.get(alias)
+    if key is None:
+        cursor.execute("SELECT oid FROM pg_database WHERE datname = current_database()")
+        key = _watermark_keys[alias] = f"linking:indexed-watermark:{alias}:{cursor.fetchone()[0]}"
+    return key
+
+
+_watermark_keys: dict[str, str] = {}
+
+
+def indexed_watermark(*, heal: bool = True) -> int:
+    """The highest claim id W such that every claim with id <= W has an index row with a
+    stored search vector. Claim ids only grow and a row never loses its search vector, so W
+    stays true once found: it is kept in the process and in the cache (Redis in production,
+    shared by the workers), and each call moves it up from there (a primary-key range over
+    the claims added since), never past the claims created in the last SETTLE (a transaction
+    still open may commit lower ids than those). With no cached value (a new cache), the first call walks the
+    whole table once (~0.7 s at 1M claims). Claims above W are searched by their text (the
+    fallback branch of the lexical query). An unindexed claim older than SETTLE (imported
+    without embeddings, added by hand, stored before linking 0005) would hold W down, so up
+    to HEAL_BATCH of them are embedded here. 0 when embeddings are off (no rows are written)."""
+    if not embeddings_enabled():
+        return 0
+    with _watermark_lock, transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("SET LOCAL jit = off")  # a million-row estimate would JIT-compile a ~1 ms query
+        key = _watermark_key(cursor)
+        settled = datetime.datetime.now(datetime.UTC) - SETTLE
+        start = max(_watermarks.get(key, 0), int(cache.get(key) or 0))
+        first, top_settled, top = _first_unindexed(cursor, start, settled)
+        if start > top:  # claim ids went back (a database re-filled under the same name)
+            start = 0
+            first, top_settled, top = _first_unindexed(cursor, start, settled)
+        if first is not None and heal:
+            cursor.execute(
+                _UNINDEXED + " AND c.created_at < %s ORDER BY c.id LIMIT %s", [first - 1, settled, HEAL_BATCH]
+            )
+            stale = [row[0] for row in cursor.fetchall()]
+            if stale:
+                try:
+                    # Rows whose text is current only lack the stored vector; the others are embedded.
+                    with transaction.atomic():
+                        cursor.execute(_FILL_SEARCH_VECTORS, [stale])
+                        embeddings_ensure(list(Claim.objects.filter(pk__in=stale).only("id", "text")))
+                except Exception:  # noqa: BLE001 - they are still found by their text
+                    log.exception("indexing %d unindexed claims failed", len(stale))
+                first, top_settled, top = _first_unindexed(cursor, start, settled)
+        upto = max(start, min(top_settled, top if first is None else first - 1))
+        if upto != start or key not in _watermarks:
+            _watermarks[key] = upto
+            try:
+                cache.set(key, upto, None)
+            except Exception:  # noqa: BLE001 - the cache only saves the next process a walk
+                log.warning("could not cache the indexed watermark", exc_info=True)
+        return upto
+
+
+def watermark_reset() -> None:
+    """Forget the watermarks, in the process and in the cache (tests, benchmarks)."""
+    with _watermark_lock:
+        for key in _watermark_keys.values():
+            try:
+                cache.delete(key)
+            except Exception:  # noqa: BLE001
+                log.warning("could not clear the indexed watermark", exc_info=True)
+        _watermarks.clear()
+        _watermark_keys.clear()
 
 
 def lexical_query(
@@ -376,8 +611,21 @@ def lexical_query(
     if exclude:
         extra += " AND NOT (c.id = ANY(%s))"
         params.append(exclude)
-    sql = _LEXICAL_SQL.format(fts_s=FTS_EXPR.format(col="s.text"), fts_c=FTS_EXPR.format(col="c.text"), extra=extra)
-    params = [[i for i, _ in wanted], [q for _, q in wanted], CandidateStatus.REJECTED, *params, LEXICAL_HARD_CAP, k]
+    # Claims above the watermark may have no index row: they are parsed once (a primary-key
+    # range over the last minutes' claims). 0: nothing indexed, every claim by its text.
+    watermark = indexed_watermark()
+    fts_c = FTS_EXPR.format(col="c.text")
+    rejected = CandidateStatus.REJECTED
+    branch = [rejected, *params, LEXICAL_HARD_CAP]
+    if watermark:
+        pending, fallback = _PENDING_CTE.format(fts_c=fts_c, extra=extra), _PENDING_FALLBACK
+        head, fallback_params = [watermark, rejected, *params], [LEXICAL_HARD_CAP]
+    else:
+        pending, fallback = "", _TEXT_FALLBACK.format(fts_c=fts_c, extra=extra)
+        head, fallback_params = [], [rejected, *params, LEXICAL_HARD_CAP]
+    rank = _RANK_FUNCTIONS[str(_setting("LINK_LEXICAL_RANK", "cover"))]
+    sql = _LEXICAL_SQL.format(pending=pending, fallback=fallback, extra=extra, rank=rank)
+    params = [*head, [i for i, _ in wanted], [q for _, q in wanted], *branch, *fallback_params, k]
     return [i for i, _ in wanted], sql, params
 
 
@@ -399,7 +647,10 @@ def lexical_candidates_batch(
     out: list[list[tuple[int, float]]] = [[] for _ in texts]
     if not wanted:
         return out
-    with connection.cursor() as cursor:
+    with transaction.atomic(), connection.cursor() as cursor:
+        # The planner's cost for the capped LATERAL branches is far above the real work, which
+        # makes PostgreSQL JIT-compile the query (~200 ms at 1M claims): not worth it here.
+        cursor.execute("SET LOCAL jit = off")
         cursor.execute(sql, params)
         for i, pk, rank in cursor.fetchall():
             out[int(i)].append((int(pk), float(rank)))
@@ -442,7 +693,7 @@ def _embedding_count() -> int:
         with connection.cursor() as cursor:
             cursor.execute("SELECT reltuples FROM pg_class WHERE oid = 'linking_claimembedding'::regclass")
             row = cursor.fetchone()
-            if row and row[0] >= 0:
+            if row and row[0] > 0:  # -1: never analysed; 0: analysed while empty (count, it is cheap then)
                 return int(row[0])
     return ClaimEmbedding.objects.count()
 
@@ -489,13 +740,18 @@ def rank_candidates(
     lexical_k: int = LEXICAL_K,
     dense_k: int = DENSE_K,
     timings: dict[str, float] | None = None,
+    lexical: list[list[tuple[int, float]]] | None = None,
 ) -> list[list[Candidate]]:
-    """For each query (features, vector or None), the stored claims scored against it, best first."""
+    """For each query (features, vector or None), the stored claims scored against it, best
+    first. `lexical`: the lexical candidates when the caller already fetched them (with the
+    same k and exclusions), e.g. while the query vectors were being computed."""
     exclude = set(exclude_ids)
     clock = _Clock(timings)
-    found = lexical_candidates_batch(
-        [f.text for f, _ in queries], k=lexical_k, exclude_article_id=exclude_article_id, exclude_ids=exclude
-    )
+    found = lexical
+    if found is None:
+        found = lexical_candidates_batch(
+            [f.text for f, _ in queries], k=lexical_k, exclude_article_id=exclude_article_id, exclude_ids=exclude
+        )
     per_query_ids: list[set[int]] = [{pk for pk, _ in row} for row in found]
     clock.lap("lexical")
 
@@ -516,7 +772,14 @@ def rank_candidates(
     clock.lap("dense")
 
     all_ids = set().union(*per_query_ids) if per_query_ids else set()
-    claims = Claim.objects.live().select_related("article__outlet", "verdict").in_bulk(list(all_ids))
+    # Not the articles' bodies (what scoring and the reasons use is the claim, the article's
+    # kind, date and outlet): at 1M claims a few hundred bodies were most of this step.
+    claims = (
+        Claim.objects.live()
+        .select_related("article__outlet", "verdict")
+        .defer("article__body", "article__extraction_error")
+        .in_bulk(list(all_ids))
+    )
     if exclude_article_id is not None:
         claims = {pk: c for pk, c in claims.items() if c.article_id != exclude_article_id}
     stored: dict[int, np.ndarray] = {}

@@ -132,9 +132,18 @@ def _claim_proposals(article: Article) -> list[LinkProposal]:
     if not claims:
         return []
     suggest_at, _, _ = _thresholds()
-    vectors = search.embeddings_ensure(claims)
-    queries = [(search.features_for_claim(c), vectors.get(c.pk)) for c in claims]
-    ranked = search.rank_candidates(queries, exclude_article_id=article.pk)
+    # The new claims are encoded in a background thread while PostgreSQL runs the full-text
+    # query (which needs only their text): the fixed encoding cost overlaps the lexical one.
+    pending = search.embeddings_start(claims, background=True)
+    features = [search.features_for_claim(c) for c in claims]
+    try:
+        lexical = search.lexical_candidates_batch([f.text for f in features], exclude_article_id=article.pk)
+    except BaseException:
+        pending.discard()
+        raise
+    vectors = pending.result()
+    queries = [(f, vectors.get(c.pk)) for f, c in zip(features, claims, strict=True)]
+    ranked = search.rank_candidates(queries, exclude_article_id=article.pk, lexical=lexical)
     proposals = []
     for claim, candidates in zip(claims, ranked, strict=True):
         for cand in candidates[:MAX_LINKS_PER_CLAIM]:

@@ -2,10 +2,34 @@
 
 from __future__ import annotations
 
+import logging
+
 from celery import shared_task
+from celery.signals import worker_process_init
+from django.conf import settings
 from django.db import InterfaceError, OperationalError
 
 from factcheck.linking import suggest
+
+log = logging.getLogger(__name__)
+
+
+@worker_process_init.connect
+def warm_linking_model(**_kwargs) -> None:
+    """Load and warm the MiniLM encoder once in each worker process (after the fork), so the
+    first suggestion task does not pay for loading it. Off with LINK_WARM_WORKER = False
+    (a worker that never runs linking tasks then saves the model's memory)."""
+    if not getattr(settings, "LINK_WARM_WORKER", True) or not getattr(settings, "LINK_EMBEDDINGS", True):
+        return
+    from factcheck.linking.engine import embed
+
+    try:
+        seconds = embed.warm()
+    except Exception:  # noqa: BLE001 - a warm-up failure must not stop the worker; tasks fall back
+        log.exception("warming the embedding model failed")
+        return
+    if seconds:
+        log.info("linking: embedding model warmed in %.2f s", seconds)
 
 
 @shared_task(

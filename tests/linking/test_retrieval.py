@@ -3,6 +3,8 @@ lexical query per article on the workspace's GIN index, and re-rank-only dense m
 
 from __future__ import annotations
 
+import datetime
+
 import numpy as np
 import pytest
 from django.db import connection
@@ -94,7 +96,9 @@ class TestLexicalQuery:
 
     def test_one_batched_query_per_article(self, stored, django_assert_max_num_queries):
         search.lexical_candidates_batch(["warm the term statistics"])
-        with django_assert_max_num_queries(3):  # store size, lexemes, the search itself
+        # Store size, lexemes, the indexed watermark (savepoint, JIT off, the check, + looking for
+        # old unindexed claims, as none of these is indexed) and the search (savepoint, JIT off).
+        with django_assert_max_num_queries(11):
             found = search.lexical_candidates_batch(
                 ["Russian soldiers captured in Kursk", "Interest rates held at 16 percent", "zzzz"]
             )
@@ -103,13 +107,182 @@ class TestLexicalQuery:
         assert found[2] == []
         assert search.lexical_candidates_batch(["Kursk soldiers"], exclude_ids=[stored[0].pk]) == [[]]
 
-    def test_uses_the_workspace_gin_index_and_no_duplicate(self, stored):
+    def test_uses_the_workspace_gin_index_and_no_duplicate(self, stored, monkeypatch):
+        monkeypatch.setattr(search, "indexed_watermark", lambda: 0)  # no claim indexed yet: all by text
         _wanted, sql, params = search.lexical_query(["Russian soldiers captured in Kursk"])
         with connection.cursor() as cursor:
+            # Tiny tables: make the planner take the bitmap (GIN) scans it takes on a real store.
             cursor.execute("SET LOCAL enable_seqscan = off")
+            cursor.execute("SET LOCAL enable_indexscan = off")
             cursor.execute("EXPLAIN " + sql, params)
             plan = "\n".join(row[0] for row in cursor.fetchall())
             cursor.execute("SELECT indexname FROM pg_indexes WHERE tablename = 'claims_claim'")
             indexes = {row[0] for row in cursor.fetchall()}
         assert "claim_text_fts_idx" in plan
         assert "claim_text_fts_idx" in indexes and "linking_claim_text_fts_idx" not in indexes
+
+
+def _index_rows(claims) -> None:
+    """Index rows as embedding writes them (stored tsvector included), without the model."""
+    from factcheck.linking.engine import embed
+    from factcheck.linking.models import ClaimEmbedding
+
+    vector = embed.to_bytes(np.ones(384, dtype=np.float32) / np.sqrt(384))
+    ClaimEmbedding.objects.bulk_create(
+        [
+            ClaimEmbedding(claim_id=c.pk, model=embed.MODEL_NAME, text_hash=embed.text_hash(c.text), vector=vector)
+            for c in claims
+        ]
+    )
+    search._store_search_vectors([c.pk for c in claims], [c.text for c in claims])
+
+
+@pytest.fixture(autouse=True)
+def _fresh_watermark():
+    search.watermark_reset()
+    yield
+    search.watermark_reset()
+
+
+@pytest.mark.django_db
+class TestStoredSearchVector:
+    """Claims with an index row are ranked on their stored tsvector (linking 0005's GIN index);
+    claims with none, or a stale one, are still found by their text (the fallback branch)."""
+
+    @pytest.fixture
+    def stored(self, article):
+        from factcheck.claims.models import Claim
+
+        texts = [
+            "More than 100 Russian soldiers were taken prisoner in Kursk.",
+            "Kursk officials said 40 Russian soldiers were wounded.",
+            "The central bank left interest rates unchanged at 16 percent.",
+        ]
+        out = [Claim.objects.create(article=article, start=i, end=i + 1, text=t) for i, t in enumerate(texts)]
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE claims_claim")
+        search._term_stats = None
+        return out
+
+    def test_embedding_stores_the_search_vector(self, stored):
+        from factcheck.linking.models import ClaimEmbedding
+
+        _index_rows(stored[:1])
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT e.search_vector = to_tsvector('english'::regconfig, COALESCE(c.text, '')) "
+                "FROM linking_claimembedding e JOIN claims_claim c ON c.id = e.claim_id"
+            )
+            assert cursor.fetchall() == [(True,)]
+        assert ClaimEmbedding.objects.filter(search_vector__isnull=False).count() == 1
+
+    def test_indexed_and_unindexed_claims_rank_alike(self, stored):
+        """One claim indexed, one not (fallback): both found, with the same ranks as when
+        neither is indexed, so the stored column changes the cost, not the ranking."""
+        query = ["Russian soldiers in Kursk"]
+        before = search.lexical_candidates_batch(query)[0]
+        _index_rows(stored[:1])
+        after = search.lexical_candidates_batch(query)[0]
+        assert {pk for pk, _ in after} == {stored[0].pk, stored[1].pk}
+        assert after == before
+
+    def test_no_index_row_found_by_text(self, stored):
+        _index_rows(stored[1:])
+        found = search.lexical_candidates_batch(["prisoner taken"])[0]
+        assert [pk for pk, _ in found] == [stored[0].pk]
+
+    def test_edited_claim_is_searched_by_its_indexed_words_until_reembedded(self, stored):
+        from factcheck.claims.models import Claim
+
+        _index_rows(stored)
+        search.watermark_reset()
+        Claim.objects.filter(pk=stored[2].pk).update(text="The central bank raised interest rates to 18 percent.")
+        assert [pk for pk, _ in search.lexical_candidates_batch(["unchanged"])[0]] == [stored[2].pk]
+        # Re-indexing it (what embeddings_ensure does for a changed text) stores the new words.
+        claim = Claim.objects.get(pk=stored[2].pk)
+        search._store_search_vectors([claim.pk], [claim.text])
+        assert search.lexical_candidates_batch(["unchanged"])[0] == []
+        assert [pk for pk, _ in search.lexical_candidates_batch(["bank raised"])[0]] == [stored[2].pk]
+
+    def test_watermark_stays_below_recent_claims(self, stored):
+        """A transaction still open may commit lower ids than claims already visible: the
+        watermark never passes claims created in the last SETTLE."""
+        _index_rows(stored)
+        assert search.indexed_watermark() == 0
+        assert {pk for pk, _ in search.lexical_candidates_batch(["Kursk soldiers"])[0]} == {
+            stored[0].pk,
+            stored[1].pk,
+        }
+
+    def test_watermark_bounds_the_fallback_and_heals_old_unindexed_claims(self, stored, article, monkeypatch):
+        from factcheck.claims.models import Claim
+        from factcheck.linking.models import ClaimEmbedding
+
+        monkeypatch.setattr(search, "SETTLE", datetime.timedelta(seconds=-5))  # all claims settled
+        monkeypatch.setattr(search, "HEAL_BATCH", 0)  # first without indexing old unindexed claims
+        _index_rows([stored[0], stored[2]])  # stored[1] has no index row
+        search.watermark_reset()
+        assert search.indexed_watermark(heal=False) == stored[1].pk - 1
+        newer = Claim.objects.create(article=article, start=9, end=10, text="Kursk soldiers were counted again.")
+        assert search.indexed_watermark(heal=False) == stored[1].pk - 1  # held by stored[1]
+        ids = {pk for pk, _ in search.lexical_candidates_batch(["Kursk soldiers"])[0]}
+        assert ids == {stored[0].pk, stored[1].pk, newer.pk}  # both unindexed ones by their text
+        # Old enough to not be in flight: indexed (embedded) by the check, which moves W up.
+        monkeypatch.setattr(search, "HEAL_BATCH", 32)
+        ensured = []
+        monkeypatch.setattr(search, "embeddings_ensure", lambda claims: ensured.extend(claims) or _index_rows(claims))
+        assert search.indexed_watermark() == newer.pk
+        assert {c.pk for c in ensured} == {stored[1].pk, newer.pk}
+        assert ClaimEmbedding.objects.filter(search_vector__isnull=False).count() == 4
+        assert {pk for pk, _ in search.lexical_candidates_batch(["Kursk soldiers"])[0]} == ids
+
+    def test_rejected_and_own_article_excluded_on_both_paths(self, stored, article):
+        from factcheck.claims.models import CandidateStatus, Claim
+
+        _index_rows(stored[:1])
+        Claim.objects.filter(pk=stored[1].pk).update(status=CandidateStatus.REJECTED)
+        assert [pk for pk, _ in search.lexical_candidates_batch(["Russian soldiers Kursk"])[0]] == [stored[0].pk]
+        assert search.lexical_candidates_batch(["Russian soldiers Kursk"], exclude_article_id=article.pk) == [[]]
+
+    def test_stored_vectors_are_gin_indexed(self, stored):
+        """The stored branch's condition uses linking 0005's GIN index (the join order of the
+        whole query on three rows says nothing; benchmarks/linking_scale.py --explain shows it
+        at scale)."""
+        _index_rows(stored)
+        with connection.cursor() as cursor:
+            cursor.execute("SET LOCAL enable_seqscan = off")
+            cursor.execute(
+                "EXPLAIN SELECT claim_id FROM linking_claimembedding WHERE search_vector @@ 'kursk'::tsquery"
+            )
+            plan = "\n".join(row[0] for row in cursor.fetchall())
+        assert "claimembedding_search_idx" in plan
+
+    def test_backfill_fills_missing_vectors_of_current_rows_only(self, stored):
+        from factcheck.claims.models import Claim
+        from factcheck.linking.models import ClaimEmbedding
+
+        _index_rows(stored)
+        ClaimEmbedding.objects.update(search_vector=None)
+        Claim.objects.filter(pk=stored[2].pk).update(text="Edited since it was embedded.")
+        assert search.search_vectors_backfill(batch=1) == 2
+        assert set(ClaimEmbedding.objects.filter(search_vector__isnull=False).values_list("claim_id", flat=True)) == {
+            stored[0].pk,
+            stored[1].pk,
+        }
+        assert search.search_vectors_backfill() == 0
+
+
+def test_worker_process_init_warms_the_model(monkeypatch, settings):
+    from celery.signals import worker_process_init
+
+    import factcheck.linking.tasks  # noqa: F401 - connects the signal, as the worker's autodiscovery does
+    from factcheck.linking.engine import embed
+
+    calls = []
+    monkeypatch.setattr(embed, "warm", lambda: calls.append(1) or 0.1)
+    settings.LINK_EMBEDDINGS = True
+    worker_process_init.send(sender=None)
+    assert calls == [1]
+    settings.LINK_WARM_WORKER = False
+    worker_process_init.send(sender=None)
+    assert calls == [1]

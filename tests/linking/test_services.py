@@ -301,3 +301,26 @@ def test_ivf_mode_finds_the_same_links(two_articles, settings):
     suggest_links_for_article(two_articles[1].pk)
     assert search._holder.index.partitioned
     assert link_between(LBC[1], CNN[1]).relation == Relation.CONFLICTS
+
+
+def test_new_claims_are_encoded_while_the_full_text_query_runs(two_articles, monkeypatch):
+    """The article's claims are encoded in the background during the lexical query; if that
+    query fails, the encoder is waited for, nothing is stored and the error propagates (the
+    task retries it)."""
+    from factcheck.linking import search
+    from factcheck.linking.models import ClaimEmbedding
+
+    third = make_article("Other", ["Some 1,000 square kilometres of Kursk are held, officials said."])
+    real = search.lexical_candidates_batch
+
+    def failing(*args, **kwargs):
+        raise RuntimeError("database went away")
+
+    monkeypatch.setattr(search, "lexical_candidates_batch", failing)
+    with pytest.raises(RuntimeError):
+        suggest_links_for_article(third.pk)
+    assert not ClaimEmbedding.objects.filter(claim__article=third).exists()
+    monkeypatch.setattr(search, "lexical_candidates_batch", real)
+    suggest_links_for_article(third.pk)
+    row = ClaimEmbedding.objects.get(claim__article=third)
+    assert row.search_vector is not None

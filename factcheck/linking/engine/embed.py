@@ -17,7 +17,17 @@ from typing import Any
 
 import numpy as np
 
-__all__ = ["DIM", "MODEL_NAME", "VectorIndex", "available", "encode", "from_bytes", "text_hash", "to_bytes"]
+__all__ = [
+    "DIM",
+    "MODEL_NAME",
+    "VectorIndex",
+    "available",
+    "encode",
+    "from_bytes",
+    "text_hash",
+    "to_bytes",
+    "warm",
+]
 
 MODEL_NAME = "all-MiniLM-L6-v2"
 DIM = 384
@@ -59,6 +69,19 @@ def encode(texts: Sequence[str], batch_size: int = 64) -> np.ndarray:
         return np.zeros((0, DIM), dtype=np.float32)
     vectors = model.encode(list(texts), batch_size=batch_size, normalize_embeddings=True, show_progress_bar=False)
     return np.asarray(vectors, dtype=np.float32)
+
+
+def warm() -> float:
+    """Load the model and run one small batch, so the first real article does not pay for
+    loading (~1-2 s) or torch's first-call set-up; returns the seconds it took (0 if the model
+    is not available). Called once per Celery worker process (factcheck.linking.tasks)."""
+    import time
+
+    t0 = time.perf_counter()
+    if _load() is None:
+        return 0.0
+    encode(["Warm-up: 1,000 people were counted in 2024.", "A second sentence for the batch path."])
+    return time.perf_counter() - t0
 
 
 def text_hash(text: str) -> str:
