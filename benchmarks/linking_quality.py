@@ -12,7 +12,7 @@ service, and compares the links with the gold links:
 - precision: suggested claim links whose pair is a gold link of any relation (strict: and
   the relation matches); the gold file is one reading, so a true link it lacks counts as wrong;
 - misquote: the gold quote pair linked, with a "misquote" reason.
-Methods (what the comparison in docs/benchmarks-linking.md is made of):
+Methods (what the comparison in docs/benchmarks.md (Cross-linking) is made of):
 - lexical: full-text candidates, Dice on content words, figures/dates/names re-rank; no embeddings;
 - dense: embedding cosine only (no lexical term, no re-rank);
 - hybrid-norerank: cosine + lexical, no figures/dates/names;

@@ -14,7 +14,7 @@ Two retrievers, then one re-ranker (factcheck.linking.engine.score):
   scanned exactly while the store holds at most LINK_DENSE_MAX_SCAN vectors. Above that,
   by default, embeddings only re-rank the lexical candidates (their stored vectors are read
   from the table, so the process never loads a million vectors); with LINK_DENSE_IVF_NPROBE
-  set, an IVF-partitioned index is scanned instead (see docs/benchmarks-linking.md for why
+  set, an IVF-partitioned index is scanned instead (see docs/benchmarks.md (Cross-linking) for why
   that is not the default).
 The union of both candidate sets is scored pairwise with the claims' figures, dates and
 names, and sorted by that score.
@@ -490,7 +490,7 @@ _TEXT_FALLBACK = """SELECT c.id, {fts_c} AS sv FROM claims_claim c
 # How the matched rows are ranked to keep the top LEXICAL_K per claim. "cover" (ts_rank_cd,
 # the shipped ranking) is most of the query's time at 1M claims even on the stored tsvector;
 # "plain" (ts_rank) costs about half, but keeps a different top 30 (measured overlap ~70 %),
-# which the seed-pair benchmark cannot validate: opt-in (docs/benchmarks-linking.md).
+# which the seed-pair benchmark cannot validate: opt-in (docs/benchmarks.md (Cross-linking)).
 _RANK_FUNCTIONS = {"cover": "ts_rank_cd", "plain": "ts_rank"}
 
 # The watermark never passes claims created in the last SETTLE: a transaction still open

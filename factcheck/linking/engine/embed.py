@@ -48,7 +48,7 @@ def _load() -> Any:
                 from sentence_transformers import SentenceTransformer
 
                 # One thread: on shared cores, two torch threads spin-wait on each other and encoding a
-                # 12-claim article took ~1.2 s instead of ~0.12 s (docs/benchmarks-linking.md).
+                # 12-claim article took ~1.2 s instead of ~0.12 s (docs/benchmarks.md (Cross-linking)).
                 torch.set_num_threads(max(1, int(os.environ.get("LINK_TORCH_THREADS", "1"))))
                 _model = SentenceTransformer(str(get_model_path()), device="cpu")
             except Exception:  # noqa: BLE001 - any failure means "no embeddings", callers fall back
