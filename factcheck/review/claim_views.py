@@ -14,7 +14,7 @@ import re
 from typing import Any
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
@@ -22,7 +22,7 @@ from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_POST
 
-from factcheck.accounts.roles import Cap, has_cap, user_caps
+from factcheck.accounts.roles import Cap, has_cap
 from factcheck.audit.models import AuditEvent
 from factcheck.claims.concurrency import StaleEdit
 from factcheck.claims.labelling import (
@@ -54,6 +54,7 @@ from factcheck.linking.services import (
     link_dismiss,
     quote_link_create,
 )
+from factcheck.review.access import require_cap, require_member
 from factcheck.review.claim_forms import (
     AssignForm,
     ClaimCorrectionForm,
@@ -79,35 +80,25 @@ FIELD_LABELS = {
 # Access helpers ----------------------------------------------------------------------
 
 
-def _require_role(request: HttpRequest) -> None:
-    if not user_caps(request.user):
-        raise PermissionDenied("You have no role on the desk; ask an administrator for one.")
-
-
-def _require_cap(request: HttpRequest, cap: Cap) -> None:
-    if not has_cap(request.user, cap):
-        raise PermissionDenied("Your role does not allow this.")
-
-
 def _claim_for(request: HttpRequest, pk: int, cap: Cap | None = None) -> Claim:
-    _require_role(request)
+    require_member(request.user)
     claim = get_object_or_404(
         Claim.objects.visible_to(request.user).with_related().select_related("verdict_by", "approved_by"),
         pk=pk,
     )
     if cap is not None:
-        _require_cap(request, cap)
+        require_cap(request.user, cap)
     return claim
 
 
 def _quote_for(request: HttpRequest, pk: int, cap: Cap | None = None) -> Quote:
-    _require_role(request)
+    require_member(request.user)
     quote = get_object_or_404(
         Quote.objects.visible_to(request.user).select_related("article__outlet", "speaker"),
         pk=pk,
     )
     if cap is not None:
-        _require_cap(request, cap)
+        require_cap(request.user, cap)
     return quote
 
 
@@ -275,7 +266,7 @@ def claim_label_view(request: HttpRequest, pk: int) -> HttpResponse:
     claim = _claim_for(request, pk, Cap.REVIEW)
     published = claim.workflow == Workflow.PUBLISHED
     if published:
-        _require_cap(request, Cap.APPROVE)
+        require_cap(request.user, Cap.APPROVE)
     action = reverse("review:claim_label", args=[claim.pk])
     form = _label_form_class(claim)(request.POST, action=action)
     if not form.is_valid():
@@ -518,13 +509,13 @@ def _decide(request: HttpRequest, link, default_url: str, confirm: bool) -> Http
 
 
 def _claim_link_for(request: HttpRequest, pk: int) -> ClaimLink:
-    _require_role(request)
+    require_member(request.user)
     visible = Claim.objects.visible_to(request.user)
     link = get_object_or_404(
         ClaimLink.objects.select_related("source", "target").filter(source__in=visible, target__in=visible),
         pk=pk,
     )
-    _require_cap(request, Cap.REVIEW)
+    require_cap(request.user, Cap.REVIEW)
     return link
 
 
@@ -596,7 +587,7 @@ def _quote_link_for(request: HttpRequest, pk: int, link_pk: int) -> tuple[Quote,
         QuoteLink.objects.involving(quote.pk).select_related("source", "target"),
         pk=link_pk,
     )
-    _require_cap(request, Cap.REVIEW)
+    require_cap(request.user, Cap.REVIEW)
     return quote, link
 
 
