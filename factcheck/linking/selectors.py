@@ -4,10 +4,8 @@ claims, and the "search all claims to link" box."""
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from django.conf import settings
 from django.db.models import Q, QuerySet
 
 from factcheck.claims.models import Claim, Quote
@@ -135,55 +133,18 @@ def claim_cluster(
     return cluster
 
 
-def _fallback_claim_search(text: str, *, top: int, exclude_ids: Iterable[int]) -> list[tuple[Claim, float]]:
-    claims = Claim.objects.live().exclude(pk__in=list(exclude_ids))
-    if settings.USING_POSTGRES:
-        from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
-
-        query = SearchQuery(text, search_type="websearch", config="english")
-        vector = SearchVector("text", config="english", weight="A") + SearchVector(
-            "claimant_text", config="english", weight="B"
-        )
-        rows = (
-            claims.annotate(rank=SearchRank(vector, query))
-            .filter(rank__gt=0)
-            .order_by("-rank", "-id")
-            .values_list("pk", "rank")[:top]
-        )
-        ranked = list(rows)
-    else:
-        words = [w for w in text.split() if len(w) > 2][:8] or [text]
-        condition = Q()
-        for word in words:
-            condition |= Q(text__icontains=word)
-        ranked = [(pk, 0.0) for pk in claims.filter(condition).order_by("-id").values_list("pk", flat=True)[:top]]
-    by_pk = Claim.objects.select_related("article__outlet", "verdict").in_bulk([pk for pk, _ in ranked])
-    return [(by_pk[pk], float(score)) for pk, score in ranked if pk in by_pk]
-
-
 def claims_to_link(text: str, *, exclude: Claim, top: int = 10) -> list[tuple[Claim, float]]:
-    """Claims matching `text`, for the link box on a claim page.
+    """Claims matching `text`, for the link box on a claim page: the same engine as link
+    suggestions and `manage.py similar` (factcheck.linking.search), with what the page shows
+    loaded in one query."""
+    from factcheck.linking.search import claim_search
 
-    Uses the suggestion engine's search (factcheck.linking.search) when it is installed;
-    otherwise, or if it fails, a plain full-text query, so the page works either way.
-    """
     text = " ".join(text.split())[:300]
     if not text:
         return []
-    exclude_ids = (exclude.pk,)
-    try:
-        from factcheck.linking.search import claim_search
-    except Exception:  # noqa: BLE001 - a missing or half-built engine must not break the page
-        claim_search = None
-    if claim_search is not None:
-        try:
-            results = claim_search(text, top=top, exclude_ids=exclude_ids)
-            pks = [c.pk for c, _ in results]
-            loaded = Claim.objects.select_related("article__outlet", "verdict").in_bulk(pks)
-            return [(loaded[c.pk], float(score)) for c, score in results if c.pk in loaded]
-        except Exception:
-            logger.exception("claim_search failed; falling back to the plain full-text query")
-    return _fallback_claim_search(text, top=top, exclude_ids=exclude_ids)
+    results = claim_search(text, top=top, exclude_ids=(exclude.pk,))
+    loaded = Claim.objects.select_related("article__outlet", "verdict").in_bulk([c.pk for c, _ in results])
+    return [(loaded[c.pk], float(score)) for c, score in results if c.pk in loaded]
 
 
 def quotes_to_link(text: str, *, exclude: Quote, top: int = 10) -> list[Quote]:

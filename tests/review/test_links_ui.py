@@ -169,30 +169,12 @@ def test_link_create_bad_input(client, pair, checker, reporter):
     assert ClaimLink.objects.get().state == LinkState.SUGGESTED  # a reporter proposes
 
 
-def test_claims_to_link_falls_back_when_engine_search_breaks(pair, monkeypatch):
-    import sys
-    import types
-
+def test_claims_to_link_uses_the_linking_engine(pair):
     a, b = pair
-    broken = types.ModuleType("factcheck.linking.search")
-
-    def claim_search(text, *, top=10, exclude_ids=()):
-        raise RuntimeError("index not built")
-
-    broken.claim_search = claim_search
-    monkeypatch.setitem(sys.modules, "factcheck.linking.search", broken)
-    assert [c for c, _ in claims_to_link("prisoners", exclude=a)] == [b]
-
-
-def test_claims_to_link_uses_engine_search_when_present(pair, monkeypatch):
-    import sys
-    import types
-
-    a, b = pair
-    engine = types.ModuleType("factcheck.linking.search")
-    engine.claim_search = lambda text, *, top=10, exclude_ids=(): [(b, 0.9)]
-    monkeypatch.setitem(sys.modules, "factcheck.linking.search", engine)
-    assert claims_to_link("anything", exclude=a) == [(b, 0.9)]
+    results = claims_to_link("Troops took 100 prisoners in Kursk", exclude=a)
+    assert [c for c, _ in results][:1] == [b]
+    assert all(c != a for c, _ in results)
+    assert claims_to_link("   ", exclude=a) == []
 
 
 # Cluster --------------------------------------------------------------------------------------
