@@ -73,3 +73,47 @@ def test_non_staff_cannot_use_the_admin(client, editor):
     client.force_login(editor)
     response = client.get(reverse("admin:claims_claim_changelist"))
     assert response.status_code == 302 and "/admin/login/" in response["Location"]
+
+
+def test_article_added_in_admin_is_queued_for_extraction(client, admin_user, django_capture_on_commit_callbacks):
+    from factcheck.articles.models import Article, ExtractionState
+
+    client.force_login(admin_user)
+    with django_capture_on_commit_callbacks() as callbacks:
+        response = client.post(
+            reverse("admin:articles_article_add"),
+            {
+                "kind": "news",
+                "headline": "Admin article",
+                "body": "The minister said 40% of homes lost power.",
+                "url": "",
+                "byline": "",
+                "source_name": "",
+                "published": "2024-08-14",
+                # the Quote and Claim inlines' management forms
+                **{
+                    f"{prefix}-{key}": "0"
+                    for prefix in ("quotes", "claims")
+                    for key in ("TOTAL_FORMS", "INITIAL_FORMS")
+                },
+            },
+        )
+    assert response.status_code == 302, response.content.decode()[:2000]
+    article = Article.objects.get(headline="Admin article")
+    assert article.extraction_state == ExtractionState.PENDING
+    assert len(callbacks) == 1
+
+
+def test_admin_action_reruns_extraction(client, admin_user, article, django_capture_on_commit_callbacks):
+    from factcheck.articles.models import Article, ExtractionState
+
+    Article.objects.filter(pk=article.pk).update(extraction_state=ExtractionState.FAILED, extraction_error="boom")
+    client.force_login(admin_user)
+    with django_capture_on_commit_callbacks() as callbacks:
+        client.post(
+            reverse("admin:articles_article_changelist"),
+            {"action": "re_extract", "_selected_action": [article.pk]},
+        )
+    article.refresh_from_db()
+    assert (article.extraction_state, article.extraction_error) == (ExtractionState.PENDING, "")
+    assert len(callbacks) == 1
