@@ -151,9 +151,7 @@ def candidates_store(*, article_id: int, extraction: Extraction, version: str) -
 
 
 def _after_extraction(article_id: int) -> None:
-    """Hook for what follows extraction (link suggestions); see factcheck.linking."""
-    try:
-        from factcheck.linking.tasks import suggest_links
-    except ImportError:
-        return
+    """What follows extraction: link suggestions (factcheck.linking), on their own queue."""
+    from factcheck.linking.tasks import suggest_links  # linking imports extraction: import late
+
     suggest_links.delay(article_id)

@@ -75,24 +75,18 @@ TERM_STATS_TTL = 3600.0
 FTS_EXPR = "to_tsvector('english'::regconfig, COALESCE({col}, ''::text))"
 
 
-def _setting(name: str, default):
-    return getattr(settings, name, default)
-
-
 def embeddings_enabled() -> bool:
-    return bool(_setting("LINK_EMBEDDINGS", True)) and embed.available()
+    return bool(settings.LINK_EMBEDDINGS) and embed.available()
 
 
 # Quantities -----------------------------------------------------------------------------
 
 
 def find_quantities(text: str, ref_date: datetime.date | None = None) -> list[dict]:
-    """Quantities of a text with none stored, from the extraction engine when it is there."""
-    try:
-        from factcheck.extraction.engine.quantities import find_quantities as _find
-    except ImportError:  # pragma: no cover - the engines ship together
-        return []
+    """Quantities of a text with none stored, by the extraction engine's parser."""
     from dataclasses import asdict
+
+    from factcheck.extraction.engine.quantities import find_quantities as _find
 
     try:
         return [asdict(q) for q in _find(text, ref_date=ref_date)]
@@ -623,7 +617,7 @@ def lexical_query(
     else:
         pending, fallback = "", _TEXT_FALLBACK.format(fts_c=fts_c, extra=extra)
         head, fallback_params = [], [rejected, *params, LEXICAL_HARD_CAP]
-    rank = _RANK_FUNCTIONS[str(_setting("LINK_LEXICAL_RANK", "cover"))]
+    rank = _RANK_FUNCTIONS[str(settings.LINK_LEXICAL_RANK)]
     sql = _LEXICAL_SQL.format(pending=pending, fallback=fallback, extra=extra, rank=rank)
     params = [*head, [i for i, _ in wanted], [q for _, q in wanted], *branch, *fallback_params, k]
     return [i for i, _ in wanted], sql, params
@@ -675,7 +669,7 @@ def _sqlite_lexical(
     qs = Claim.objects.live().exclude(pk__in=exclude)
     if exclude_article_id is not None:
         qs = qs.exclude(article_id=exclude_article_id)
-    limit = int(_setting("LINK_SQLITE_SCAN_LIMIT", 50_000))
+    limit = int(settings.LINK_SQLITE_SCAN_LIMIT)
     scored = []
     for pk, other in qs.order_by("-id").values_list("pk", "text")[:limit]:
         other_terms = set(content_terms(other))
@@ -703,9 +697,9 @@ def dense_mode() -> str:
     retrieval: embeddings only re-rank the lexical candidates)."""
     held = len(_holder.index)
     count = held if held else _embedding_count()
-    if count <= int(_setting("LINK_DENSE_MAX_SCAN", 100_000)):
+    if count <= int(settings.LINK_DENSE_MAX_SCAN):
         return "exact"
-    return "ivf" if int(_setting("LINK_DENSE_IVF_NPROBE", 0)) > 0 else "rerank"
+    return "ivf" if int(settings.LINK_DENSE_IVF_NPROBE) > 0 else "rerank"
 
 
 def _ivf_ready(index: embed.VectorIndex) -> embed.VectorIndex:
@@ -764,7 +758,7 @@ def rank_candidates(
         nprobe = None
         if mode == "ivf":
             index = _ivf_ready(index)
-            nprobe = int(_setting("LINK_DENSE_IVF_NPROBE", 0))
+            nprobe = int(settings.LINK_DENSE_IVF_NPROBE)
         # Over-fetch by what is dropped afterwards: the article's own claims, the excluded ones.
         hits = index.search(np.stack(vectors), dense_k + len(queries) + len(exclude), nprobe=nprobe)
         for ids, row in zip(per_query_ids, hits, strict=True):

@@ -19,7 +19,7 @@ def warm_linking_model(**_kwargs) -> None:
     """Load and warm the MiniLM encoder once in each worker process (after the fork), so the
     first suggestion task does not pay for loading it. Off with LINK_WARM_WORKER = False
     (a worker that never runs linking tasks then saves the model's memory)."""
-    if not getattr(settings, "LINK_WARM_WORKER", True) or not getattr(settings, "LINK_EMBEDDINGS", True):
+    if not settings.LINK_WARM_WORKER or not settings.LINK_EMBEDDINGS:
         return
     from factcheck.linking.engine import embed
 

@@ -62,7 +62,7 @@ def claim_review_jsonld(claim: Claim, request=None) -> dict[str, Any]:
         "claimReviewed": claim.text,
         "author": {
             "@type": "Organization",
-            "name": getattr(settings, "NEWSROOM_NAME", "Fact-check desk"),
+            "name": settings.NEWSROOM_NAME,
             "url": settings.SITE_URL,
         },
         "reviewRating": rating,

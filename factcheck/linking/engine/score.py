@@ -24,6 +24,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from factcheck.extraction.engine.people import same_person
 from factcheck.linking.engine.figures import FigureComparison, compare_dates, compare_figures
 from factcheck.linking.engine.text import content_terms, fold, names_in, normalise, word_diff
 
@@ -180,15 +181,11 @@ def _surname(name: str) -> str:
 
 
 def same_speaker(a: str, b: str) -> bool:
-    """Same speaker by name: the extraction engine's name matcher when available (it knows
-    titles and transliterations: Zelenskyy / Zelensky), else equal surnames."""
+    """Same speaker by name: the extraction engine's name matcher (it knows titles and
+    transliterations: Zelenskyy / Zelensky), else equal surnames."""
     if not a or not b:
         return False
-    try:
-        from factcheck.extraction.engine.people import same_person
-    except ImportError:  # pragma: no cover - the engines ship together
-        same_person = None
-    if same_person is not None and same_person(a, b):
+    if same_person(a, b):
         return True
     sa, sb = _surname(a), _surname(b)
     return bool(sa) and sa == sb
