@@ -231,7 +231,7 @@ def main(argv: list[str] | None = None) -> int:
         "--lexical-rank", choices=["cover", "plain"], default=None, help="Set LINK_LEXICAL_RANK (default: cover)."
     )
     args = parser.parse_args(argv)
-    from _common import PG, fresh_database
+    from _common import drop_database, fresh_database
 
     url = fresh_database(DB_NAME)
     _setup(url)
@@ -259,14 +259,8 @@ def main(argv: list[str] | None = None) -> int:
             for extra in result["extra"]:
                 print(f"{'':16s}   extra link: {extra}")
     finally:
-        from django.db import connections
-
-        connections.close_all()
         if not args.keep:
-            import psycopg
-
-            with psycopg.connect(f"{PG}/postgres", autocommit=True) as conn:
-                conn.execute(f'DROP DATABASE IF EXISTS "{DB_NAME}" WITH (FORCE)')
+            drop_database(DB_NAME)
     return 0
 
 

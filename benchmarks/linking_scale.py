@@ -569,7 +569,7 @@ def main(argv: list[str] | None = None) -> int:
         help="Reuse --db if it exists (migrated, topped up to the first size) instead of regenerating; implies --keep.",
     )
     args = parser.parse_args(argv)
-    from _common import PG, fresh_database, machine
+    from _common import drop_database, fresh_database, machine
 
     if args.reuse:
         args.keep = True
@@ -610,11 +610,8 @@ def main(argv: list[str] | None = None) -> int:
         from django.db import connections
 
         connections.close_all()
-        import psycopg
-
         if not args.keep:
-            with psycopg.connect(f"{PG}/postgres", autocommit=True) as conn:
-                conn.execute(f'DROP DATABASE IF EXISTS "{args.db}" WITH (FORCE)')
+            drop_database(args.db)
     return 0
 
 
