@@ -12,6 +12,7 @@ article is extracted again.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django.db import IntegrityError, transaction
@@ -168,18 +169,29 @@ def quote_edit(*, quote: Quote, start: int, end: int, speaker_name: str, actor, 
     return quote
 
 
-def _claim_at_span(*, article: Article, start: int, end: int, actor, defaults: dict[str, Any]) -> tuple[Claim, bool]:
-    """The accepted claim at exactly this span: an existing row (re-accepted if rejected) or a new one."""
-    existing = Claim.objects.filter(article=article, start=start, end=end).first()
+def _candidate_at_span(
+    model,
+    *,
+    article: Article,
+    start: int,
+    end: int,
+    actor,
+    defaults: dict[str, Any] | Callable[[], dict[str, Any]],
+    audit_extra: dict | None = None,
+):
+    """The accepted claim or quote at exactly this span: an existing row (re-accepted if
+    rejected) or a new one added by the editor. Returns (row, created). `defaults` may be
+    a function, called only when a row is created."""
+    noun = model._meta.verbose_name
+    existing = model.objects.filter(article=article, start=start, end=end).first()
     if existing is not None:
         if existing.status != CandidateStatus.ACCEPTED:
-            _set_status(
-                existing, status=CandidateStatus.ACCEPTED, actor=actor, expected_version=None, tracked=CLAIM_TRACKED
-            )
+            tracked = CLAIM_TRACKED if model is Claim else QUOTE_TRACKED
+            _set_status(existing, status=CandidateStatus.ACCEPTED, actor=actor, expected_version=None, tracked=tracked)
         return existing, False
     try:
         with transaction.atomic():
-            claim = Claim.objects.create(
+            row = model.objects.create(
                 article=article,
                 start=start,
                 end=end,
@@ -187,17 +199,17 @@ def _claim_at_span(*, article: Article, start: int, end: int, actor, defaults: d
                 origin=Origin.EDITOR,
                 status=CandidateStatus.ACCEPTED,
                 edited_by=actor,
-                **defaults,
+                **(defaults() if callable(defaults) else defaults),
             )
     except IntegrityError:
-        raise TriageError("Someone else just added a claim at this span; reload the article.") from None
-    audit_record(
-        actor=actor,
-        obj=claim,
-        action="added",
-        changes={"start": [None, start], "end": [None, end], "text": [None, claim.text]},
-    )
-    return claim, True
+        raise TriageError(f"Someone else just added a {noun} at this span; reload the article.") from None
+    changes = {"start": [None, start], "end": [None, end], "text": [None, row.text], **(audit_extra or {})}
+    audit_record(actor=actor, obj=row, action="added", changes=changes)
+    return row, True
+
+
+def _claim_at_span(*, article: Article, start: int, end: int, actor, defaults: dict[str, Any]) -> tuple[Claim, bool]:
+    return _candidate_at_span(Claim, article=article, start=start, end=end, actor=actor, defaults=defaults)
 
 
 @transaction.atomic
@@ -212,39 +224,19 @@ def claim_add(*, article: Article, start: int, end: int, actor) -> Claim:
 def quote_add(*, article: Article, start: int, end: int, actor, speaker_name: str = "") -> Quote:
     """A quote the extractor missed: origin=editor, accepted; a rejected row at the span is re-accepted."""
     start, end = span_clean(body=article.body, start=start, end=end)
-    existing = Quote.objects.filter(article=article, start=start, end=end).first()
-    if existing is not None:
-        if existing.status != CandidateStatus.ACCEPTED:
-            _set_status(
-                existing, status=CandidateStatus.ACCEPTED, actor=actor, expected_version=None, tracked=QUOTE_TRACKED
-            )
-        return existing
     speaker_name = " ".join(speaker_name.split())
-    try:
-        with transaction.atomic():
-            quote = Quote.objects.create(
-                article=article,
-                start=start,
-                end=end,
-                text=article.body[start:end],
-                speaker=person_resolve(name=speaker_name) if speaker_name else None,
-                speaker_text=speaker_name[:300],
-                origin=Origin.EDITOR,
-                status=CandidateStatus.ACCEPTED,
-                edited_by=actor,
-            )
-    except IntegrityError:
-        raise TriageError("Someone else just added a quote at this span; reload the article.") from None
-    audit_record(
+    quote, _ = _candidate_at_span(
+        Quote,
+        article=article,
+        start=start,
+        end=end,
         actor=actor,
-        obj=quote,
-        action="added",
-        changes={
-            "start": [None, start],
-            "end": [None, end],
-            "text": [None, quote.text],
-            "speaker": [None, speaker_name],
+        # Resolved only for a new row: an existing quote keeps its speaker.
+        defaults=lambda: {
+            "speaker": person_resolve(name=speaker_name) if speaker_name else None,
+            "speaker_text": speaker_name[:300],
         },
+        audit_extra={"speaker": [None, speaker_name]},
     )
     return quote
 
