@@ -231,6 +231,10 @@ NEWSROOM_NAME = os.environ.get("NEWSROOM_NAME", "Fact-check desk")
 ARTICLE_MAX_BYTES = envint("ARTICLE_MAX_BYTES", 2_000_000)
 EXTRACTION_STUCK_AFTER_SECONDS = envint("EXTRACTION_STUCK_AFTER_SECONDS", 300)
 EXTRACTION_MAX_ATTEMPTS = envint("EXTRACTION_MAX_ATTEMPTS", 5)
+# Bulk intake (import_articles, the sweep) enqueues several articles per task, run through
+# nlp.pipe together: at most this many, and no more text than this in one task.
+EXTRACTION_BATCH_SIZE = envint("EXTRACTION_BATCH_SIZE", 16)
+EXTRACTION_BATCH_MAX_CHARS = envint("EXTRACTION_BATCH_MAX_CHARS", 200_000)
 LINK_SUGGEST_THRESHOLD = envfloat("LINK_SUGGEST_THRESHOLD", 0.55)
 LINK_AUTOCONFIRM_THRESHOLD = envfloat("LINK_AUTOCONFIRM_THRESHOLD", 0.92)
 LINK_AUTOCONFIRM = envbool("LINK_AUTOCONFIRM", False)

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
 import logging
+import threading
+from collections.abc import Iterator, Sequence
 
 from django.db import transaction
 from django.utils import timezone
@@ -17,8 +20,6 @@ def extraction_request(*, article: Article, new: bool = False) -> None:
 
     `new`: the article was just created pending, so there is nothing to update.
     """
-    from factcheck.extraction.tasks import extract_article  # tasks import services: import late
-
     if not new:
         now = timezone.now()
         Article.objects.filter(pk=article.pk).update(
@@ -26,8 +27,64 @@ def extraction_request(*, article: Article, new: bool = False) -> None:
         )
         article.extraction_state = ExtractionState.PENDING
         article.extraction_queued_at = now
-    article_id = article.pk
-    transaction.on_commit(lambda: extract_article.delay(article_id))
+    article_id, chars = article.pk, len(article.body or "")
+    transaction.on_commit(lambda: _enqueue(article_id, chars))
+
+
+_local = threading.local()
+
+
+class _Batch:
+    """Article ids collected for one multi-article task, up to a count or a text size."""
+
+    def __init__(self) -> None:
+        from django.conf import settings
+
+        self.size, self.max_chars = settings.EXTRACTION_BATCH_SIZE, settings.EXTRACTION_BATCH_MAX_CHARS
+        self.ids: list[int] = []
+        self.chars = 0
+
+    def add(self, article_id: int, chars: int) -> None:
+        self.ids.append(article_id)
+        self.chars += chars
+        if len(self.ids) >= self.size or self.chars >= self.max_chars:
+            self.flush()
+
+    def flush(self) -> None:
+        from factcheck.extraction.tasks import extract_articles  # tasks import services: import late
+
+        if self.ids:
+            extract_articles.delay(self.ids)
+        self.ids, self.chars = [], 0
+
+
+def _enqueue(article_id: int, chars: int) -> None:
+    batch: _Batch | None = getattr(_local, "batch", None)
+    if batch is not None:
+        batch.add(article_id, chars)
+        return
+    from factcheck.extraction.tasks import extract_article  # tasks import services: import late
+
+    extract_article.delay(article_id)
+
+
+@contextlib.contextmanager
+def extraction_batched() -> Iterator[None]:
+    """Bulk intake: extractions requested inside this block are enqueued, each after its
+    commit, as tasks of several articles (EXTRACTION_BATCH_SIZE, or fewer if their text
+    exceeds EXTRACTION_BATCH_MAX_CHARS). A worker runs such a task through spaCy's
+    `nlp.pipe` in one go, which is faster per article than one task each; one article at a
+    time (the web form) keeps the lowest latency. Ids still collected when the block ends are
+    enqueued then; if the process dies before that, the periodic sweep enqueues them."""
+    if getattr(_local, "batch", None) is not None:  # nested: the outer block flushes
+        yield
+        return
+    _local.batch = _Batch()
+    try:
+        yield
+    finally:
+        batch, _local.batch = _local.batch, None
+        batch.flush()
 
 
 def _engine():
@@ -38,41 +95,63 @@ def _engine():
 
 
 def extraction_run(*, article_id: int, force: bool = False) -> str:
-    """Extract one article. Safe to run twice, concurrently, or after a worker died mid-way.
+    """Extract one article: "done", "failed" or "skipped" (already done by this version)."""
+    return extraction_run_many(article_ids=[article_id], force=force)[article_id]
 
-    The work is claimed with a conditional UPDATE; the engine runs outside any
-    transaction; the candidates are stored in one transaction that never touches what
-    an editor has accepted, edited, rejected or linked.
+
+def extraction_run_many(*, article_ids: Sequence[int], force: bool = False) -> dict[int, str]:
+    """Extract several articles in one pass of the NLP pipeline (`nlp.pipe`), each stored on
+    its own. Safe to run twice, concurrently, or after a worker died mid-way.
+
+    Each article's work is claimed with a conditional UPDATE; the engine runs outside any
+    transaction; each article's candidates are stored in one transaction that never touches
+    what an editor has accepted, edited, rejected or linked. One article failing (the
+    engine's bug on its text) marks that article failed and does not stop the others.
+    Returns each article's outcome: "done", "failed" or "skipped".
     """
     from django.conf import settings
-    from django.db.models import F
+
+    from factcheck.extraction.store import candidates_store
 
     pipeline = _engine()
     version = pipeline.EXTRACTOR_VERSION
+    ids = list(dict.fromkeys(article_ids))
+    outcome = dict.fromkeys(ids, "skipped")
+    claimed = [article_id for article_id in ids if _claim(article_id, version=version, force=force)]
+    rows = Article.objects.filter(pk__in=claimed).values_list("id", "body", "extraction_attempts")
+    work: dict[int, str] = {}
+    for article_id, body, attempts in rows:
+        if attempts > settings.EXTRACTION_MAX_ATTEMPTS:
+            _mark_failed(article_id, f"gave up after {attempts - 1} attempts")
+            outcome[article_id] = "failed"
+        else:
+            work[article_id] = body
+    order = [article_id for article_id in claimed if article_id in work]
+    for article_id, result in zip(order, pipeline.extract_each([work[i] for i in order]), strict=True):
+        if isinstance(result, Exception):  # the engine's own bugs: fail visibly, keep the article
+            log.error("extraction of article %s failed", article_id, exc_info=result)
+            _mark_failed(article_id, f"{type(result).__name__}: {result}")
+            outcome[article_id] = "failed"
+            continue
+        candidates_store(article_id=article_id, extraction=result, version=version)
+        outcome[article_id] = "done"
+    return outcome
+
+
+def _claim(article_id: int, *, version: str, force: bool) -> bool:
+    """Mark the article running unless this extractor version has already done it."""
+    from django.db.models import F
+
     claim = Article.objects.filter(pk=article_id)
     if not force:
         claim = claim.exclude(extraction_state=ExtractionState.DONE, extractor_version=version)
-    claimed = claim.update(
-        extraction_state=ExtractionState.RUNNING,
-        extraction_started_at=timezone.now(),
-        extraction_attempts=F("extraction_attempts") + 1,
+    return bool(
+        claim.update(
+            extraction_state=ExtractionState.RUNNING,
+            extraction_started_at=timezone.now(),
+            extraction_attempts=F("extraction_attempts") + 1,
+        )
     )
-    if not claimed:
-        return "skipped"
-    article = Article.objects.only("id", "body", "extraction_attempts").get(pk=article_id)
-    if article.extraction_attempts > settings.EXTRACTION_MAX_ATTEMPTS:
-        _mark_failed(article_id, f"gave up after {article.extraction_attempts - 1} attempts")
-        return "failed"
-    try:
-        result = pipeline.extract(article.body)
-    except Exception as exc:  # the engine's own bugs: fail visibly, keep the article
-        log.exception("extraction of article %s failed", article_id)
-        _mark_failed(article_id, f"{type(exc).__name__}: {exc}")
-        return "failed"
-    from factcheck.extraction.store import candidates_store
-
-    candidates_store(article_id=article_id, extraction=result, version=version)
-    return "done"
 
 
 def _mark_failed(article_id: int, reason: str) -> None:
@@ -88,16 +167,18 @@ def extraction_requeue_stuck() -> int:
     import datetime
 
     from django.conf import settings
-
-    from factcheck.extraction.tasks import extract_article
+    from django.db.models.functions import Length
 
     cutoff = timezone.now() - datetime.timedelta(seconds=settings.EXTRACTION_STUCK_AFTER_SECONDS)
-    ids = list(Article.objects.stuck(cutoff).values_list("id", flat=True)[:1000])
+    stuck = list(Article.objects.stuck(cutoff).annotate(chars=Length("body")).values_list("id", "chars")[:1000])
     now = timezone.now()
-    for article_id in ids:
-        # Refresh the timestamps so the next sweep does not enqueue it again at once.
-        Article.objects.filter(pk=article_id).update(extraction_state=ExtractionState.PENDING, extraction_queued_at=now)
-        extract_article.delay(article_id)
-    if ids:
-        log.info("re-enqueued %d stuck extractions", len(ids))
-    return len(ids)
+    with extraction_batched():
+        for article_id, chars in stuck:
+            # Refresh the timestamps so the next sweep does not enqueue it again at once.
+            Article.objects.filter(pk=article_id).update(
+                extraction_state=ExtractionState.PENDING, extraction_queued_at=now
+            )
+            _enqueue(article_id, chars)
+    if stuck:
+        log.info("re-enqueued %d stuck extractions", len(stuck))
+    return len(stuck)

@@ -12,17 +12,28 @@ from factcheck.extraction import services
 log = logging.getLogger(__name__)
 
 
-@shared_task(
-    bind=True,
-    acks_late=True,
-    autoretry_for=(OperationalError, InterfaceError, ConnectionError),
-    retry_backoff=2,
-    retry_backoff_max=120,
-    retry_jitter=True,
-    max_retries=5,
-)
+# Transient database or broker trouble: retry with backoff. Retrying is safe because a
+# run skips what this extractor version has already done and stores idempotently.
+RETRY = {
+    "bind": True,
+    "acks_late": True,
+    "autoretry_for": (OperationalError, InterfaceError, ConnectionError),
+    "retry_backoff": 2,
+    "retry_backoff_max": 120,
+    "retry_jitter": True,
+    "max_retries": 5,
+}
+
+
+@shared_task(**RETRY)
 def extract_article(self, article_id: int, force: bool = False) -> str:
     return services.extraction_run(article_id=article_id, force=force)
+
+
+@shared_task(**RETRY)
+def extract_articles(self, article_ids: list[int], force: bool = False) -> None:
+    """Several articles through the NLP pipeline together (bulk intake, the sweep)."""
+    services.extraction_run_many(article_ids=article_ids, force=force)
 
 
 @shared_task

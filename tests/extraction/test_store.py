@@ -112,10 +112,10 @@ def test_run_on_real_engine_and_second_run_is_skipped(article):
 def test_engine_failure_marks_failed_with_reason_and_keeps_article(article, monkeypatch):
     from factcheck.extraction.engine import pipeline
 
-    def boom(text):
+    def boom(doc, **kwargs):
         raise RuntimeError("model exploded")
 
-    monkeypatch.setattr(pipeline, "extract", boom)
+    monkeypatch.setattr(pipeline, "extract_doc", boom)
     assert services.extraction_run(article_id=article.pk) == "failed"
     article.refresh_from_db()
     assert article.extraction_state == ExtractionState.FAILED
@@ -152,12 +152,97 @@ def test_sweep_requeues_only_stuck_articles(article, settings):
     assert services.extraction_requeue_stuck() == 1
     # The task really is on the Redis queue, for this article only.
     messages = [json.loads(m) for m in queue.lrange("celery", 0, -1)]
-    assert [m["headers"]["task"] for m in messages] == ["factcheck.extraction.tasks.extract_article"]
-    assert messages[0]["headers"]["argsrepr"] == f"({article.pk},)"
+    assert [m["headers"]["task"] for m in messages] == ["factcheck.extraction.tasks.extract_articles"]
+    assert messages[0]["headers"]["argsrepr"] == f"([{article.pk}],)"
     queue.delete("celery")
     article.refresh_from_db()
     assert article.extraction_state == ExtractionState.PENDING
     assert Article.objects.get(pk=fresh.pk).extraction_state == ExtractionState.PENDING
+
+
+def test_run_many_stores_each_article_and_one_failure_stops_no_other(db, monkeypatch):
+    from factcheck.extraction.engine import pipeline
+
+    real = pipeline.extract_doc
+
+    def fragile(doc, **kwargs):
+        if "EXPLODE" in doc.text:
+            raise ValueError("engine bug on this text")
+        return real(doc, **kwargs)
+
+    monkeypatch.setattr(pipeline, "extract_doc", fragile)
+    bodies = [
+        "“We will rebuild 40 schools,” the mayor said on Monday.",
+        "EXPLODE. The minister said 3,000 homes were damaged.",
+        "Officials said 120 people were evacuated from the town.",
+    ]
+    ids = [Article.objects.create(body=body).pk for body in bodies]
+    outcome = services.extraction_run_many(article_ids=ids + [ids[0], 999999])
+    assert outcome == {ids[0]: "done", ids[1]: "failed", ids[2]: "done", 999999: "skipped"}
+    first, broken, last = (Article.objects.get(pk=i) for i in ids)
+    assert first.extraction_state == last.extraction_state == ExtractionState.DONE
+    assert broken.extraction_state == ExtractionState.FAILED
+    assert broken.extraction_error == "ValueError: engine bug on this text"
+    assert first.quotes.get().text == "We will rebuild 40 schools,"
+    assert last.claims.filter(text__contains="120 people").exists()
+    assert not broken.claims.exists()
+    # Again: the done ones are skipped, the failed one is tried again.
+    assert services.extraction_run_many(article_ids=ids) == {ids[0]: "skipped", ids[1]: "failed", ids[2]: "skipped"}
+    assert Claim.objects.filter(article_id=ids[2]).count() == last.claims.count()
+
+
+def test_spacy_failing_inside_a_batch_falls_back_to_one_text_at_a_time(monkeypatch):
+    from factcheck.extraction.engine import pipeline
+
+    nlp = pipeline.get_nlp()
+
+    class Flaky:
+        """nlp.pipe dies on one text of the batch; nlp(text) too, for that text only."""
+
+        def __call__(self, text):
+            if "EXPLODE" in text:
+                raise RuntimeError("parser crashed")
+            return nlp(text)
+
+        def pipe(self, texts, batch_size):
+            for text in texts:
+                yield self(text)
+
+    monkeypatch.setattr(pipeline, "get_nlp", Flaky)
+    results = list(pipeline.extract_each(["Prices rose 5% in May.", "EXPLODE here.", "“Fine,” she said."]))
+    assert [type(r).__name__ for r in results] == ["Extraction", "RuntimeError", "Extraction"]
+    assert results[2].quotes[0].text == "Fine,"
+
+
+@pytest.mark.django_db(transaction=True)  # real commits, so the on-commit enqueueing runs
+def test_bulk_import_enqueues_tasks_of_several_articles(tmp_path, settings):
+    import base64
+    import json
+
+    import redis
+    from django.core.management import call_command
+
+    if not settings.REDIS_URL:
+        pytest.skip("needs REDIS_URL (bin/test sets it)")
+    settings.EXTRACTION_BATCH_SIZE = 8
+    settings.EXTRACTION_BATCH_MAX_CHARS = 10_000
+    day = "2024-08-14"
+    rows = [{"published": day, "body": f"Report {i}: the council said it spent {i} million."} for i in range(19)]
+    long_body = "Long report. " + "The mayor said 7 bridges were closed. " * 300  # ~11,000 chars
+    rows.insert(5, {"published": day, "body": long_body})
+    source = tmp_path / "feed.jsonl"
+    source.write_text("\n".join(json.dumps(row) for row in rows), encoding="utf-8")
+    queue = redis.Redis.from_url(settings.REDIS_URL)
+    queue.delete("celery")
+    call_command("import_articles", str(source), "--no-progress")
+    messages = [json.loads(m) for m in reversed(queue.lrange("celery", 0, -1))]  # LPUSH: newest first
+    queue.delete("celery")
+    assert {m["headers"]["task"] for m in messages} == {"factcheck.extraction.tasks.extract_articles"}
+    # Each message body is base64 JSON: [args, kwargs, embed]; args = [article_ids].
+    batches = [json.loads(base64.b64decode(m["body"]))[0][0] for m in messages]
+    # The long article closes its batch by size of text; then batches of 8; the rest at the end.
+    assert [len(batch) for batch in batches] == [6, 8, 6]
+    assert sorted(i for batch in batches for i in batch) == sorted(Article.objects.values_list("id", flat=True))
 
 
 def test_import_enqueues_after_commit(seeds_dir, django_capture_on_commit_callbacks):

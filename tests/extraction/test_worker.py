@@ -96,6 +96,23 @@ def test_committed_article_is_extracted_by_a_real_worker(seeds_dir):
         stop(worker)
 
 
+def test_bulk_import_is_extracted_by_a_real_worker_in_multi_article_tasks(seeds_dir, settings):
+    from django.core.management import call_command
+
+    settings.EXTRACTION_BATCH_SIZE = 2
+    worker = start_worker()
+    try:
+        call_command("import_articles", str(seeds_dir), "--no-progress")
+        articles = Article.objects.all()
+        assert articles.count() == 2
+        wait_for(lambda: all(a.extraction_state == ExtractionState.DONE for a in articles.all()), 120, "extraction")
+        for article in articles:
+            assert Quote.objects.filter(article=article, speaker__isnull=False).count() >= 3
+            assert Claim.objects.filter(article=article, checkworthy=True).exists()
+    finally:
+        stop(worker)
+
+
 def test_worker_killed_mid_task_loses_nothing_and_duplicates_nothing(seeds_dir):
     # A long article keeps the worker busy for several seconds, long enough to kill it.
     paragraphs = (seeds_dir / "lbc-2024-08-14-kursk.txt").read_text(encoding="utf-8").split("\n\n")
