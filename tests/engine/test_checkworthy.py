@@ -82,3 +82,25 @@ def test_dev_f1_of_the_positive_class_at_the_shipped_threshold() -> None:
     precision, recall = tp / (tp + fp), tp / (tp + fn)
     f1 = 2 * precision * recall / (precision + recall)
     assert f1 >= 0.88, (precision, recall, f1)
+
+
+def test_fast_scoring_path_equals_the_tfidf_matrices_it_replaces() -> None:
+    """Inference skips building TF-IDF matrices (tfidf_dot, a vectorised static embedding);
+    training builds them (tfidf, as sklearn). Both must give the same logits."""
+    import numpy as np
+    from scipy.sparse import csr_matrix
+
+    scorer = checkworthy.get_scorer()
+    texts = ["Unemployment fell to 4.1% in March.", "", "Thank you.", "We spent $2 billion on 3,000 new schools."]
+    expected = (
+        checkworthy.tfidf(scorer.word.transform(texts), scorer.idf_word) @ scorer.coef_word
+        + checkworthy.tfidf(scorer.char.transform(texts), scorer.idf_char) @ scorer.coef_char
+        + scorer.intercept
+    )
+    pieces = checkworthy.wordpiece_ids(scorer.tokenizer, texts)
+    for row, ids in enumerate(pieces):  # the static view, one text at a time
+        if ids:
+            v = (scorer.table[ids].astype(np.float32) * scorer.sif[ids, None]).sum(0)
+            expected[row] += (v / np.linalg.norm(v)) @ scorer.coef_static
+    assert np.allclose(scorer.logits(texts), expected, atol=1e-5)
+    assert checkworthy.tfidf_dot(csr_matrix((2, 8)), np.ones(8), np.ones(8)).tolist() == [0.0, 0.0]

@@ -70,18 +70,29 @@ def tfidf(counts: Any, idf: np.ndarray) -> Any:
     return normalize(x, norm="l2", copy=False)
 
 
+def tfidf_dot(counts: Any, idf: np.ndarray, coef: np.ndarray) -> np.ndarray:
+    """`tfidf(counts, idf) @ coef` without building the TF-IDF matrix: one pass over the
+    non-zeros (the same numbers up to rounding; tests/engine pin the equality)."""
+    x = counts.tocsr()
+    rows = np.repeat(np.arange(x.shape[0]), np.diff(x.indptr))
+    values = (np.log(x.data.astype(np.float64)) + 1.0) * idf[x.indices]
+    norms = np.sqrt(np.bincount(rows, weights=values * values, minlength=x.shape[0]))
+    dots = np.bincount(rows, weights=values * coef[x.indices], minlength=x.shape[0])
+    return np.divide(dots, norms, out=np.zeros(x.shape[0]), where=norms > 0)
+
+
 def static_embeddings(ids: list[list[int]], table: np.ndarray, weights: np.ndarray) -> np.ndarray:
     """SIF-weighted mean of the wordpiece vectors of each text, l2-normalised (zeros if empty)."""
     out = np.zeros((len(ids), table.shape[1]), dtype=np.float32)
-    for row, piece_ids in enumerate(ids):
-        if not piece_ids:
-            continue
-        idx = np.asarray(piece_ids, dtype=np.int64)
-        v = (table[idx].astype(np.float32) * weights[idx, None]).sum(0)
-        n = float(np.linalg.norm(v))
-        if n > 0:
-            out[row] = v / n
-    return out
+    lengths = np.fromiter((len(piece_ids) for piece_ids in ids), dtype=np.int64, count=len(ids))
+    if not lengths.any():
+        return out
+    idx = np.fromiter((i for piece_ids in ids for i in piece_ids), dtype=np.int64, count=int(lengths.sum()))
+    nonempty = lengths > 0
+    starts = (np.cumsum(lengths) - lengths)[nonempty]
+    out[nonempty] = np.add.reduceat(table[idx].astype(np.float32) * weights[idx, None], starts, axis=0)
+    norms = np.linalg.norm(out, axis=1, keepdims=True)
+    return np.divide(out, norms, out=out, where=norms > 0)
 
 
 def load_tokenizer(path: Path) -> Any:
@@ -113,10 +124,10 @@ class _Scorer:
     intercept: float
 
     def logits(self, texts: list[str]) -> np.ndarray:
-        xw = tfidf(self.word.transform(texts), self.idf_word)
-        xc = tfidf(self.char.transform(texts), self.idf_char)
+        word = tfidf_dot(self.word.transform(texts), self.idf_word, self.coef_word)
+        char = tfidf_dot(self.char.transform(texts), self.idf_char, self.coef_char)
         xs = static_embeddings(wordpiece_ids(self.tokenizer, texts), self.table, self.sif)
-        return xw @ self.coef_word + xc @ self.coef_char + xs @ self.coef_static + self.intercept
+        return word + char + xs @ self.coef_static + self.intercept
 
     def score(self, texts: list[str]) -> list[float]:
         z = np.clip(self.logits(texts), -40, 40)
@@ -135,8 +146,8 @@ def _load_scorer() -> _Scorer:
         tokenizer=load_tokenizer(TOKENIZER_PATH),
         word=word,
         char=char,
-        idf_word=arrays["idf_word"].astype(np.float32),
-        idf_char=arrays["idf_char"].astype(np.float32),
+        idf_word=arrays["idf_word"].astype(np.float64),
+        idf_char=arrays["idf_char"].astype(np.float64),
         table=arrays["static_table"],
         sif=arrays["sif_weights"].astype(np.float32),
         coef_word=arrays["coef_word"].astype(np.float64),
