@@ -13,7 +13,7 @@ from collections.abc import Iterator
 from datetime import date
 from typing import Any
 
-from . import checkworthy
+from . import checkworthy, docview
 from .quantities import find_quantities
 from .types import ClaimSpan, Entity, Quantity, QuoteSpan, Segment
 
@@ -113,7 +113,7 @@ def find_claims(
     scores = checkworthy.score_sentences([text[s:e] for s, e in spans])
     # Names that can be claimants: entities of the claim segments only (never a byline's).
     claim_segments = [s for s in segments if s.kind in CLAIM_SEGMENT_KINDS]
-    doc_ents = list(doc.ents)  # doc.ents builds new Spans on every access
+    doc_ents = docview.ents(doc)
     names = [
         e
         for e in doc_ents
@@ -157,7 +157,7 @@ def _candidate_spans(doc: Any, text: str, segments: list[Segment]) -> Iterator[t
     if not allowed:
         return
     seen: set[tuple[int, int]] = set()
-    for sent in doc.sents:
+    for sent in docview.sents(doc):
         for seg in allowed:
             if seg.start >= sent.end_char:
                 break
@@ -261,7 +261,7 @@ def _reported_speaker(doc: Any, span: Any, names: list[Any]) -> tuple[str, int, 
             # "..., Ukraine's Gen. Oleksandr Syrskyi, said in a video": the parser often
             # misses the subject of a trailing attribution; take the name right before it.
             before = [e for e in names if span.start_char <= e.start_char and e.end_char <= tok.idx]
-            if before and not doc.text[before[-1].end_char : tok.idx].strip(" ,’'s"):
+            if before and not docview.text(doc)[before[-1].end_char : tok.idx].strip(" ,’'s"):
                 e = before[-1]
                 return _full_name(e, names), e.start_char, e.end_char
     return None

@@ -19,6 +19,7 @@ from typing import Any
 from spacy.language import Language
 from spacy.tokens import Doc
 
+from . import docview
 from .quotes import find_quotes
 from .segment import segment
 from .speakers import attribute
@@ -35,7 +36,7 @@ _lock = threading.Lock()
 @Language.component(SEGMENTER_NAME)
 def _segmenter(doc: Doc) -> Doc:
     """Store the segments on the Doc and start a sentence at every segment start."""
-    segments = segment(doc.text)
+    segments = segment(docview.text(doc))
     doc.user_data[_SEGMENTS_KEY] = segments
     if len(doc):
         starts = {s.start for s in segments}
@@ -79,9 +80,9 @@ def _find_claims(doc: Doc, text: str, segments: list[Segment], quotes: list[Quot
 
 def sentences(doc: Doc) -> list[tuple[int, int]]:
     """Sentence offsets, trimmed of surrounding whitespace, in text order."""
-    text = doc.text
+    text = docview.text(doc)
     out: list[tuple[int, int]] = []
-    for sent in doc.sents:
+    for sent in docview.sents(doc):
         start, end = sent.start_char, sent.end_char
         while start < end and text[start].isspace():
             start += 1
@@ -97,7 +98,7 @@ def extract_doc(doc: Doc, *, claims: bool = True) -> Extraction:
 
     claims=False skips claims.py: for quote-only work and for measuring this engine alone.
     """
-    text = doc.text
+    text = docview.text(doc)
     segments: list[Segment] = doc.user_data.get(_SEGMENTS_KEY) or segment(text)
     quotes = find_quotes(text, segments)
     headlines = [(s.start, s.end) for s in segments if s.kind == "headline"]

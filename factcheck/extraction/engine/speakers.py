@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 
 from spacy.tokens import Doc, Span, Token
 
-from . import people
+from . import docview, people
 from .types import QuoteSpan
 
 
@@ -302,7 +302,7 @@ def _sent(doc: Doc, i: int) -> Span:
     table = doc.user_data.get(_SENT_KEY)
     if table is None:
         table = [None] * len(doc)
-        for sent in doc.sents:
+        for sent in docview.sents(doc):
             for k in range(sent.start, sent.end):
                 table[k] = sent
         doc.user_data[_SENT_KEY] = table
@@ -335,7 +335,7 @@ class _Article:
         self.not_person_words: set[str] = set()
         person_ents: list[Span] = []
         self.orgs: list[str] = []
-        for ent in doc.ents:
+        for ent in docview.ents(doc):
             if ent.label_ == "PERSON":
                 person_ents.append(ent)
             elif ent.label_ in _NOT_PERSON_LABELS:
@@ -347,7 +347,7 @@ class _Article:
         # National Guard" is the fullest name for a later "the National Guard".
         for tok in doc:
             if tok.dep_ == "nsubj" and (tok.ent_type_ == "ORG" or tok.lemma_.lower() in ORG_HEADS):
-                np = doc.text[doc[_mention_start(tok)].idx : tok.idx + len(tok)]
+                np = docview.text(doc)[doc[_mention_start(tok)].idx : tok.idx + len(tok)]
                 self.orgs.append(_strip_det(np))
         self.orgs = [people.strip_possessive(o) for o in self.orgs]
         self.person_at: dict[int, _Person] = {}
@@ -507,7 +507,7 @@ class _Article:
             if _has_title_appos(tok) or any(people.same_person(name, n) for n in self.names):
                 return _Resolved(self.canonical_person(name), m_start, m_end, "person")
             if tok.ent_type_ in _ORG_LABELS or tok.lemma_.lower() in ORG_HEADS:
-                org = _strip_det(doc.text[m_start:m_end])
+                org = _strip_det(docview.text(doc)[m_start:m_end])
                 return _Resolved(self.canonical_org(org), m_start, m_end, "org")
             if people.fold(name) in self.not_person_words:
                 return _Resolved(name, m_start, m_end, "org")
@@ -517,7 +517,7 @@ class _Article:
             person = self.antecedent(tok, want_title=people.canonical_title(lemma))
             if person is not None:
                 return _Resolved(self.canonical_person(person.name), m_start, m_end, "person")
-        text = _strip_det(doc.text[m_start:m_end])
+        text = _strip_det(docview.text(doc)[m_start:m_end])
         if lemma in ORG_HEADS or tok.ent_type_ in _ORG_LABELS:
             return _Resolved(self.canonical_org(text), m_start, m_end, "org")
         if tok.pos_ in ("NOUN", "PROPN"):
@@ -532,7 +532,7 @@ class _Article:
                 continue
             if t.ent_type_ in _ORG_LABELS or t.lemma_.lower() in ORG_HEADS:
                 start = _mention_start(t)
-                name = _strip_det(self.doc.text[self.doc[start].idx : t.idx + len(t)])
+                name = _strip_det(docview.text(self.doc)[self.doc[start].idx : t.idx + len(t)])
                 return self.canonical_org(name)
         return None
 
@@ -763,7 +763,7 @@ def attribute(
     if not quotes:
         return quotes
     art = _Article(doc, quotes)
-    text_paragraph = _paragraph_index(doc.text)
+    text_paragraph = _paragraph_index(docview.text(doc))
     prev: QuoteSpan | None = None
     for q, (lo, hi) in zip(quotes, art.quote_tokens, strict=True):
         cue: _Cue | None = None
