@@ -127,56 +127,15 @@ def extraction_run_many(*, article_ids: Sequence[int], force: bool = False) -> d
         else:
             work[article_id] = body
     order = [article_id for article_id in claimed if article_id in work]
-    with _StoreBehind(overlap=len(order) > 1) as storing:
-        for article_id, result in zip(order, pipeline.extract_each([work[i] for i in order]), strict=True):
-            if isinstance(result, Exception):  # the engine's own bugs: fail visibly, keep the article
-                log.error("extraction of article %s failed", article_id, exc_info=result)
-                _mark_failed(article_id, f"{type(result).__name__}: {result}")
-                outcome[article_id] = "failed"
-                continue
-            storing.submit(candidates_store, article_id=article_id, extraction=result, version=version)
-            outcome[article_id] = "done"
+    for article_id, result in zip(order, pipeline.extract_each([work[i] for i in order]), strict=True):
+        if isinstance(result, Exception):  # the engine's own bugs: fail visibly, keep the article
+            log.error("extraction of article %s failed", article_id, exc_info=result)
+            _mark_failed(article_id, f"{type(result).__name__}: {result}")
+            outcome[article_id] = "failed"
+            continue
+        candidates_store(article_id=article_id, extraction=result, version=version)
+        outcome[article_id] = "done"
     return outcome
-
-
-class _StoreBehind:
-    """Store one article's candidates while the engine parses the next.
-
-    Storing is mostly waiting for PostgreSQL, during which spaCy can run: with `overlap`,
-    stores run in order on one background thread (its own database connection, closed at
-    the end). Leaving the block waits for every store and raises the first error, so a
-    task fails (and is retried) exactly as if the stores had run inline. Inside a
-    transaction (tests), a second connection could not see uncommitted rows: inline then.
-    """
-
-    def __init__(self, *, overlap: bool) -> None:
-        from django.db import connection
-
-        self.overlap = overlap and not connection.in_atomic_block
-        self.futures: list = []
-
-    def __enter__(self) -> _StoreBehind:
-        if self.overlap:
-            from concurrent.futures import ThreadPoolExecutor
-
-            self.pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="extraction-store")
-        return self
-
-    def submit(self, fn, /, **kwargs) -> None:
-        if self.overlap:
-            self.futures.append(self.pool.submit(fn, **kwargs))
-        else:
-            fn(**kwargs)
-
-    def __exit__(self, *exc_info) -> None:
-        if not self.overlap:
-            return
-        from django.db import connection
-
-        self.pool.submit(connection.close)  # the thread's own connection
-        self.pool.shutdown(wait=True)
-        for future in self.futures:
-            future.result()  # re-raise the first store error, if any
 
 
 def _claim(article_id: int, *, version: str, force: bool) -> bool:
