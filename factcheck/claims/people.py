@@ -28,10 +28,12 @@ def person_resolve(*, name: str, kind: str = PersonKind.PERSON, cache: dict | No
         return None
     if cache is not None and norm in cache:
         return cache[norm]
-    person = Person.objects.filter(normalized_name=norm).first()
-    if person is None:
-        alias = PersonAlias.objects.select_related("person").filter(normalized_alias=norm).first()
-        person = alias.person if alias else None
+    person = None
+    if norm not in getattr(cache, "absent", ()):  # people_prefetch already looked this name up
+        person = Person.objects.filter(normalized_name=norm).first()
+        if person is None:
+            alias = PersonAlias.objects.select_related("person").filter(normalized_alias=norm).first()
+            person = alias.person if alias else None
     if person is None:
         person = _fuzzy_match(norm, kind)
         if person is not None:
@@ -67,11 +69,19 @@ def _add_alias(person: Person, name: str, norm: str) -> None:
         pass
 
 
-def people_prefetch(*, names: list[str]) -> dict:
+class PeopleCache(dict):
+    """Persons by normalised name, for person_resolve; `absent` holds the names already
+    looked up, by name and by alias, and not found (so only the fuzzy match is left)."""
+
+    absent: frozenset[str] = frozenset()
+
+
+def people_prefetch(*, names: list[str]) -> PeopleCache:
     """A cache for person_resolve holding every stored person these names match exactly,
     fetched in two queries instead of one or more per name."""
     norms = {normalize_name(name) for name in names} - {""}
-    cache: dict = {p.normalized_name: p for p in Person.objects.filter(normalized_name__in=norms)}
+    cache = PeopleCache((p.normalized_name, p) for p in Person.objects.filter(normalized_name__in=norms))
     for alias in PersonAlias.objects.select_related("person").filter(normalized_alias__in=norms - set(cache)):
         cache[alias.normalized_alias] = alias.person
+    cache.absent = frozenset(norms - set(cache))
     return cache
