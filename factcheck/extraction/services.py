@@ -117,16 +117,14 @@ def extraction_run_many(*, article_ids: Sequence[int], force: bool = False) -> d
     version = pipeline.EXTRACTOR_VERSION
     ids = list(dict.fromkeys(article_ids))
     outcome = dict.fromkeys(ids, "skipped")
-    claimed = [article_id for article_id in ids if _claim(article_id, version=version, force=force)]
-    rows = Article.objects.filter(pk__in=claimed).values_list("id", "body", "extraction_attempts")
     work: dict[int, str] = {}
-    for article_id, body, attempts in rows:
+    for article_id, body, attempts in _claim(ids, version=version, force=force):
         if attempts > settings.EXTRACTION_MAX_ATTEMPTS:
             _mark_failed(article_id, f"gave up after {attempts - 1} attempts")
             outcome[article_id] = "failed"
         else:
             work[article_id] = body
-    order = [article_id for article_id in claimed if article_id in work]
+    order = [article_id for article_id in ids if article_id in work]
     for article_id, result in zip(order, pipeline.extract_each([work[i] for i in order]), strict=True):
         if isinstance(result, Exception):  # the engine's own bugs: fail visibly, keep the article
             log.error("extraction of article %s failed", article_id, exc_info=result)
@@ -138,20 +136,30 @@ def extraction_run_many(*, article_ids: Sequence[int], force: bool = False) -> d
     return outcome
 
 
-def _claim(article_id: int, *, version: str, force: bool) -> bool:
-    """Mark the article running unless this extractor version has already done it."""
+def _claim(article_ids: list[int], *, version: str, force: bool) -> list[tuple[int, str, int]]:
+    """Mark the articles running unless this extractor version has already done them, and
+    return (id, body, attempts) of those this call claimed.
+
+    One conditional UPDATE stamps them with this call's start time; reading back the rows
+    that carry the stamp tells which ones this call won (a worker claiming the same article
+    a moment later stamps it again, and then it is that worker's).
+    """
     from django.db.models import F
 
-    claim = Article.objects.filter(pk=article_id)
+    started = timezone.now()
+    claim = Article.objects.filter(pk__in=article_ids)
     if not force:
         claim = claim.exclude(extraction_state=ExtractionState.DONE, extractor_version=version)
-    return bool(
-        claim.update(
-            extraction_state=ExtractionState.RUNNING,
-            extraction_started_at=timezone.now(),
-            extraction_attempts=F("extraction_attempts") + 1,
-        )
+    if not claim.update(
+        extraction_state=ExtractionState.RUNNING,
+        extraction_started_at=started,
+        extraction_attempts=F("extraction_attempts") + 1,
+    ):
+        return []
+    won = Article.objects.filter(
+        pk__in=article_ids, extraction_state=ExtractionState.RUNNING, extraction_started_at=started
     )
+    return list(won.values_list("id", "body", "extraction_attempts"))
 
 
 def _mark_failed(article_id: int, reason: str) -> None:
