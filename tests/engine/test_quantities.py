@@ -179,3 +179,24 @@ def test_span_offsets_index_the_doc_and_use_the_parse() -> None:
     found = find_quantities(sent)
     assert [(q.value, q.unit) for q in found] == [(74, "settlement"), (100, "people")]
     assert all(doc.text[q.start : q.end] == q.text for q in found)
+
+
+def test_texts_skipped_by_the_quick_check_really_hold_no_quantity() -> None:
+    """find_quantities skips texts with no digit and no number/day word; the full parser
+    must find nothing in every such sentence of the labelled set and the seed articles."""
+    import csv
+    from pathlib import Path
+
+    from factcheck.extraction.engine import quantities
+
+    shared = Path(__file__).resolve().parents[3] / "shared"
+    texts = []
+    for name in ("train.tsv", "dev.tsv"):
+        with open(shared / "datasets" / "checkworthiness" / name, encoding="utf-8", newline="") as f:
+            texts += [row[1] for row in csv.reader(f, delimiter="\t") if len(row) > 1]
+    for seed in sorted((shared / "seeds").glob("*.txt")):
+        texts += seed.read_text(encoding="utf-8").splitlines()
+    skipped = [t for t in texts if not quantities._MAY_HOLD_QUANTITY.search(t)]
+    assert len(skipped) > 10_000
+    assert [t for t in skipped if quantities._parse_quantities(t, t, date(2024, 8, 14))] == []
+    assert find_quantities("Two and a half weeks ago, on Friday, dozens fled.", ref_date=date(2024, 8, 14))
