@@ -100,18 +100,18 @@ def extraction_run(*, article_id: int, force: bool = False) -> str:
 
 
 def extraction_run_many(*, article_ids: Sequence[int], force: bool = False) -> dict[int, str]:
-    """Extract several articles in one pass of the NLP pipeline (`nlp.pipe`), each stored on
-    its own. Safe to run twice, concurrently, or after a worker died mid-way.
+    """Extract several articles in one pass of the NLP pipeline (`nlp.pipe`) and store them
+    together. Safe to run twice, concurrently, or after a worker died mid-way.
 
     Each article's work is claimed with a conditional UPDATE; the engine runs outside any
-    transaction; each article's candidates are stored in one transaction that never touches
-    what an editor has accepted, edited, rejected or linked. One article failing (the
+    transaction; the candidates of all of them are stored in one transaction that never
+    touches what an editor has accepted, edited, rejected or linked. One article failing (the
     engine's bug on its text) marks that article failed and does not stop the others.
     Returns each article's outcome: "done", "failed" or "skipped".
     """
     from django.conf import settings
 
-    from factcheck.extraction.store import candidates_store
+    from factcheck.extraction.store import candidates_store_many
 
     pipeline = _engine()
     version = pipeline.EXTRACTOR_VERSION
@@ -125,14 +125,17 @@ def extraction_run_many(*, article_ids: Sequence[int], force: bool = False) -> d
         else:
             work[article_id] = body
     order = [article_id for article_id in ids if article_id in work]
+    extracted = {}
     for article_id, result in zip(order, pipeline.extract_each([work[i] for i in order]), strict=True):
         if isinstance(result, Exception):  # the engine's own bugs: fail visibly, keep the article
             log.error("extraction of article %s failed", article_id, exc_info=result)
             _mark_failed(article_id, f"{type(result).__name__}: {result}")
             outcome[article_id] = "failed"
-            continue
-        candidates_store(article_id=article_id, extraction=result, version=version)
-        outcome[article_id] = "done"
+        else:
+            extracted[article_id] = result
+    if extracted:
+        for article_id in candidates_store_many(extractions=extracted, version=version):
+            outcome[article_id] = "done"
     return outcome
 
 

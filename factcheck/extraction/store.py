@@ -13,6 +13,7 @@ Untouched rows whose span the new extraction no longer finds are removed.
 from __future__ import annotations
 
 from dataclasses import asdict
+from typing import Any
 
 from django.db import transaction
 from django.db.models import Q
@@ -66,45 +67,80 @@ def _covered(span, touched: list[tuple[int, int]]) -> bool:
     return False
 
 
-def _merge(model, *, article: Article, spans: list, values_of, refresh_fields: list[str]) -> tuple[int, int]:
-    """Merge one kind of candidate (quotes or claims) into what the article has.
+def _merge(model, *, articles: dict[int, Article], spans: dict[int, list], values_of, refresh_fields: list[str]):
+    """Merge one kind of candidate (quotes or claims) into what each article has.
 
-    Returns (created, removed). `values_of(span)` gives the row's field values.
+    `spans[article_id]` are the article's new spans; `values_of(article, span)` gives a
+    row's field values. Returns {article_id: (created, removed)}.
     """
-    existing = {(row.start, row.end): row for row in model.objects.filter(article=article)}
+    existing: dict[int, dict[tuple[int, int], Any]] = {article_id: {} for article_id in articles}
+    for row in model.objects.filter(article_id__in=list(articles)):
+        existing[row.article_id][(row.start, row.end)] = row
+    worked_on = [article_id for article_id, rows in existing.items() if rows]
     untouched = (
-        set(_untouched(model.objects.filter(article=article)).values_list("id", flat=True)) if existing else set()
+        set(_untouched(model.objects.filter(article_id__in=worked_on)).values_list("id", flat=True))
+        if worked_on
+        else set()
     )
-    touched = [key for key, row in existing.items() if row.pk not in untouched]
-    body_len = len(article.body)
-    new, refresh, seen = [], [], set()
-    for span in spans:
-        key = (span.start, span.end)
-        if key in seen or not (0 <= span.start < span.end <= body_len):
-            continue
-        if key not in existing and _covered(span, touched):
-            continue
-        seen.add(key)
-        values = values_of(span)
-        row = existing.get(key)
-        if row is None:
-            new.append(model(article_id=article.pk, start=span.start, end=span.end, **values))
-        elif row.pk in untouched:
-            for name, value in values.items():
-                setattr(row, name, value)
-            refresh.append(row)
-    stale = [row.pk for key, row in existing.items() if key not in seen and row.pk in untouched]
-    removed = model.objects.filter(pk__in=stale).delete()[0] if stale else 0
+    new, refresh, stale, counts = [], [], [], {}
+    for article_id, article in articles.items():
+        rows = existing[article_id]
+        touched = [key for key, row in rows.items() if row.pk not in untouched]
+        body_len = len(article.body)
+        seen: set[tuple[int, int]] = set()
+        created = 0
+        for span in spans[article_id]:
+            key = (span.start, span.end)
+            if key in seen or not (0 <= span.start < span.end <= body_len):
+                continue
+            if key not in rows and _covered(span, touched):
+                continue
+            seen.add(key)
+            values = values_of(article, span)
+            row = rows.get(key)
+            if row is None:
+                new.append(model(article_id=article_id, start=span.start, end=span.end, **values))
+                created += 1
+            elif row.pk in untouched:
+                for name, value in values.items():
+                    setattr(row, name, value)
+                refresh.append(row)
+        gone = [row.pk for key, row in rows.items() if key not in seen and row.pk in untouched]
+        stale += gone
+        counts[article_id] = (created, len(gone))
+    if stale:
+        model.objects.filter(pk__in=stale).delete()
     model.objects.bulk_create(new, ignore_conflicts=True)
     model.objects.bulk_update(refresh, refresh_fields)
-    return len(new), removed
+    return counts
 
 
 def candidates_store(*, article_id: int, extraction: Extraction, version: str) -> dict[str, int]:
-    speakers = [q.speaker for q in extraction.quotes if q.speaker]
-    people = people_prefetch(names=speakers + [c.claimant for c in extraction.claims if c.claimant])
+    """Store one article's candidates; see `candidates_store_many`."""
+    return candidates_store_many(extractions={article_id: extraction}, version=version).get(
+        article_id, {"quotes": 0, "claims": 0, "removed": 0}
+    )
 
-    def quote_values(span) -> dict:
+
+def candidates_store_many(*, extractions: dict[int, Extraction], version: str) -> dict[int, dict[str, int]]:
+    """Store several articles' candidates in one transaction and mark them done.
+
+    One transaction, and a handful of statements, for a whole multi-article task: the
+    articles are locked in id order (so two workers never deadlock), each kind of
+    candidate is merged with one read and one bulk write, and the task's articles become
+    done together or, on an error, not at all (the task's retry then does them again).
+    Articles deleted meanwhile are skipped. Returns per article the quotes and claims
+    created and the stale candidates removed.
+    """
+    names = [
+        name
+        for extraction in extractions.values()
+        for name in [q.speaker for q in extraction.quotes] + [c.claimant for c in extraction.claims]
+        if name
+    ]
+    people = people_prefetch(names=names)
+
+    def quote_values(article: Article, span) -> dict:
         speaker = None
         if span.speaker:
             kind = PersonKind.ORGANISATION if span.speaker_kind == "org" else PersonKind.PERSON
@@ -119,7 +155,7 @@ def candidates_store(*, article_id: int, extraction: Extraction, version: str) -
             "extractor_version": version,
         }
 
-    def claim_values(span) -> dict:
+    def claim_values(article: Article, span) -> dict:
         return {
             "text": span.text,
             "claimant_text": (span.claimant or "")[:300],
@@ -133,25 +169,39 @@ def candidates_store(*, article_id: int, extraction: Extraction, version: str) -
         }
 
     with transaction.atomic():
-        article = Article.objects.select_for_update().only("id", "body").get(pk=article_id)
-        quotes, removed_quotes = _merge(
-            Quote, article=article, spans=extraction.quotes, values_of=quote_values, refresh_fields=QUOTE_REFRESH
+        locked = Article.objects.select_for_update().only("id", "body").filter(pk__in=list(extractions))
+        articles = {article.pk: article for article in locked.order_by("pk")}
+        quotes = _merge(
+            Quote,
+            articles=articles,
+            spans={pk: extractions[pk].quotes for pk in articles},
+            values_of=quote_values,
+            refresh_fields=QUOTE_REFRESH,
         )
-        claims, removed_claims = _merge(
-            Claim, article=article, spans=extraction.claims, values_of=claim_values, refresh_fields=CLAIM_REFRESH
+        claims = _merge(
+            Claim,
+            articles=articles,
+            spans={pk: extractions[pk].claims for pk in articles},
+            values_of=claim_values,
+            refresh_fields=CLAIM_REFRESH,
         )
-        Article.objects.filter(pk=article_id).update(
+        Article.objects.filter(pk__in=list(articles)).update(
             extraction_state=ExtractionState.DONE,
             extraction_error="",
             extraction_finished_at=timezone.now(),
             extractor_version=version,
         )
-        transaction.on_commit(lambda: _after_extraction(article_id))
-    return {"quotes": quotes, "claims": claims, "removed": removed_quotes + removed_claims}
+        done = list(articles)
+        transaction.on_commit(lambda: _after_extraction(done))
+    return {
+        pk: {"quotes": quotes[pk][0], "claims": claims[pk][0], "removed": quotes[pk][1] + claims[pk][1]}
+        for pk in articles
+    }
 
 
-def _after_extraction(article_id: int) -> None:
+def _after_extraction(article_ids: list[int]) -> None:
     """What follows extraction: link suggestions (factcheck.linking), on their own queue."""
     from factcheck.linking.tasks import suggest_links  # linking imports extraction: import late
 
-    suggest_links.delay(article_id)
+    for article_id in article_ids:
+        suggest_links.delay(article_id)

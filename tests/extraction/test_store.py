@@ -192,34 +192,54 @@ def test_run_many_stores_each_article_and_one_failure_stops_no_other(db, monkeyp
 
 
 @pytest.mark.django_db(transaction=True)  # real commits, as in a worker
-def test_run_many_store_error_fails_the_task_and_the_retry_does_what_is_left(monkeypatch):
+def test_run_many_store_error_leaves_no_half_written_task_and_the_retry_does_it_all(monkeypatch):
     from django.db import OperationalError
 
-    from factcheck.extraction import store
+    from factcheck.claims import people
 
-    real = store.candidates_store
+    real = people.person_resolve
 
-    def flaky_store(*, article_id, **kwargs):
-        if Article.objects.get(pk=article_id).body.startswith("Second"):
+    def flaky_resolve(*, name, **kwargs):  # the database goes away half-way through the store
+        if name == "Lopez":
             raise OperationalError("server closed the connection unexpectedly")
-        return real(article_id=article_id, **kwargs)
+        return real(name=name, **kwargs)
 
-    monkeypatch.setattr(store, "candidates_store", flaky_store)
+    monkeypatch.setattr("factcheck.extraction.store.person_resolve", flaky_resolve)
     bodies = [
-        "First report: officials said 10 homes were damaged in the storm.",
-        "Second report: officials said 20 homes were damaged in the storm.",
+        "“We rebuilt 10 homes,” the mayor, Anna Smith, said.",
+        "“We rebuilt 20 homes,” Maria Lopez said. Lopez added that 3 roads reopened.",
         "Third report: 7 bridges closed, the mayor said.",
     ]
     ids = [Article.objects.create(body=body).pk for body in bodies]
     with pytest.raises(OperationalError):  # the task fails, so Celery retries it
         services.extraction_run_many(article_ids=ids)
-    states = dict(Article.objects.values_list("id", "extraction_state"))
-    # Stored before the error: kept; the rest: still running, nothing half-written.
-    assert [states[i] for i in ids] == [ExtractionState.DONE, ExtractionState.RUNNING, ExtractionState.RUNNING]
-    assert not Claim.objects.filter(article_id__in=ids[1:]).exists()
-    monkeypatch.setattr(store, "candidates_store", real)
-    assert services.extraction_run_many(article_ids=ids) == {ids[0]: "skipped", ids[1]: "done", ids[2]: "done"}
+    # One transaction for the task: nothing of it is stored, all three wait for the retry.
+    assert set(Article.objects.values_list("extraction_state", flat=True)) == {ExtractionState.RUNNING}
+    assert not Claim.objects.exists() and not Quote.objects.exists()
+    monkeypatch.setattr("factcheck.extraction.store.person_resolve", real)
+    assert services.extraction_run_many(article_ids=ids) == dict.fromkeys(ids, "done")
+    assert Quote.objects.filter(article_id=ids[1], speaker__name="Maria Lopez").exists()
     assert Claim.objects.filter(article_id=ids[2]).exists()
+
+
+def test_store_many_keeps_each_articles_candidates_apart(article):
+    from factcheck.extraction.store import candidates_store_many
+
+    other = Article.objects.create(body=article.body + "Another paragraph.\n")
+    counts = candidates_store_many(
+        extractions={
+            article.pk: extraction_for(article.body),
+            other.pk: extraction_for(other.body),
+            999999: Extraction([], [], []),  # deleted meanwhile: skipped
+        },
+        version="v1",
+    )
+    assert counts == {pk: {"quotes": 1, "claims": 2, "removed": 0} for pk in (article.pk, other.pk)}
+    for pk in (article.pk, other.pk):
+        assert Claim.objects.filter(article_id=pk).count() == 2
+        assert Quote.objects.get(article_id=pk).speaker.name == "Volodymyr Zelenskyy"
+    assert Person.objects.count() == 1
+    assert set(Article.objects.values_list("extraction_state", flat=True)) == {ExtractionState.DONE}
 
 
 def test_spacy_failing_inside_a_batch_falls_back_to_one_text_at_a_time(monkeypatch):
