@@ -228,7 +228,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--method", choices=METHODS, action="append")
     parser.add_argument("--keep", action="store_true", help="Keep the scratch database.")
     parser.add_argument(
-        "--lexical-rank", choices=["cover", "plain"], default=None, help="Set LINK_LEXICAL_RANK (default: cover)."
+        "--lexical-rank", choices=["dice", "cover"], default=None, help="Set LINK_LEXICAL_RANK (default: dice)."
     )
     args = parser.parse_args(argv)
     from _common import drop_database, fresh_database

@@ -4,6 +4,7 @@
     python benchmarks/linking_scale.py --sizes 10000,100000,1000000  # up to a million
     python benchmarks/linking_scale.py --runs 20 --dense-max-scan 250000
     python benchmarks/linking_scale.py --sizes 1000000 --ivf-nprobe 4 --explain
+    python benchmarks/linking_scale.py --sizes 1000000 --db factcheck_bench_1m --reuse --retrieval-quality 8
 
 For each size, a scratch PostgreSQL database (factcheck_bench, dropped at the end unless
 --keep) is filled with generated claims: ClaimBuster training sentences (real political
@@ -224,6 +225,18 @@ def sentence(rng: random.Random) -> str:
     return text
 
 
+def _cpu_seconds(backend_pid: int) -> tuple[float, float | None]:
+    """CPU seconds used so far by this process (all threads) and by the PostgreSQL backend
+    `backend_pid` (None when its /proc entry cannot be read: a server on another host)."""
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    try:
+        fields = Path(f"/proc/{backend_pid}/stat").read_text().rsplit(")", 1)[1].split()
+        backend = (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")  # utime + stime
+    except (OSError, IndexError, ValueError):
+        backend = None
+    return usage.ru_utime + usage.ru_stime, backend
+
+
 def _rss_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
@@ -248,8 +261,15 @@ def populate(url: str, size: int, rng) -> float:
     now = (datetime.datetime.now(datetime.UTC) - datetime.timedelta(days=1)).isoformat()
     with psycopg.connect(url) as conn:
         claim_id = conn.execute("SELECT coalesce(max(id), 0) FROM claims_claim").fetchone()[0]
-        # Bulk load: build the GIN index once afterwards (far faster than a million inserts
-        # into it), and skip the span triggers (spans are right by construction).
+        # Bulk load: build the GIN indexes once afterwards (far faster than a million inserts
+        # into them), exactly as the migrations defined them (storage parameters included:
+        # linking 0006 turns the stored-tsvector index's pending list off), and skip the span
+        # triggers (spans are right by construction).
+        definitions = {
+            name: row[0]
+            for name in ("claim_text_fts_idx", "claimembedding_search_idx")
+            if (row := conn.execute("SELECT pg_get_indexdef(to_regclass(%s))", [name]).fetchone())[0]
+        }
         conn.execute("DROP INDEX IF EXISTS claim_text_fts_idx")
         # Linking's stored tsvector (linking 0005), when the schema has it: written with the
         # rows (via a staging table), its GIN index rebuilt once after the load.
@@ -376,12 +396,18 @@ def populate(url: str, size: int, rng) -> float:
             cur.execute("ALTER TABLE claims_claim ENABLE TRIGGER USER")
             cur.execute("SET maintenance_work_mem = '1GB'")
             cur.execute(
-                "CREATE INDEX claim_text_fts_idx ON claims_claim "
-                "USING gin (to_tsvector('english'::regconfig, COALESCE(text, ''::text)))"
+                definitions.get(
+                    "claim_text_fts_idx",
+                    "CREATE INDEX claim_text_fts_idx ON claims_claim "
+                    "USING gin (to_tsvector('english'::regconfig, COALESCE(text, ''::text)))",
+                )
             )
             if stored_tsv:
                 cur.execute(
-                    "CREATE INDEX claimembedding_search_idx ON linking_claimembedding USING gin (search_vector)"
+                    definitions.get(
+                        "claimembedding_search_idx",
+                        "CREATE INDEX claimembedding_search_idx ON linking_claimembedding USING gin (search_vector)",
+                    )
                 )
             cur.execute("ANALYZE")
         conn.commit()
@@ -435,6 +461,10 @@ def measure_all(size: int, runs: int, rng, profile: bool = False, explain: bool 
     index_load = time.perf_counter() - t0
     latencies: list[float] = []
     parts: dict[str, list[float]] = {}
+    cpu: dict[str, list[float]] = {}
+    with connection.cursor() as cur:
+        cur.execute("SELECT pg_backend_pid()")
+        backend = cur.fetchone()[0]
     originals = {}
     bucket: dict[str, float] = {}
     # encode: the model alone (a fixed per-article cost, in a background thread since it
@@ -471,9 +501,11 @@ def measure_all(size: int, runs: int, rng, profile: bool = False, explain: bool 
                 prof = cProfile.Profile()
                 prof.enable()
             bucket.clear()
+            cpu0 = _cpu_seconds(backend)
             t0 = time.perf_counter()
             suggest_links_for_article(article.pk)
             elapsed = time.perf_counter() - t0
+            cpu1 = _cpu_seconds(backend)
             if prof is not None:
                 import pstats
 
@@ -481,12 +513,17 @@ def measure_all(size: int, runs: int, rng, profile: bool = False, explain: bool 
                 pstats.Stats(prof, stream=sys.stderr).sort_stats("cumulative").print_stats(20)
             if run:  # the first run warms the model and caches
                 latencies.append(elapsed * 1000)
+                for key, before, after in zip(("python_cpu", "postgres_cpu"), cpu0, cpu1, strict=True):
+                    if before is not None and after is not None:
+                        cpu.setdefault(key, []).append((after - before) * 1000)
                 for key, value in bucket.items():
                     parts.setdefault(key, []).append(value * 1000)
         if explain:
             _wanted, sql, params = search.lexical_query(texts, exclude_article_id=article.pk)
             with transaction.atomic(), connection.cursor() as cur:
-                cur.execute("SET LOCAL jit = off")  # as lexical_candidates_batch runs it
+                # As lexical_candidates_batch runs it (older code: only JIT off).
+                for statement in getattr(search, "LEXICAL_SETTINGS", ("SET LOCAL jit = off",)):
+                    cur.execute(statement)
                 cur.execute("EXPLAIN (ANALYZE, BUFFERS) " + sql, params)
                 print("\n".join(r[0] for r in cur.fetchall()), file=sys.stderr)
     finally:
@@ -517,6 +554,120 @@ def measure_all(size: int, runs: int, rng, profile: bool = False, explain: bool 
         "embedding_table_mb": round(emb / 2**20, 1),
         "in_process_index_mb": round(search._holder.index.nbytes / 2**20, 1),
         "peak_rss_mb": round(_rss_mb(), 1),
+        # CPU time per article: this process (all threads: the encoder's too) and its
+        # PostgreSQL backend (read from /proc: only when the server runs on this host).
+        "median_cpu_ms": {k: round(statistics.median(v), 1) for k, v in sorted(cpu.items())},
+    }
+
+
+QUALITY_VARIANTS = "cover:30:400:8,dice:30:400:8"
+
+
+def retrieval_quality(
+    articles: int, rng, *, variants: str = QUALITY_VARIANTS, oracle_budget: float = 800, oracle_terms: int = 8
+) -> dict:
+    """How much of what the re-ranker would suggest survives the full-text stage's cut, for
+    each variant "ordering:k:budget:terms" (LINK_LEXICAL_RANK, top k per claim,
+    LEXICAL_BUDGET, MAX_QUERY_TERMS).
+
+    For each generated 12-claim article (not stored), the "oracle" scores EVERY stored claim
+    the full-text query matches with a wider query (`oracle_budget` expected matches over the
+    `oracle_terms` rarest terms, so the variants' own budgets are measured too) with the
+    shipped re-ranker, and keeps what suggest would: score >= LINK_SUGGEST_THRESHOLD, top 10
+    per claim. Each variant's candidates are scored the same way. Reported: the share of the
+    oracle's suggestions each variant also makes, and how often it keeps each claim's best
+    match. Stored vectors are synthetic here, so the cosine uses REAL MiniLM vectors of the
+    candidates' texts, encoded on the fly (slow: ~10 000 candidates per article)."""
+    from django.conf import settings
+
+    from factcheck.claims.models import Claim
+    from factcheck.linking import search
+    from factcheck.linking.engine import embed
+    from factcheck.linking.engine.score import score_claims
+    from factcheck.linking.suggest import MAX_LINKS_PER_CLAIM
+
+    threshold = float(settings.LINK_SUGGEST_THRESHOLD)
+    shipped = (settings.LINK_LEXICAL_RANK, search.LEXICAL_BUDGET, search.MAX_QUERY_TERMS)
+    parsed = []
+    for spec in variants.split(","):
+        rank, k, budget, terms = spec.split(":")
+        parsed.append((rank, int(k), float(budget), int(terms)))
+    vectors: dict[str, object] = {}
+
+    def configure(rank: str, budget: float, terms: int) -> None:
+        settings.LINK_LEXICAL_RANK, search.LEXICAL_BUDGET, search.MAX_QUERY_TERMS = rank, budget, terms
+
+    def vector_of(texts):
+        todo = [t for t in dict.fromkeys(texts) if t not in vectors]
+        for start in range(0, len(todo), 512):
+            chunk = todo[start : start + 512]
+            vectors.update(zip(chunk, embed.encode(chunk, batch_size=32), strict=True))
+        return [vectors[t] for t in texts]
+
+    def suggested(scores: dict[int, float], ids) -> set[int]:
+        best = sorted(((scores[pk], pk) for pk in ids), reverse=True)[:MAX_LINKS_PER_CLAIM]
+        return {pk for score, pk in best if score >= threshold}
+
+    totals = {v: {"kept": 0, "oracle": 0, "best_kept": 0, "best": 0} for v in parsed}
+    pool_sizes = []
+    # Only the generated store: timing runs on a reused database leave their articles behind,
+    # and with the same --seed those are these very texts (exact copies would be trivial matches).
+    leftovers = list(Claim.objects.exclude(article__source_name="bench").values_list("pk", flat=True))
+    try:
+        for _ in range(articles):
+            texts = [sentence(rng) for _ in range(12)]
+            configure("dice", oracle_budget, oracle_terms)
+            matched = [
+                [pk for pk, _ in row]
+                for row in search.lexical_candidates_batch(texts, k=search.LEXICAL_HARD_CAP, exclude_ids=leftovers)
+            ]
+            kept = {}
+            for v in parsed:
+                rank, k, budget, terms = v
+                configure(rank, budget, terms)
+                kept[v] = [
+                    [pk for pk, _ in row] for row in search.lexical_candidates_batch(texts, k=k, exclude_ids=leftovers)
+                ]
+            configure(*shipped)
+            for rows in kept.values():  # a different query's clauses may match rows the oracle's do not
+                for i, row in enumerate(rows):
+                    matched[i] = list(dict.fromkeys(matched[i] + row))
+            ids = set().union(*map(set, matched))
+            pool_sizes.append(len(ids))
+            claims = Claim.objects.live().select_related("article").defer("article__body").in_bulk(list(ids))
+            features = {pk: search.features_for_claim(c) for pk, c in claims.items()}
+            stored = dict(zip(claims, vector_of([c.text for c in claims.values()]), strict=True))
+            queries = [search.features_for_text(t, datetime.date(2024, 8, 2)) for t in texts]
+            query_vectors = vector_of(texts)
+            for i, query in enumerate(queries):
+                scores = {
+                    pk: score_claims(query, features[pk], float(query_vectors[i] @ stored[pk])).score
+                    for pk in matched[i]
+                    if pk in claims
+                }
+                oracle = suggested(scores, scores)
+                best = max(scores, key=lambda pk: (scores[pk], pk), default=None)
+                for v in parsed:
+                    got = suggested(scores, [pk for pk in kept[v][i] if pk in scores])
+                    totals[v]["kept"] += len(got & oracle)
+                    totals[v]["oracle"] += len(oracle)
+                    if best is not None and scores[best] >= threshold:
+                        totals[v]["best"] += 1
+                        totals[v]["best_kept"] += best in kept[v][i]
+    finally:
+        configure(*shipped)
+    return {
+        "articles": articles,
+        "excluded_leftover_claims": len(leftovers),
+        "oracle": f"budget {oracle_budget:g}, {oracle_terms} terms",
+        "median_pool": statistics.median(pool_sizes),
+        "variants": {
+            f"{rank}, top {k}, budget {budget:g}, {terms} terms": {
+                "oracle_suggestions_kept": f"{t['kept']}/{t['oracle']} = {t['kept'] / max(t['oracle'], 1):.3f}",
+                "best_match_kept": f"{t['best_kept']}/{t['best']} = {t['best_kept'] / max(t['best'], 1):.3f}",
+            }
+            for (rank, k, budget, terms), t in totals.items()
+        },
     }
 
 
@@ -559,8 +710,22 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--profile", action="store_true", help="Print a cProfile of each measured run.")
     parser.add_argument("--dense-max-scan", type=int, default=None, help="Override LINK_DENSE_MAX_SCAN.")
     parser.add_argument("--ivf-nprobe", type=int, default=None, help="Set LINK_DENSE_IVF_NPROBE (IVF above max scan).")
-    parser.add_argument("--lexical-rank", choices=["cover", "plain"], default=None, help="Set LINK_LEXICAL_RANK.")
+    parser.add_argument("--lexical-rank", choices=["dice", "cover"], default=None, help="Set LINK_LEXICAL_RANK.")
     parser.add_argument("--explain", action="store_true", help="EXPLAIN (ANALYZE, BUFFERS) the lexical query.")
+    parser.add_argument(
+        "--retrieval-quality",
+        type=int,
+        default=0,
+        metavar="N",
+        help="Instead of timing: on N generated articles, how much of the re-ranker's choice from all matched "
+        "rows each full-text ordering keeps (slow: encodes the candidates for real).",
+    )
+    parser.add_argument("--seed", type=int, default=1, help="Seed of the generated texts (data and articles).")
+    parser.add_argument(
+        "--quality-variants",
+        default=None,
+        help=f'For --retrieval-quality: "ordering:k:budget:terms,..." (default "{QUALITY_VARIANTS}").',
+    )
     parser.add_argument("--keep", action="store_true", help="Keep the scratch database.")
     parser.add_argument("--db", default=DB_NAME, help="Scratch database name.")
     parser.add_argument(
@@ -592,7 +757,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.lexical_rank is not None:
         settings.LINK_LEXICAL_RANK = args.lexical_rank
     print(f"# {machine()}")
-    rng = random.Random(1)
+    rng = random.Random(args.seed)
     stored = _stored_claims(url) if args.reuse else 0
     if stored:
         print(f"# reusing {args.db}: {stored} claims stored", flush=True)
@@ -603,7 +768,11 @@ def main(argv: list[str] | None = None) -> int:
             connections.close_all()
             gen = populate(url, size - stored, rng) if size > stored else 0.0
             stored = max(stored, size)
-            result = measure_all(size, args.runs, rng, args.profile, args.explain)
+            if args.retrieval_quality:
+                variants = args.quality_variants or QUALITY_VARIANTS
+                result = {"claims": size} | retrieval_quality(args.retrieval_quality, rng, variants=variants)
+            else:
+                result = measure_all(size, args.runs, rng, args.profile, args.explain)
             result["generate_s"] = round(gen, 1)
             print(json.dumps(result), flush=True)
     finally:

@@ -240,15 +240,16 @@ LINK_AUTOCONFIRM_THRESHOLD = envfloat("LINK_AUTOCONFIRM_THRESHOLD", 0.92)
 LINK_AUTOCONFIRM = envbool("LINK_AUTOCONFIRM", False)
 # Link retrieval (docs/linking.md): sentence embeddings on or off; exact in-process vector
 # scan up to this many stored vectors, above it re-rank only (or an IVF index when NPROBE > 0);
-# how many recent claims the SQLite fallback scans; full-text ranking "cover" (ts_rank_cd) or
-# "plain" (ts_rank); whether a worker loads the encoder at start.
+# how many recent claims the SQLite fallback scans; how full-text matches are ordered before
+# the re-ranker, "dice" (lexeme overlap) or "cover" (ts_rank_cd, slower); whether a worker
+# loads the encoder at start.
 LINK_EMBEDDINGS = envbool("LINK_EMBEDDINGS", True)
 LINK_DENSE_MAX_SCAN = envint("LINK_DENSE_MAX_SCAN", 100_000)
 LINK_DENSE_IVF_NPROBE = envint("LINK_DENSE_IVF_NPROBE", 0)
 LINK_SQLITE_SCAN_LIMIT = envint("LINK_SQLITE_SCAN_LIMIT", 50_000)
-LINK_LEXICAL_RANK = os.environ.get("LINK_LEXICAL_RANK", "cover")
-if LINK_LEXICAL_RANK not in {"cover", "plain"}:
-    raise ImproperlyConfigured(f"LINK_LEXICAL_RANK={LINK_LEXICAL_RANK!r} must be 'cover' or 'plain'")
+LINK_LEXICAL_RANK = os.environ.get("LINK_LEXICAL_RANK", "dice")
+if LINK_LEXICAL_RANK not in {"dice", "cover"}:
+    raise ImproperlyConfigured(f"LINK_LEXICAL_RANK={LINK_LEXICAL_RANK!r} must be 'dice' or 'cover'")
 LINK_WARM_WORKER = envbool("LINK_WARM_WORKER", True)
 
 # Security. Production (DEBUG off) turns on everything `check --deploy` asks for.

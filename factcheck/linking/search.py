@@ -3,13 +3,16 @@ box and `manage.py similar`.
 
 Two retrievers, then one re-ranker (factcheck.linking.engine.score):
 - lexical: on PostgreSQL, one batched full-text query per article (a LATERAL join over the
-  claims' queries) on the workspace's GIN index `claim_text_fts_idx` (claims 0005; the
+  claims' queries) on the stored tsvector of linking's index rows (linking 0005), and for
+  claims without one on the workspace's GIN index `claim_text_fts_idx` (claims 0005; the
   expression below is exactly its expression, so the planner uses it). Each claim's query is
   built from its rarest lexemes: document frequencies are sampled with ts_stat and cached
-  per process, and the query ORs the rare single terms and the cheapest pairs of terms
-  until the expected number of matches reaches LEXICAL_BUDGET, so the work per claim is
-  bounded however large the store grows (a hard inner LIMIT caps correlated pairs). On
-  SQLite, a Python scan of stemmed content words over the most recent claims.
+  per process, and the query's clauses are the rare single terms and the cheapest pairs of
+  terms until the expected number of matches reaches LEXICAL_BUDGET, so the work per claim
+  is bounded however large the store grows (a hard inner LIMIT caps correlated pairs). The
+  matches are ordered by the Dice overlap of lexemes (LINK_LEXICAL_RANK) and the top
+  LEXICAL_K go to the re-ranker. On SQLite, a Python scan of stemmed content words over the
+  most recent claims.
 - dense: MiniLM sentence embeddings (ClaimEmbedding rows) in an in-process numpy index,
   scanned exactly while the store holds at most LINK_DENSE_MAX_SCAN vectors. Above that,
   by default, embeddings only re-rank the lexical candidates (their stored vectors are read
@@ -28,6 +31,7 @@ import threading
 import time
 from collections.abc import Iterable, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor, wait
+from contextlib import contextmanager
 from dataclasses import dataclass
 from itertools import combinations
 
@@ -401,16 +405,17 @@ def _quote_lexeme(lexeme: str) -> str:
     return "'" + lexeme.replace("\\", "\\\\").replace("'", "''") + "'"
 
 
-def build_tsquery(lexemes: Sequence[str], stats: TermStats, budget: float = LEXICAL_BUDGET) -> str:
-    """A tsquery over the claim's most selective lexemes: first the terms rare enough to
-    match on their own (names, unusual figures), then pairs of the other terms, cheapest
-    first, until the expected matches reach `budget`. Always at least one clause, so a claim
-    made only of common words still finds the stored claims sharing its two rarest."""
+def query_clauses(lexemes: Sequence[str], stats: TermStats, budget: float = LEXICAL_BUDGET) -> list[str]:
+    """The clauses (tsquery texts) of a claim's query, over its most selective lexemes: first
+    the terms rare enough to match on their own (names, unusual figures), then pairs of the
+    other terms, cheapest first, until the expected matches reach `budget`. Always at least
+    one clause, so a claim made only of common words still finds the stored claims sharing
+    its two rarest. A stored claim matches if it matches any clause."""
     terms = [lx for lx in dict.fromkeys(lexemes) if len(lx) > 1 or lx.isdigit()]
     terms.sort(key=lambda lx: stats.expected(lx))
     terms = terms[:MAX_QUERY_TERMS]
     if not terms:
-        return ""
+        return []
     clauses: list[str] = []
     spent = 0.0
     rest = []
@@ -430,28 +435,52 @@ def build_tsquery(lexemes: Sequence[str], stats: TermStats, budget: float = LEXI
         spent += est
     if not clauses:  # a single very common word
         clauses.append(_quote_lexeme(terms[0]))
-    return " | ".join(clauses)
+    return clauses
 
 
-# Per claim (one LATERAL row per query): the matched claims that have an index row are ranked
-# on its stored tsvector (linking 0005's GIN index on ClaimEmbedding.search_vector); claims
-# with no row yet, all above the indexed watermark (see indexed_watermark), are the fallback.
-# Both branches are capped (LIMIT), so the rows ranked per claim stay bounded.
+def build_tsquery(lexemes: Sequence[str], stats: TermStats, budget: float = LEXICAL_BUDGET) -> str:
+    """The claim's query as one tsquery text: its clauses ORed."""
+    return " | ".join(query_clauses(lexemes, stats, budget))
+
+
+# Per claim (one LATERAL row per query): the claims matching any of its clauses that have an
+# index row are found by linking 0005's GIN index on ClaimEmbedding.search_vector (one bitmap
+# scan per clause, ORed), ordered on their stored tsvector, and then checked against their
+# claim (status, exclusions) in that order until k pass. The check is a scalar subquery so
+# the planner cannot turn it into a join of every matched row (~480 per claim at 1M claims)
+# before the sort; the result is the same as filtering first. Claims with no index row yet,
+# all above the indexed watermark (see indexed_watermark), are the fallback. Both branches
+# are capped (LIMIT), so the rows read per claim stay bounded. `q` is materialised so each
+# claim's clauses and tsvector are built once, not once per matched row.
 _LEXICAL_SQL = """
-{pending}
+WITH q AS MATERIALIZED (
+    SELECT t.i, to_tsvector('english'::regconfig, t.text) AS qv, u.clauses, u.query
+    FROM unnest(%s::int[], %s::text[]) AS t(i, text)
+    CROSS JOIN LATERAL (
+        SELECT array_agg(c.clause::tsquery) AS clauses, string_agg(c.clause, ' | ')::tsquery AS query
+        FROM unnest(%s::int[], %s::text[]) AS c(i, clause) WHERE c.i = t.i
+    ) u
+){pending}
 SELECT q.i, m.id, m.rank
-FROM unnest(%s::int[], %s::text[]) AS q(i, query)
+FROM q
 CROSS JOIN LATERAL (
     SELECT s.id, s.rank FROM (
-        SELECT x.id, {rank}(x.sv, q.query::tsquery) AS rank
-        FROM (
-            SELECT e.claim_id AS id, e.search_vector AS sv
-            FROM linking_claimembedding e JOIN claims_claim c ON c.id = e.claim_id
-            WHERE e.search_vector @@ q.query::tsquery AND c.status <> %s {extra}
+        (
+            SELECT x.id, x.rank
+            FROM (
+                SELECT e.claim_id AS id, {rank_e} AS rank
+                FROM (
+                    SELECT claim_id, search_vector AS sv FROM linking_claimembedding
+                    WHERE search_vector @@ ANY(q.clauses)
+                    LIMIT %s
+                ) e
+                ORDER BY rank DESC, id DESC
+            ) x
+            WHERE (SELECT c.status <> %s {extra} FROM claims_claim c WHERE c.id = x.id)
             LIMIT %s
-        ) x
+        )
         UNION ALL
-        SELECT y.id, {rank}(y.sv, q.query::tsquery)
+        SELECT y.id, {rank_y}
         FROM (
             {fallback}
             LIMIT %s
@@ -463,29 +492,39 @@ CROSS JOIN LATERAL (
 """
 # Fallback with a watermark: the claims above it that have no index row (the last minutes'
 # claims) are parsed once for all the article's queries, then matched in memory.
-_PENDING_CTE = """
-WITH pending AS MATERIALIZED (
+_PENDING_CTE = """,
+pending AS MATERIALIZED (
     SELECT c.id, {fts_c} AS sv FROM claims_claim c
     WHERE c.id > %s AND c.status <> %s {extra}
       AND NOT EXISTS (
           SELECT 1 FROM linking_claimembedding e WHERE e.claim_id = c.id AND e.search_vector IS NOT NULL
       )
-)
-"""
-_PENDING_FALLBACK = "SELECT p.id, p.sv FROM pending p WHERE p.sv @@ q.query::tsquery"
+)"""
+_PENDING_FALLBACK = "SELECT p.id, p.sv FROM pending p WHERE p.sv @@ ANY(q.clauses)"
 # Fallback with no watermark (nothing indexed, e.g. embeddings off): the previous query, on the
 # workspace's GIN index claim_text_fts_idx.
 _TEXT_FALLBACK = """SELECT c.id, {fts_c} AS sv FROM claims_claim c
-            WHERE {fts_c} @@ q.query::tsquery AND c.status <> %s {extra}
+            WHERE {fts_c} @@ ANY(q.clauses) AND c.status <> %s {extra}
               AND NOT EXISTS (
                   SELECT 1 FROM linking_claimembedding e WHERE e.claim_id = c.id AND e.search_vector IS NOT NULL
               )"""
 
-# How the matched rows are ranked to keep the top LEXICAL_K per claim. "cover" (ts_rank_cd,
-# the shipped ranking) is most of the query's time at 1M claims even on the stored tsvector;
-# "plain" (ts_rank) costs about half, but keeps a different top 30 (measured overlap ~70 %),
-# which the seed-pair benchmark cannot validate: opt-in (docs/benchmarks.md (Cross-linking)).
-_RANK_FUNCTIONS = {"cover": "ts_rank_cd", "plain": "ts_rank"}
+# How the matched rows are ordered to keep the top LEXICAL_K per claim for the re-ranker
+# (engine.score), which scores every row kept. `{sv}` is a matched claim's tsvector, `q.qv`
+# the new claim's.
+# - "dice" (default): the Dice overlap of their lexemes, 2|A ∩ B| / (|A| + |B|), from
+#   tsvector lengths alone (|A ∪ B| = length(A || B), a merge of two short sorted arrays): no
+#   positions, nearly free, and the measure the re-ranker's own lexical term uses (Dice of
+#   stemmed content words). At 1M generated claims its top 30 kept 91 % of the links the
+#   re-ranker suggests when it scores every matched row, where ts_rank_cd's kept 46 %.
+# - "cover" (ts_rank_cd, the previous ranking): cover density, 2-3x the query's time at 1M
+#   claims (docs/benchmarks.md (Cross-linking)).
+_RANK_EXPRESSIONS = {
+    "dice": (
+        "2 * (length({sv}) + length(q.qv) - length({sv} || q.qv))::float4 / greatest(length({sv}) + length(q.qv), 1)"
+    ),
+    "cover": "ts_rank_cd({sv}, q.query)",
+}
 
 # The watermark never passes claims created in the last SETTLE: a transaction still open
 # (an extraction storing an article's claims) may commit lower ids than claims already
@@ -596,7 +635,7 @@ def lexical_query(
     all texts (also what benchmarks/linking_scale.py --explain runs under EXPLAIN)."""
     exclude = list(exclude_ids)
     stats = term_stats()
-    queries = [build_tsquery(lx, stats) for lx in _lexemes(texts)]
+    queries = [query_clauses(lx, stats, LEXICAL_BUDGET) for lx in _lexemes(texts)]
     wanted = [(i, q) for i, q in enumerate(queries) if q]
     extra, params = "", []
     if exclude_article_id is not None:
@@ -610,17 +649,42 @@ def lexical_query(
     watermark = indexed_watermark()
     fts_c = FTS_EXPR.format(col="c.text")
     rejected = CandidateStatus.REJECTED
-    branch = [rejected, *params, LEXICAL_HARD_CAP]
+    branch = [LEXICAL_HARD_CAP, rejected, *params, k]
     if watermark:
         pending, fallback = _PENDING_CTE.format(fts_c=fts_c, extra=extra), _PENDING_FALLBACK
-        head, fallback_params = [watermark, rejected, *params], [LEXICAL_HARD_CAP]
+        pending_params, fallback_params = [watermark, rejected, *params], [LEXICAL_HARD_CAP]
     else:
         pending, fallback = "", _TEXT_FALLBACK.format(fts_c=fts_c, extra=extra)
-        head, fallback_params = [], [rejected, *params, LEXICAL_HARD_CAP]
-    rank = _RANK_FUNCTIONS[str(settings.LINK_LEXICAL_RANK)]
-    sql = _LEXICAL_SQL.format(pending=pending, fallback=fallback, extra=extra, rank=rank)
-    params = [*head, [i for i, _ in wanted], [q for _, q in wanted], *branch, *fallback_params, k]
+        pending_params, fallback_params = [], [rejected, *params, LEXICAL_HARD_CAP]
+    rank = _RANK_EXPRESSIONS[str(settings.LINK_LEXICAL_RANK)]
+    sql = _LEXICAL_SQL.format(
+        pending=pending, fallback=fallback, extra=extra, rank_e=rank.format(sv="e.sv"), rank_y=rank.format(sv="y.sv")
+    )
+    owners = [i for i, clauses in wanted for _ in clauses]
+    head = [[i for i, _ in wanted], [texts[i] for i, _ in wanted], owners, [c for _, q in wanted for c in q]]
+    params = [*head, *pending_params, *branch, *fallback_params, k]
     return [i for i, _ in wanted], sql, params
+
+
+# Planner settings for the lexical query, local to its transaction. The planner cannot know
+# how many rows a claim's clauses match (a run-time array of tsqueries: it assumes ~5 % of the
+# table, where ~0.05 % match), so its costs are far above the real work:
+# - it JIT-compiled the query (~200 ms at 1M claims);
+# - with the cap (LIMIT 2000) over the match it found a sequential scan that stops after
+#   "2000 of 49 000 matches" cheaper than the GIN scan, and at 1M claims that scan read the
+#   whole embedding table for each claim (~9 s per article). A sequential scan is never the
+#   right plan for any table in this query (every access is by GIN or primary key).
+LEXICAL_SETTINGS = ("SET LOCAL jit = off", "SET LOCAL enable_seqscan = off")
+
+
+@contextmanager
+def lexical_cursor():
+    """A cursor in a transaction with LEXICAL_SETTINGS (also what benchmarks/linking_scale.py
+    --explain runs the query with)."""
+    with transaction.atomic(), connection.cursor() as cursor:
+        for statement in LEXICAL_SETTINGS:
+            cursor.execute(statement)
+        yield cursor
 
 
 def lexical_candidates_batch(
@@ -641,10 +705,7 @@ def lexical_candidates_batch(
     out: list[list[tuple[int, float]]] = [[] for _ in texts]
     if not wanted:
         return out
-    with transaction.atomic(), connection.cursor() as cursor:
-        # The planner's cost for the capped LATERAL branches is far above the real work, which
-        # makes PostgreSQL JIT-compile the query (~200 ms at 1M claims): not worth it here.
-        cursor.execute("SET LOCAL jit = off")
+    with lexical_cursor() as cursor:
         cursor.execute(sql, params)
         for i, pk, rank in cursor.fetchall():
             out[int(i)].append((int(pk), float(rank)))
@@ -824,12 +885,23 @@ def claim_search(text: str, *, top: int = 10, exclude_ids: Iterable[int] = ()) -
     text = " ".join(text.split())
     if not text or top <= 0:
         return []
-    vector = embed.encode([text])[0] if embeddings_enabled() else None
+    lexical_k = max(LEXICAL_K, top * 3)
+    # As for an article's claims: the text is encoded in the background while PostgreSQL runs
+    # the full-text query.
+    pending = _encoder.submit(embed.encode, [text]) if embeddings_enabled() else None
+    try:
+        lexical = lexical_candidates_batch([text], k=lexical_k, exclude_ids=exclude_ids)
+    except BaseException:
+        if pending is not None:
+            wait([pending])  # leave the encoder idle for the next caller
+        raise
+    vector = pending.result()[0] if pending is not None else None
     ranked = rank_candidates(
         [(features_for_text(text, datetime.date.today()), vector)],
         exclude_ids=exclude_ids,
-        lexical_k=max(LEXICAL_K, top * 3),
+        lexical_k=lexical_k,
         dense_k=max(DENSE_K, top * 3),
+        lexical=lexical,
     )[0]
     return [(c.claim, c.match.score) for c in ranked[:top]]
 

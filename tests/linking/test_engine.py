@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime
 import json
 
+import numpy as np
 import pytest
 
 from factcheck.extraction.engine.quantities import find_quantities
@@ -94,6 +95,46 @@ class TestClaimScoring:
         a = "Belgorod declared a state of emergency"
         b = "the region of Belgorod declared an emergency"
         assert score_claims(feats(a), feats(b), None).score >= 0.55
+
+
+class TestEncoderPrecision:
+    """The encoder runs its matrix products in bfloat16 where the CPU computes it natively
+    ("auto"); the vectors must agree with float32 ones, which every stored vector may be."""
+
+    SENTENCES = [
+        "More than 100 Russian soldiers were taken prisoner during this advancement.",
+        "Tens of thousands of Russians have fled their homes.",
+        "The central bank left interest rates unchanged at 16 percent.",
+        "In Lagos, unemployment rose to 33 percent in 2023, with 4,000 jobs lost in Kano.",
+        "Zelensky also stated 100 Russian servicemen had been captured.",
+        "We have cut the deficit by half.",
+    ]
+
+    def test_choice(self, monkeypatch):
+        monkeypatch.setattr(embed, "_native_bfloat16", lambda: True)
+        assert embed._choose_precision("auto") == "bfloat16"
+        assert embed._choose_precision(" Float32 ") == "float32"
+        monkeypatch.setattr(embed, "_native_bfloat16", lambda: False)
+        assert embed._choose_precision("auto") == "float32"
+        assert embed._choose_precision("") == "float32"
+        assert embed._choose_precision("bfloat16") == "bfloat16"
+        with pytest.raises(ValueError, match="LINK_ENCODER_PRECISION"):
+            embed._choose_precision("int8")
+
+    def test_bfloat16_agrees_with_float32(self, cosine):
+        full = embed.encode(self.SENTENCES, precision="float32")
+        half = embed.encode(self.SENTENCES, precision="bfloat16")
+        assert half.dtype == np.float32 and half.shape == full.shape
+        assert np.allclose(np.linalg.norm(half, axis=1), 1.0, atol=1e-3)
+        assert not np.array_equal(full, half)  # bfloat16 really ran
+        assert float(np.min(np.sum(full * half, axis=1))) >= 0.999
+        # Pairwise similarities, what scoring uses, move by far less than any threshold's margin.
+        assert np.max(np.abs(full @ full.T - half @ half.T)) < 0.01
+
+    def test_batch_size_does_not_change_vectors(self, cosine):
+        one = embed.encode(self.SENTENCES, batch_size=64, precision="float32")
+        small = embed.encode(self.SENTENCES, batch_size=embed.BATCH_SIZE, precision="float32")
+        assert np.allclose(one, small, atol=1e-4)
 
 
 class TestQuotes:

@@ -232,6 +232,35 @@ def test_claim_search_ranks_paraphrase_first(two_articles):
     assert results[0][0].pk not in [c.pk for c, _ in excluded]
 
 
+def test_claim_search_encodes_while_the_full_text_query_runs(two_articles, monkeypatch):
+    """The search text is encoded on the encoder thread (overlapping the full-text query), and a
+    failing query still leaves the encoder idle and propagates."""
+    import threading
+
+    from factcheck.linking import search
+
+    text = "One hundred Russian troops were captured"
+    calls = []
+    real_encode = embed.encode
+    monkeypatch.setattr(
+        embed,
+        "encode",
+        lambda texts, **kw: calls.append((threading.current_thread().name, list(texts))) or real_encode(texts, **kw),
+    )
+    results = claim_search(text, top=2)
+    assert results
+    assert [name for name, texts in calls if texts == [text]] == ["linking-encode_0"]
+
+    def failing(*args, **kwargs):
+        raise RuntimeError("database went away")
+
+    monkeypatch.setattr(search, "lexical_candidates_batch", failing)
+    with pytest.raises(RuntimeError):
+        claim_search(text, top=2)
+    assert [name for name, texts in calls if texts == [text]] == ["linking-encode_0"] * 2
+    assert search._encoder.submit(lambda: 1).result(timeout=5) == 1
+
+
 def test_similar_command_contract(review_files, two_articles, tmp_path):
     with pytest.raises(CommandError):
         call_command("import_claimreview", str(review_files), stderr=StringIO())
