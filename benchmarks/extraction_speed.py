@@ -8,7 +8,7 @@ three meet the same machine load:
   ours, bulk = what one worker process does with the tasks of a bulk import:
              extraction_run_many over EXTRACTION_BATCH_SIZE articles at a time (claim the
              work, the whole engine through nlp.pipe incl. the check-worthiness scorer,
-             store each article's candidates in PostgreSQL in its own transaction, mark
+             store the task's candidates in PostgreSQL in one transaction, mark
              done, enqueue its link suggestions);
   ours, single = the same with one article per task (extraction_run), as the web form does.
 Ratio = baseline time / ours (target >= 0.8). Also articles/s and words/s.
