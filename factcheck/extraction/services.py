@@ -182,13 +182,12 @@ def extraction_requeue_stuck() -> int:
 
     cutoff = timezone.now() - datetime.timedelta(seconds=settings.EXTRACTION_STUCK_AFTER_SECONDS)
     stuck = list(Article.objects.stuck(cutoff).annotate(chars=Length("body")).values_list("id", "chars")[:1000])
-    now = timezone.now()
+    # Refresh the timestamps so the next sweep does not enqueue them again at once.
+    Article.objects.filter(pk__in=[article_id for article_id, _ in stuck]).update(
+        extraction_state=ExtractionState.PENDING, extraction_queued_at=timezone.now()
+    )
     with extraction_batched():
         for article_id, chars in stuck:
-            # Refresh the timestamps so the next sweep does not enqueue it again at once.
-            Article.objects.filter(pk=article_id).update(
-                extraction_state=ExtractionState.PENDING, extraction_queued_at=now
-            )
             _enqueue(article_id, chars)
     if stuck:
         log.info("re-enqueued %d stuck extractions", len(stuck))
