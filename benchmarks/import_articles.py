@@ -11,6 +11,7 @@ as the count grows (the importer streams).
 from __future__ import annotations
 
 import argparse
+import base64
 import json
 import os
 import random
@@ -116,14 +117,18 @@ def main() -> None:
             if proc.returncode:
                 raise SystemExit(proc.stderr)
             elapsed, maxrss_kb, summary = proc.stdout.split(maxsplit=2)
-            queued = redis.Redis.from_url(REDIS).llen("celery")
+            # Bulk intake queues tasks of several articles: count the tasks and the articles
+            # they cover (a message body is base64 JSON [args, kwargs, embed]).
+            messages = [json.loads(m) for m in redis.Redis.from_url(REDIS).lrange("celery", 0, -1)]
+            covered = sum(len(json.loads(base64.b64decode(m["body"]))[0][0]) for m in messages)
             row = {
                 "articles": size,
                 "avg_words": round(words),
                 "seconds": round(float(elapsed), 2),
                 "articles_per_s": round(size / float(elapsed), 1),
                 "peak_rss_mb": round(int(maxrss_kb) / 1024, 1),
-                "extractions_queued": queued,
+                "extraction_tasks_queued": len(messages),
+                "articles_queued_for_extraction": covered,
                 "summary": summary,
             }
             results.append(row)
