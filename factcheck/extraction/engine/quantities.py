@@ -28,6 +28,7 @@ Conventions (see types.Quantity):
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from datetime import date, timedelta
 from typing import Any
 
@@ -685,21 +686,8 @@ def _parse_quantities(obj: Any, text: str, ref_date: date | None) -> list[Quanti
             i += 1
     quantities.sort(key=lambda q: q.start)
     quantities = _drop_bracketed_conversions(text, quantities)
-    if base:
-        quantities = [
-            Quantity(
-                text=q.text,
-                start=q.start + base,
-                end=q.end + base,
-                value=q.value,
-                low=q.low,
-                high=q.high,
-                unit=q.unit,
-                approx=q.approx,
-                iso_date=q.iso_date,
-            )
-            for q in quantities
-        ]
+    if base:  # offsets into the Doc's text, not the span's
+        quantities = [replace(q, start=q.start + base, end=q.end + base) for q in quantities]
     return quantities
 
 
