@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from factcheck.audit.services import audit_record
 from factcheck.claims.models import Claim, Quote
+from factcheck.core.errors import ApplicationError
 from factcheck.linking.models import ClaimLink, LinkOrigin, LinkState, QuoteLink, Relation
 
 __all__ = [
@@ -26,7 +27,7 @@ __all__ = [
 ]
 
 
-class LinkError(ValueError):
+class LinkError(ApplicationError):
     """A link action that cannot be done; the message is for the user."""
 
 

@@ -25,7 +25,8 @@ from django.views.decorators.http import require_GET, require_POST
 from factcheck.accounts.roles import Cap, has_cap
 from factcheck.audit.models import AuditEvent
 from factcheck.claims.concurrency import StaleEdit
-from factcheck.claims.labelling import (
+from factcheck.claims.models import Claim, Evidence, Quote, Workflow
+from factcheck.claims.services import (
     WorkflowError,
     claim_approve,
     claim_assign,
@@ -38,7 +39,6 @@ from factcheck.claims.labelling import (
     evidence_add,
     evidence_remove,
 )
-from factcheck.claims.models import Claim, Evidence, Quote, Workflow
 from factcheck.linking.models import ClaimLink, QuoteLink, Relation
 from factcheck.linking.selectors import (
     claim_cluster,

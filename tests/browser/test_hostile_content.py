@@ -14,8 +14,8 @@ import json
 import pytest
 from playwright.sync_api import expect
 
-from factcheck.claims.labelling import claim_approve, claim_publish
 from factcheck.claims.models import Claim, Comment, Evidence, Quote, Workflow
+from factcheck.claims.services import claim_approve, claim_publish
 
 from .helpers import ATTR, SCRIPT, assert_not_pwned, candidate, log_in, select_text
 

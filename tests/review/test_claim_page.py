@@ -7,8 +7,8 @@ import pytest
 from django.urls import reverse
 
 from factcheck.audit.models import AuditEvent
-from factcheck.claims.labelling import claim_label
 from factcheck.claims.models import Comment, Evidence, Workflow
+from factcheck.claims.services import claim_label
 from factcheck.linking.models import ClaimLink, QuoteLink
 
 from .factories import HOSTILE, article_make, claim_labelled, claim_make, evidence_make, link_make, quote_make, rating

@@ -8,7 +8,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 
 from factcheck.audit.models import AuditEvent
 from factcheck.claims.concurrency import StaleEdit
-from factcheck.claims.labelling import (
+from factcheck.claims.models import Comment, Correction, Evidence, Workflow
+from factcheck.claims.services import (
     WorkflowError,
     claim_approve,
     claim_assign,
@@ -21,7 +22,6 @@ from factcheck.claims.labelling import (
     evidence_add,
     evidence_remove,
 )
-from factcheck.claims.models import Comment, Correction, Evidence, Workflow
 
 from .factories import claim_labelled, claim_make, rating
 

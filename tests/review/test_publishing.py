@@ -9,8 +9,8 @@ from html.parser import HTMLParser
 import pytest
 from django.urls import reverse
 
-from factcheck.claims.labelling import claim_correct
 from factcheck.claims.models import Person, PersonKind, Workflow
+from factcheck.claims.services import claim_correct
 
 from .factories import HOSTILE, claim_labelled, evidence_make, rating
 

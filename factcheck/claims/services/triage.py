@@ -23,13 +23,29 @@ from factcheck.audit.services import audit_record, diff_fields, snapshot
 from factcheck.claims.concurrency import StaleEdit, save_if_current
 from factcheck.claims.models import CandidateStatus, Claim, Origin, Quote, Workflow
 from factcheck.claims.people import person_resolve
+from factcheck.core.errors import ApplicationError
+
+__all__ = [
+    "TriageError",
+    "span_clean",
+    "claim_accept",
+    "claim_reject",
+    "quote_accept",
+    "quote_reject",
+    "claim_edit_span",
+    "quote_edit",
+    "claim_add",
+    "quote_add",
+    "claim_merge",
+    "claim_split",
+]
 
 # What a triage decision or edit may change, and what the stale-edit message compares.
 CLAIM_TRACKED = ["status", "start", "end", "text"]
 QUOTE_TRACKED = ["status", "start", "end", "text", "speaker"]
 
 
-class TriageError(ValueError):
+class TriageError(ApplicationError):
     """A triage request that cannot be carried out; the message is for the editor."""
 
 

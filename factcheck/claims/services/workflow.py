@@ -21,6 +21,7 @@ from factcheck.audit.services import audit_record, diff_fields, snapshot
 from factcheck.claims.concurrency import StaleEdit, save_if_current
 from factcheck.claims.models import Claim, Comment, Correction, Evidence, Rating, Workflow
 from factcheck.claims.people import person_resolve
+from factcheck.core.errors import Conflict
 
 __all__ = [
     "LABEL_FIELDS",
@@ -42,7 +43,7 @@ __all__ = [
 LABEL_FIELDS = ["verdict", "verdict_summary", "verdict_explanation", "claimant_text"]
 
 
-class WorkflowError(Exception):
+class WorkflowError(Conflict):
     """The claim's current state does not allow this action. The message is for the user."""
 
 
