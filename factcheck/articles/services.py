@@ -12,6 +12,7 @@ from django.utils.text import slugify
 
 from factcheck.articles.models import Article, ArticleKind, Outlet, body_fingerprint
 from factcheck.audit.services import audit_record
+from factcheck.core.errors import ApplicationError
 from factcheck.extraction.services import extraction_request
 
 
@@ -65,7 +66,7 @@ def article_create(
     decides, so two imports racing on the same text still store it once.
     """
     if not body or not body.strip():
-        raise ValueError("The article text is empty.")
+        raise ApplicationError("The article text is empty.", field="body")
     # Insert first and let the unique fingerprint refuse a duplicate: new articles (the
     # common case in bulk imports) then cost one statement less than look-then-insert.
     outlet = outlet_get_or_create(name=outlet_name, cache=outlet_cache) if outlet_name else None

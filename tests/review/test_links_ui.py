@@ -10,7 +10,7 @@ from factcheck.audit.models import AuditEvent
 from factcheck.linking.models import ClaimLink, LinkOrigin, LinkState, QuoteLink
 from factcheck.linking.selectors import claim_cluster, claims_to_link
 from factcheck.linking.services import LinkError, claim_link_create, link_confirm, link_dismiss, quote_link_create
-from factcheck.review.claim_views import word_diff
+from factcheck.linking.engine.text import word_diff
 
 from .factories import HOSTILE, claim_make, link_make, quote_make
 
@@ -213,7 +213,8 @@ def test_cluster_empty(checker):
 
 
 def test_word_diff():
-    assert word_diff("we are advancing on every front", "we are advancing on all fronts") == [
+    ops = [(d.op, d.text) for d in word_diff("we are advancing on every front", "we are advancing on all fronts")]
+    assert ops == [
         ("equal", "we are advancing on"),
         ("delete", "every front"),
         ("insert", "all fronts"),

@@ -1,46 +1,17 @@
-"""Forms for the claim and quote pages. They validate and lay out; the services act.
-
-Every form that edits a versioned row carries the `version` it was rendered with, so a
-save based on an older version is refused instead of overwriting a colleague's work.
-Several forms share the claim page, so each has its own prefix (and so its own ids).
+"""Forms of the claim page: verdict (or correction), assignment, evidence, comments and the
+workflow buttons. Several forms share the page, so each has its own prefix (and so its own ids).
 """
 
 from __future__ import annotations
 
-from crispy_forms.helper import FormHelper
-from crispy_forms.layout import Field, Layout, Submit
+from crispy_forms.layout import Field, Layout
 from django import forms
 from django.contrib.auth import get_user_model
 from django.db.models import Q
 
 from factcheck.accounts.roles import Role
 from factcheck.claims.models import Rating
-from factcheck.linking.models import Relation
-
-
-def _helper(*, action: str, form_id: str, submit_name: str, submit_label: str, submit_id: str) -> FormHelper:
-    helper = FormHelper()
-    helper.form_method = "post"
-    helper.form_action = action
-    helper.form_id = form_id
-    helper.add_input(Submit(submit_name, submit_label, css_id=submit_id))
-    return helper
-
-
-class VersionField(forms.IntegerField):
-    widget = forms.HiddenInput
-
-    def __init__(self, **kwargs):
-        kwargs.setdefault("min_value", 1)
-        kwargs.setdefault(
-            "error_messages",
-            {
-                "required": "The form was missing its version; reload the page and try again.",
-                "invalid": "The form's version is not a number; reload the page and try again.",
-                "min_value": "The form's version is not valid; reload the page and try again.",
-            },
-        )
-        super().__init__(**kwargs)
+from factcheck.review.forms.common import VersionField, post_helper
 
 
 def default_ratings():
@@ -97,7 +68,7 @@ class ClaimLabelForm(forms.Form):
     def __init__(self, *args, action: str = "", **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["verdict"].queryset = default_ratings()
-        self.helper = _helper(
+        self.helper = post_helper(
             action=action,
             form_id="claim-label-form",
             submit_name="save",
@@ -165,7 +136,7 @@ class AssignForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["assignee"].queryset = colleagues()
         self.fields["assignee"].label_from_instance = lambda u: u.get_full_name() or u.get_username()
-        self.helper = _helper(
+        self.helper = post_helper(
             action=action,
             form_id="claim-assign-form",
             submit_name="assign",
@@ -203,7 +174,7 @@ class EvidenceForm(forms.Form):
     def __init__(self, *args, action: str = "", **kwargs):
         kwargs.setdefault("prefix", "evidence")
         super().__init__(*args, **kwargs)
-        self.helper = _helper(
+        self.helper = post_helper(
             action=action,
             form_id="evidence-add-form",
             submit_name="add_evidence",
@@ -226,7 +197,7 @@ class CommentForm(forms.Form):
     def __init__(self, *args, action: str = "", **kwargs):
         kwargs.setdefault("prefix", "comment")
         super().__init__(*args, **kwargs)
-        self.helper = _helper(
+        self.helper = post_helper(
             action=action,
             form_id="comment-form",
             submit_name="post_comment",
@@ -255,7 +226,7 @@ class SendBackForm(TransitionForm):
     def __init__(self, *args, action: str = "", **kwargs):
         kwargs.setdefault("prefix", "sendback")
         super().__init__(*args, **kwargs)
-        self.helper = _helper(
+        self.helper = post_helper(
             action=action,
             form_id="claim-send-back-form",
             submit_name="send_back",
@@ -263,48 +234,3 @@ class SendBackForm(TransitionForm):
             submit_id="claim-send-back",
         )
         self.helper.layout = Layout("version", "comment")
-
-
-class LinkSearchForm(forms.Form):
-    q = forms.CharField(
-        label="Search all claims to link",
-        max_length=300,
-        error_messages={
-            "required": "Type some words of the claim you are looking for.",
-            "max_length": "Keep the search under %(limit_value)d characters.",
-        },
-    )
-
-
-class LinkCreateForm(forms.Form):
-    """One of the relation buttons next to a search result."""
-
-    target = forms.IntegerField(
-        min_value=1,
-        widget=forms.HiddenInput,
-        error_messages={
-            "required": "Choose what to link to.",
-            "invalid": "The item to link to is not valid.",
-            "min_value": "The item to link to is not valid.",
-        },
-    )
-    relation = forms.ChoiceField(
-        choices=Relation.choices,
-        label="Relation",
-        error_messages={
-            "required": "Choose how the two are related.",
-            "invalid_choice": "“%(value)s” is not a link relation.",
-        },
-    )
-
-
-class LinkDecisionForm(forms.Form):
-    """Confirm (optionally correcting the relation) or dismiss a link."""
-
-    relation = forms.ChoiceField(
-        choices=[("", "Keep")] + list(Relation.choices),
-        required=False,
-        label="Relation",
-        error_messages={"invalid_choice": "“%(value)s” is not a link relation."},
-    )
-    next = forms.CharField(required=False, widget=forms.HiddenInput, label="Return to")

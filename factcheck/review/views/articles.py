@@ -1,0 +1,153 @@
+"""Articles: the list, submission, and the reader (with its status.json and panels).
+
+The reader's triage actions are in `triage`; they re-render the reader through
+`render_reader` when a form comes back with errors.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.contrib import messages
+from django.http import HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
+from django.utils.html import format_html
+from django.views.decorators.http import require_GET, require_http_methods
+
+from factcheck.accounts.roles import Cap
+from factcheck.articles.models import Article, ArticleKind
+from factcheck.articles.services import article_create
+from factcheck.claims.models import CandidateStatus
+from factcheck.core.errors import ApplicationError
+from factcheck.review import selectors
+from factcheck.review.access import article_for, workspace_view
+from factcheck.review.forms.articles import ArticleSubmitForm
+from factcheck.review.forms.search import SearchForm
+from factcheck.review.forms.triage import AddSpanForm, QuoteEditForm, SpanForm, SplitForm
+from factcheck.review.responses import refused
+from factcheck.review.views.common import page_of, querystring_without_page, sort_links
+
+
+@require_GET
+@workspace_view()
+def article_list(request):
+    form = SearchForm(
+        request.GET or None,
+        sorts=selectors.ARTICLE_SORTS,
+        fields=["q", "outlet", "date_from", "date_to", "state"],
+    )
+    data = form.cleaned_data if form.is_valid() else {}
+    articles = selectors.article_search(request.user, data).filter(kind=ArticleKind.NEWS)
+    sort = data.get("sort") or "-published"
+    return render(
+        request,
+        "review/articles/list.html",
+        {
+            "form": form,
+            "page": page_of(request, articles),
+            "sorts": sort_links(request, selectors.ARTICLE_SORTS, sort),
+            "qs": querystring_without_page(request),
+        },
+        status=200 if form.is_bound is False or form.is_valid() else 400,
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@workspace_view(Cap.SUBMIT)
+def article_submit(request):
+    form = ArticleSubmitForm(request.POST or None, request.FILES or None)
+
+    def page(*, status: int) -> HttpResponse:
+        context = {"form": form, "max_bytes": settings.ARTICLE_MAX_BYTES}
+        return render(request, "review/articles/submit.html", context, status=status)
+
+    if request.method != "POST":
+        return page(status=200)
+    if not form.is_valid():
+        return page(status=400)
+    data = form.cleaned_data
+    upload = request.FILES.get("upload")
+    try:
+        result = article_create(
+            body=data["body"],
+            published=data.get("published"),
+            outlet_name=data.get("outlet") or "",
+            url=data.get("url") or "",
+            headline=data.get("headline") or "",
+            source_name=upload.name if upload else "pasted text",
+            submitted_by=request.user,
+        )
+    except ApplicationError as exc:
+        return refused(request, exc, form=form, field="text", rerender=page)
+    article = result.article
+    if not result.created:
+        messages.warning(
+            request,
+            format_html(
+                'This text is already on the desk: <a href="{}">{}</a>. Nothing new was stored.',
+                article.get_absolute_url(),
+                article.headline or f"article #{article.pk}",
+            ),
+        )
+    else:
+        messages.success(request, "Article submitted; the extractor is looking for quotes and claims.")
+    return redirect(article)
+
+
+# --- The reader ----------------------------------------------------------------------------------
+
+
+def reader_context(request, article: Article, *, bound: dict[str, Any] | None = None) -> dict:
+    """Everything the reader shows, with one edit/split form per candidate (or the bound one with errors)."""
+    bound = bound or {}
+    claims, quotes = selectors.article_claims(article), selectors.article_quotes(article)
+    for claim in claims:
+        key = f"claim-{claim.pk}"
+        claim.cand_key, claim.cand_kind = key, "claim"
+        initial = {"start": claim.start, "end": claim.end, "version": claim.version}
+        claim.edit_form = bound.get(f"{key}-edit") or SpanForm(prefix=f"{key}-edit", initial=initial)
+        claim.split_form = bound.get(f"{key}-split") or SplitForm(
+            prefix=f"{key}-split", initial={"version": claim.version}
+        )
+    for quote in quotes:
+        key = f"quote-{quote.pk}"
+        quote.cand_key, quote.cand_kind = key, "quote"
+        speaker = quote.speaker.name if quote.speaker_id else quote.speaker_text
+        initial = {"start": quote.start, "end": quote.end, "version": quote.version, "speaker_name": speaker}
+        quote.edit_form = bound.get(f"{key}-edit") or QuoteEditForm(prefix=f"{key}-edit", initial=initial)
+    live = [c for c in [*claims, *quotes] if c.status != CandidateStatus.REJECTED]
+    rejected = [c for c in [*claims, *quotes] if c.status == CandidateStatus.REJECTED]
+    # One list in reading order, so j/k walk the candidates as the text runs.
+    by_position = lambda c: (c.start, c.end, c.cand_kind, c.pk)  # noqa: E731
+    return {
+        "article": article,
+        "body_html": selectors.body_html(article.body, claims=claims, quotes=quotes),
+        "candidates": sorted(live, key=by_position),
+        "rejected": sorted(rejected, key=by_position),
+        "add_form": bound.get("add") or AddSpanForm(),
+        "status": selectors.article_status(article),
+    }
+
+
+def render_reader(request, article: Article, *, bound: dict | None = None, status: int = 200) -> HttpResponse:
+    context = reader_context(request, article, bound=bound)
+    return render(request, "review/articles/detail.html", context, status=status)
+
+
+@require_GET
+def article_detail(request, pk: int):
+    return render_reader(request, article_for(request.user, pk))
+
+
+@require_GET
+def article_panels(request, pk: int):
+    """The body and the candidate list alone, for the reader's script to swap in after a change."""
+    article = article_for(request.user, pk)
+    return render(request, "review/articles/_panels.html", reader_context(request, article))
+
+
+@require_GET
+def article_status(request, pk: int):
+    article = article_for(request.user, pk)
+    return JsonResponse(selectors.article_status(article))
