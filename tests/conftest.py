@@ -1,4 +1,6 @@
-"""Shared fixtures: named personas, one per role, as healthchecks' BaseTestCase has alice and bob."""
+"""Shared fixtures: named personas, one per role, as healthchecks' BaseTestCase has alice and
+bob, and one sample article with a claim and a quote on it. The rows come from the
+factories in tests/factories.py."""
 
 from __future__ import annotations
 
@@ -9,6 +11,8 @@ from django.conf import settings
 
 from factcheck.accounts.roles import Role
 
+from .factories import ArticleFactory, ClaimFactory, QuoteFactory, UserFactory
+
 
 @pytest.fixture(autouse=True)
 def _fast_hasher(settings):
@@ -16,15 +20,7 @@ def _fast_hasher(settings):
 
 
 def make_user(username: str, role: Role | None):
-    from django.contrib.auth.models import Group, User
-
-    user = User.objects.create_user(username=username, password="pw-" + username)
-    user.is_staff = role == Role.ADMIN
-    user.is_superuser = role == Role.ADMIN
-    user.save()
-    if role:
-        user.groups.add(Group.objects.get_or_create(name=role.value)[0])
-    return user
+    return UserFactory(username=username, role=role)
 
 
 @pytest.fixture
@@ -67,15 +63,35 @@ SAMPLE_BODY = (
 
 @pytest.fixture
 def article(db):
-    from factcheck.articles.models import Article
-    from factcheck.articles.services import outlet_get_or_create
-
-    return Article.objects.create(
+    return ArticleFactory(
         body=SAMPLE_BODY,
         published=datetime.date(2024, 8, 14),
-        outlet=outlet_get_or_create(name="Example News"),
+        outlet_name="Example News",
         headline="Ukraine says it took 100 prisoners",
+        url="",
     )
+
+
+@pytest.fixture
+def claim(article):
+    """A check-worthy candidate claim on `article`."""
+    text = "Troops captured around 2km more of the region on Wednesday, officials said."
+    return ClaimFactory(article=article, text=text, score=0.8, checkworthy=True)
+
+
+@pytest.fixture
+def quote(article):
+    """A candidate quote on `article`, with no speaker yet."""
+    return QuoteFactory(article=article, text="We are advancing,", speaker_text="")
+
+
+@pytest.fixture
+def login(client):
+    def _login(user):
+        client.force_login(user)
+        return client
+
+    return _login
 
 
 @pytest.fixture

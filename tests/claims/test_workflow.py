@@ -23,7 +23,7 @@ from factcheck.claims.services import (
     evidence_remove,
 )
 
-from .factories import claim_labelled, claim_make, rating
+from ..factories import ClaimFactory, rating
 
 pytestmark = pytest.mark.django_db
 
@@ -42,7 +42,7 @@ def label(claim, actor, *, verdict="false", summary="Not so.", version=None, rea
 
 
 def test_label_sets_verdict_by_bumps_version_and_audits(checker):
-    claim = claim_make()
+    claim = ClaimFactory()
     label(claim, checker, claimant="Mr Zelenskyy", explanation="Figures say otherwise.", reason="first look")
     claim.refresh_from_db()
     assert claim.verdict == rating("false")
@@ -57,7 +57,7 @@ def test_label_sets_verdict_by_bumps_version_and_audits(checker):
 
 
 def test_verdict_change_records_reason(checker, checker2):
-    claim = claim_make()
+    claim = ClaimFactory()
     label(claim, checker)
     label(claim, checker2, verdict="true", reason="new data from the ministry")
     event = AuditEvent.objects.for_object(claim).first()
@@ -66,7 +66,7 @@ def test_verdict_change_records_reason(checker, checker2):
 
 
 def test_stale_label_is_refused_with_what_changed(checker, checker2):
-    claim = claim_make()
+    claim = ClaimFactory()
     opened_version = claim.version
     label(claim, checker, summary="Checker one's summary.")
     with pytest.raises(StaleEdit) as info:
@@ -81,18 +81,18 @@ def test_stale_label_is_refused_with_what_changed(checker, checker2):
 
 def test_reporter_cannot_label(reporter):
     with pytest.raises(PermissionDenied):
-        label(claim_make(), reporter)
+        label(ClaimFactory(), reporter)
 
 
 def test_label_refused_once_approved_or_published(checker):
     with pytest.raises(WorkflowError, match="send it back"):
-        label(claim_labelled(workflow=Workflow.APPROVED), checker)
+        label(ClaimFactory(labelled=True, workflow=Workflow.APPROVED), checker)
     with pytest.raises(WorkflowError, match="correction"):
-        label(claim_labelled(text="Prices doubled in a year.", workflow=Workflow.PUBLISHED), checker)
+        label(ClaimFactory(labelled=True, text="Prices doubled in a year.", workflow=Workflow.PUBLISHED), checker)
 
 
 def test_full_workflow_with_two_person_rule(checker, editor, admin_user):
-    claim = claim_make()
+    claim = ClaimFactory()
     with pytest.raises(WorkflowError, match="Choose a verdict"):
         claim_submit_for_review(claim=claim, actor=checker)
     label(claim, editor)  # the editor writes the verdict himself
@@ -111,7 +111,7 @@ def test_full_workflow_with_two_person_rule(checker, editor, admin_user):
 
 
 def test_transitions_check_state_and_capability(checker, editor):
-    claim = claim_labelled(by=checker)
+    claim = ClaimFactory(labelled=True, verdict_by=checker)
     with pytest.raises(WorkflowError, match="in review"):
         claim_approve(claim=claim, actor=editor)
     with pytest.raises(WorkflowError, match="approved"):
@@ -126,7 +126,7 @@ def test_transitions_check_state_and_capability(checker, editor):
 
 
 def test_transition_on_stale_version_is_refused(checker, editor):
-    claim = claim_labelled(by=checker, workflow=Workflow.IN_REVIEW)
+    claim = ClaimFactory(labelled=True, verdict_by=checker, workflow=Workflow.IN_REVIEW)
     seen = claim.version
     claim_send_back(claim=claim, actor=editor, comment="Check the date.")
     label(claim, checker, verdict="true")
@@ -137,7 +137,7 @@ def test_transition_on_stale_version_is_refused(checker, editor):
 
 
 def test_send_back_needs_comment_and_records_it(checker, editor):
-    claim = claim_labelled(by=checker, workflow=Workflow.APPROVED, approved_by=editor)
+    claim = ClaimFactory(labelled=True, verdict_by=checker, workflow=Workflow.APPROVED, approved_by=editor)
     with pytest.raises(WorkflowError, match="needs fixing"):
         claim_send_back(claim=claim, actor=editor, comment="  ")
     claim_send_back(claim=claim, actor=editor, comment="Source 2 is dead.")
@@ -148,7 +148,7 @@ def test_send_back_needs_comment_and_records_it(checker, editor):
 
 
 def test_correction_of_published_verdict(checker, editor):
-    claim = claim_labelled(by=checker, workflow=Workflow.PUBLISHED)
+    claim = ClaimFactory(labelled=True, verdict_by=checker, workflow=Workflow.PUBLISHED)
     with pytest.raises(WorkflowError, match="reason"):
         claim_correct(
             claim=claim,
@@ -189,7 +189,7 @@ def test_correction_of_published_verdict(checker, editor):
 
 
 def test_correction_refused_when_nothing_changes_or_not_published(editor):
-    claim = claim_labelled(workflow=Workflow.PUBLISHED)
+    claim = ClaimFactory(labelled=True, workflow=Workflow.PUBLISHED)
     with pytest.raises(WorkflowError, match="Nothing changed"):
         claim_correct(
             claim=claim,
@@ -200,7 +200,7 @@ def test_correction_refused_when_nothing_changes_or_not_published(editor):
             actor=editor,
             expected_version=claim.version,
         )
-    draft = claim_labelled(text="Exports rose by half.")
+    draft = ClaimFactory(labelled=True, text="Exports rose by half.")
     with pytest.raises(WorkflowError, match="Only a published"):
         claim_correct(
             claim=draft,
@@ -215,7 +215,7 @@ def test_correction_refused_when_nothing_changes_or_not_published(editor):
 
 
 def test_assign_only_to_colleagues(checker, checker2, outsider):
-    claim = claim_make()
+    claim = ClaimFactory()
     claim_assign(claim=claim, assignee=checker2, actor=checker)
     claim.refresh_from_db()
     assert claim.assigned_to == checker2
@@ -225,7 +225,7 @@ def test_assign_only_to_colleagues(checker, checker2, outsider):
 
 
 def test_evidence_add_remove_and_comment_audited(checker, reporter):
-    claim = claim_make()
+    claim = ClaimFactory()
     ev = evidence_add(claim=claim, url="https://ons.example/x", title="ONS", note="Table 3", actor=checker)
     with pytest.raises(ValidationError):
         evidence_add(claim=claim, url="not a url", title="", note="", actor=checker)

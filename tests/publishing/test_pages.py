@@ -12,7 +12,7 @@ from django.urls import reverse
 from factcheck.claims.models import Person, PersonKind, Workflow
 from factcheck.claims.services import claim_correct
 
-from .factories import HOSTILE, claim_labelled, evidence_make, rating
+from ..factories import HOSTILE, ClaimFactory, EvidenceFactory, rating
 
 pytestmark = pytest.mark.django_db
 
@@ -49,13 +49,15 @@ def parse(html: str) -> tuple[list[dict], list[dict]]:
 @pytest.fixture
 def published(db, checker):
     person = Person.objects.create(name="Jane Minister", normalized_name="jane minister")
-    claim = claim_labelled(workflow=Workflow.PUBLISHED, by=checker, claimant=person, claimant_text="the minister")
-    evidence_make(claim, title="ONS labour market", note="Table 3")
+    claim = ClaimFactory(
+        labelled=True, workflow=Workflow.PUBLISHED, verdict_by=checker, claimant=person, claimant_text="the minister"
+    )
+    EvidenceFactory(claim=claim, title="ONS labour market", note="Table 3")
     return claim
 
 
 def test_list_and_detail_need_no_login(client, published):
-    draft = claim_labelled(text="Wages rose 10% in a month.")
+    draft = ClaimFactory(labelled=True, text="Wages rose 10% in a month.")
     body = client.get(reverse("publishing:list")).content.decode()
     assert published.text in body and draft.text not in body
     response = client.get(published.get_public_url())
@@ -74,7 +76,7 @@ def test_list_and_detail_need_no_login(client, published):
 
 def test_unpublished_and_missing_are_404(client, editor):
     for workflow in (Workflow.DRAFT, Workflow.IN_REVIEW, Workflow.APPROVED):
-        claim = claim_labelled(text=f"Claim in state {workflow}.", workflow=workflow)
+        claim = ClaimFactory(labelled=True, text=f"Claim in state {workflow}.", workflow=workflow)
         assert client.get(claim.get_public_url()).status_code == 404
     assert client.get(reverse("publishing:detail", args=[999999])).status_code == 404
     assert client.get(reverse("publishing:list"), {"page": "nonsense"}).status_code == 200
@@ -106,7 +108,7 @@ def test_claimreview_jsonld(client, published):
 
 def test_claimreview_unrated_verdict_and_organisation_claimant(client):
     org = Person.objects.create(name="Acme Lobby", normalized_name="acme lobby", kind=PersonKind.ORGANISATION)
-    claim = claim_labelled(workflow=Workflow.PUBLISHED, verdict=rating("unverifiable"), claimant=org)
+    claim = ClaimFactory(labelled=True, workflow=Workflow.PUBLISHED, verdict=rating("unverifiable"), claimant=org)
     [data], _ = parse(client.get(claim.get_public_url()).content.decode())
     assert data["reviewRating"] == {"@type": "Rating", "alternateName": "Unverifiable"}
     assert data["itemReviewed"]["author"] == {"@type": "Organization", "name": "Acme Lobby"}
@@ -114,8 +116,8 @@ def test_claimreview_unrated_verdict_and_organisation_claimant(client):
 
 def test_hostile_claim_stays_inert_in_jsonld_and_page(client):
     text = f"He said </script><script>alert(1)</script> and {HOSTILE} today."
-    claim = claim_labelled(text=text, workflow=Workflow.PUBLISHED, verdict_summary=HOSTILE)
-    evidence_make(claim, title=HOSTILE, note=HOSTILE)
+    claim = ClaimFactory(labelled=True, text=text, workflow=Workflow.PUBLISHED, verdict_summary=HOSTILE)
+    EvidenceFactory(claim=claim, title=HOSTILE, note=HOSTILE)
     html = client.get(claim.get_public_url()).content.decode()
     [data], scripts = parse(html)
     assert data["claimReviewed"] == text  # round-trips exactly
@@ -143,6 +145,6 @@ def test_corrections_are_listed_with_date_and_reason(client, published, editor):
 
 def test_detail_query_count(client, published, django_assert_max_num_queries):
     for n in range(2, 8):
-        evidence_make(published, n=n)
+        EvidenceFactory(claim=published, n=n)
     with django_assert_max_num_queries(8):
         assert client.get(published.get_public_url()).status_code == 200

@@ -1,4 +1,4 @@
-"""The article reader, its triage actions (HTML and JSON), and article submission."""
+"""The article list, the reader (body, candidates, status.json, panels) and article submission."""
 
 from __future__ import annotations
 
@@ -10,19 +10,21 @@ from django.urls import reverse
 
 from factcheck.articles.models import Article
 from factcheck.audit.models import AuditEvent
-from factcheck.claims import services
-from factcheck.claims.models import CandidateStatus, Claim, Quote
+from factcheck.claims.models import Claim, Quote
 from factcheck.review.selectors import body_html
 
-from .conftest import span_of
+from ..factories import (
+    span_of,
+)
+from .test_search import make_articles
 
 pytestmark = pytest.mark.django_db
 
+
 HOSTILE = '<script>alert(1)</script> and "><img src=x onerror=alert(1)>'
+
+
 JSON = {"HTTP_ACCEPT": "application/json"}
-
-
-# --- Reader ----------------------------------------------------------------------------------
 
 
 def test_reader_shows_body_candidates_and_shortcuts(client, checker, article, claim, quote):
@@ -92,127 +94,11 @@ def test_status_json(client, checker, article):
     assert data["state"] == "pending" and data["finished"] is False
 
 
-# --- Triage actions ----------------------------------------------------------------------------
-
-
-def test_accept_without_js_redirects_back_to_the_candidate(client, checker, article, claim):
-    client.force_login(checker)
-    response = client.post(reverse("review:triage_claim_accept", args=[article.pk, claim.pk]), {"version": 1})
-    assert response.status_code == 302
-    assert response["Location"].endswith(f"#cand-claim-{claim.pk}")
-    claim.refresh_from_db()
-    assert claim.status == CandidateStatus.ACCEPTED
-
-
-def test_reject_with_json(client, checker, article, quote):
-    client.force_login(checker)
-    url = reverse("review:triage_quote_reject", args=[article.pk, quote.pk])
-    data = client.post(url, {"version": 1}, **JSON).json()
-    assert data["ok"] is True and data["status"] == "rejected"
-
-
-def test_stale_decision_is_refused_and_lists_the_change(client, checker, checker2, article, claim):
-    services.claim_accept(claim=Claim.objects.get(pk=claim.pk), actor=checker2)
-    client.force_login(checker)
-    url = reverse("review:triage_claim_reject", args=[article.pk, claim.pk])
-    response = client.post(url, {"version": 1, "seen_status": "candidate"}, **JSON)
-    assert response.status_code == 409
-    data = response.json()
-    assert data["stale"] is True
-    assert "status: “candidate” → “accepted”" in data["message"]
-    claim.refresh_from_db()
-    assert claim.status == CandidateStatus.ACCEPTED
-
-
-def test_stale_edit_without_js_keeps_what_was_typed(client, checker, checker2, article, claim):
-    services.claim_edit_span(
-        claim=Claim.objects.get(pk=claim.pk), start=claim.start, end=claim.start + 6, actor=checker2, expected_version=1
-    )
-    client.force_login(checker)
-    prefix = f"claim-{claim.pk}-edit"
-    url = reverse("review:triage_claim_edit", args=[article.pk, claim.pk])
-    typed = {f"{prefix}-start": claim.start, f"{prefix}-end": claim.end - 1, f"{prefix}-version": 1}
-    seen = {f"{prefix}-seen_start": claim.start, f"{prefix}-seen_end": claim.end}
-    response = client.post(url, {**typed, **seen})
-    assert response.status_code == 409
-    html = response.content.decode()
-    assert "someone else changed this claim" in html
-    assert "text: “Troops captured around 2km" in html and "→ “Troops”" in html
-    assert f'value="{claim.end - 1}"' in html  # the editor's value is still in the form
-    assert f'name="{prefix}-version" value="2"' in html  # ... now based on the current version
-    claim.refresh_from_db()
-    assert claim.text == "Troops"
-
-
-def test_edit_bad_input(client, checker, article, claim):
-    client.force_login(checker)
-    prefix = f"claim-{claim.pk}-edit"
-    url = reverse("review:triage_claim_edit", args=[article.pk, claim.pk])
-    response = client.post(url, {f"{prefix}-start": 10, f"{prefix}-end": 5, f"{prefix}-version": 1}, **JSON)
-    assert response.status_code == 400
-    assert f"{prefix}-end" in response.json()["errors"]
-    response = client.post(url, {f"{prefix}-start": 0, f"{prefix}-end": 99999, f"{prefix}-version": 1}, **JSON)
-    assert response.status_code == 400
-    assert "not inside the article" in response.json()["message"]
-
-
-def test_quote_edit_view(client, checker, article, quote):
-    client.force_login(checker)
-    prefix = f"quote-{quote.pk}-edit"
-    url = reverse("review:triage_quote_edit", args=[article.pk, quote.pk])
-    data = {f"{prefix}-start": quote.start, f"{prefix}-end": quote.end, f"{prefix}-version": 1}
-    response = client.post(url, {**data, f"{prefix}-speaker_name": "Volodymyr Zelenskyy"})
-    assert response.status_code == 302
-    quote.refresh_from_db()
-    assert quote.speaker.name == "Volodymyr Zelenskyy"
-
-
-def test_add_claim_from_selection(client, reporter, article):
-    client.force_login(reporter)
-    start, end = span_of(article.body, "Ukraine says it took 100 prisoners")
-    response = client.post(reverse("review:triage_claim_add", args=[article.pk]), {"start": start, "end": end}, **JSON)
-    assert response.status_code == 200
-    claim = Claim.objects.get(pk=int(response.json()["key"].split("-")[1]))
-    assert claim.text == "Ukraine says it took 100 prisoners" and claim.origin == "editor"
-
-
-def test_add_bad_input_rerenders_with_values(client, reporter, article):
-    client.force_login(reporter)
-    url = reverse("review:triage_quote_add", args=[article.pk])
-    response = client.post(url, {"start": 5, "end": 999999, "speaker_name": "Someone"})
-    assert response.status_code == 400
-    html = response.content.decode()
-    assert 'value="999999"' in html and 'value="Someone"' in html
-
-
-def test_merge_and_split_views(client, checker, article):
-    a = span_of(article.body, "Troops captured around 2km more of the region")
-    b = span_of(article.body, "on Wednesday, officials said.")
-    first = Claim.objects.create(article=article, start=a[0], end=a[1], text=article.body[a[0] : a[1]])
-    second = Claim.objects.create(article=article, start=b[0], end=b[1], text=article.body[b[0] : b[1]])
-    client.force_login(checker)
-    url = reverse("review:triage_claim_merge", args=[article.pk])
-    assert client.post(url, {"claims": [first.pk]}, **JSON).status_code == 400
-    response = client.post(url, {"claims": [first.pk, second.pk]}, **JSON)
-    assert response.status_code == 200
-    merged = Claim.objects.get(article=article, start=a[0], end=b[1])
-    prefix = f"claim-{merged.pk}-split"
-    split_url = reverse("review:triage_claim_split", args=[article.pk, merged.pk])
-    bad = client.post(split_url, {f"{prefix}-at": merged.end + 5, f"{prefix}-version": merged.version}, **JSON)
-    assert bad.status_code == 400
-    ok = client.post(split_url, {f"{prefix}-at": b[0], f"{prefix}-version": merged.version}, **JSON)
-    assert ok.status_code == 200
-    assert Claim.objects.filter(article=article, status=CandidateStatus.ACCEPTED).count() == 2
-
-
 def test_panels_fragment(client, checker, article, claim):
     client.force_login(checker)
     response = client.get(reverse("review:article_panels", args=[article.pk]))
     assert response.status_code == 200
     assert b"<html" not in response.content and b'id="candidate-list"' in response.content
-
-
-# --- Submission --------------------------------------------------------------------------------
 
 
 def test_submit_pasted_text(client, reporter):
@@ -271,3 +157,18 @@ def test_submit_form_fields_are_labelled(client, reporter):
     html = client.get(reverse("review:article_submit")).content.decode()
     for name in ("text", "upload", "headline", "outlet", "url", "published"):
         assert f'for="id_{name}"' in html, name
+
+
+def test_article_list_filters_and_sorts(client, checker):
+    make_articles(3)
+    make_articles(2, outlet_name="Outlet B")
+    client.force_login(checker)
+    outlet_b = Article.objects.filter(outlet__name="Outlet B").first().outlet
+    page = client.get(reverse("review:articles"), {"outlet": outlet_b.pk}).context["page"]
+    assert {a.outlet_id for a in page} == {outlet_b.pk}
+    page = client.get(reverse("review:articles"), {"sort": "headline"}).context["page"]
+    assert [a.headline for a in page] == sorted(a.headline for a in page)
+    # An unknown sort is ignored, not passed to order_by.
+    assert client.get(reverse("review:articles"), {"sort": "body; drop"}).status_code == 200
+    page = client.get(reverse("review:articles"), {"date_from": "2024-08-02", "date_to": "2024-08-02"}).context["page"]
+    assert {a.published for a in page} == {datetime.date(2024, 8, 2)}
