@@ -17,7 +17,7 @@ from django.utils.text import slugify
 from factory.django import DjangoModelFactory
 
 from factcheck.accounts.roles import Role
-from factcheck.articles.models import Article, Outlet
+from factcheck.articles.models import Article, ExtractionState, Outlet
 from factcheck.claims.models import CandidateStatus, Claim, Evidence, Quote, Rating, Workflow
 from factcheck.linking.models import ClaimLink, LinkOrigin, LinkState, QuoteLink, Relation
 
@@ -178,3 +178,24 @@ class EvidenceFactory(DjangoModelFactory):
     url = factory.LazyAttribute(lambda o: f"https://stats.example/{o.n}")
     title = factory.LazyAttribute(lambda o: f"Source {o.n}")
     note = factory.LazyAttribute(lambda o: f"Note {o.n}")
+
+
+def make_articles(n: int, *, outlet_name: str = "Outlet A") -> list[Article]:
+    """`n` extracted articles of one outlet, each with one candidate claim and one candidate quote."""
+    articles = []
+    for i in range(n):
+        body = f"Article {outlet_name} {i}: the minister said 40 tanks were lost near Kursk. “It is true,” she said."
+        article = ArticleFactory(
+            body=body,
+            headline=f"Headline {i}",
+            outlet_name=outlet_name,
+            published=datetime.date(2024, 8, 1) + datetime.timedelta(days=i % 20),
+            extraction_state=ExtractionState.DONE,
+            url="",
+        )
+        ClaimFactory(
+            article=article, text="the minister said 40 tanks were lost near Kurs", score=0.5, checkworthy=True
+        )
+        QuoteFactory(article=article, text="It is true,", speaker_text="she")
+        articles.append(article)
+    return articles

@@ -14,9 +14,9 @@ from factcheck.claims.models import Claim, Quote
 from factcheck.review.selectors import body_html
 
 from ..factories import (
+    make_articles,
     span_of,
 )
-from .test_search import make_articles
 
 pytestmark = pytest.mark.django_db
 

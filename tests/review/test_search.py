@@ -2,38 +2,14 @@
 
 from __future__ import annotations
 
-import datetime
-
 import pytest
 from django.urls import reverse
 
-from factcheck.articles.models import Article, ExtractionState
-from factcheck.articles.services import outlet_get_or_create
-from factcheck.claims.models import CandidateStatus, Claim, Quote
+from factcheck.claims.models import CandidateStatus, Claim
+
+from ..factories import make_articles
 
 pytestmark = pytest.mark.django_db
-
-
-def make_articles(n: int, *, outlet_name: str = "Outlet A") -> list[Article]:
-    outlet = outlet_get_or_create(name=outlet_name)
-    articles = []
-    for i in range(n):
-        body = f"Article {outlet_name} {i}: the minister said 40 tanks were lost near Kursk. “It is true,” she said."
-        article = Article.objects.create(
-            body=body,
-            headline=f"Headline {i}",
-            outlet=outlet,
-            published=datetime.date(2024, 8, 1) + datetime.timedelta(days=i % 20),
-            extraction_state=ExtractionState.DONE,
-        )
-        start = body.index("the minister")
-        Claim.objects.create(
-            article=article, start=start, end=start + 46, text=body[start : start + 46], score=0.5, checkworthy=True
-        )
-        qs = body.index("It is")
-        Quote.objects.create(article=article, start=qs, end=qs + 11, text=body[qs : qs + 11], speaker_text="she")
-        articles.append(article)
-    return articles
 
 
 @pytest.mark.parametrize(
