@@ -24,7 +24,6 @@ from django.views.decorators.http import require_GET, require_POST
 
 from factcheck.accounts.roles import Cap, has_cap
 from factcheck.audit.models import AuditEvent
-from factcheck.claims.concurrency import StaleEdit
 from factcheck.claims.models import Claim, Evidence, Quote, Workflow
 from factcheck.claims.services import (
     WorkflowError,
@@ -39,6 +38,7 @@ from factcheck.claims.services import (
     evidence_add,
     evidence_remove,
 )
+from factcheck.core.errors import StaleEdit
 from factcheck.linking.models import ClaimLink, QuoteLink, Relation
 from factcheck.linking.selectors import (
     claim_cluster,
@@ -162,7 +162,7 @@ def _display(value: Any) -> str:
 def _stale_rows(exc: StaleEdit) -> list[dict[str, str]]:
     return [
         {"field": FIELD_LABELS.get(name, name.replace("_", " ")), "yours": _display(yours), "stored": _display(stored)}
-        for name, (yours, stored) in exc.changes.items()
+        for name, (yours, stored) in {k: (None, v) for k, v in exc.stored.items()}.items()
     ]
 
 

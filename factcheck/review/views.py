@@ -22,8 +22,8 @@ from factcheck.accounts.roles import Cap
 from factcheck.articles.models import Article, ArticleKind
 from factcheck.articles.services import article_create
 from factcheck.claims import services as triage
-from factcheck.claims.concurrency import StaleEdit
 from factcheck.claims.models import CandidateStatus, Claim, Quote
+from factcheck.core.errors import StaleEdit
 from factcheck.review import selectors
 from factcheck.review.access import article_for, claim_for, quote_for, workspace_view
 from factcheck.review.forms import (
@@ -71,7 +71,10 @@ def _show(value: Any) -> str:
 
 def stale_message(exc: StaleEdit) -> str:
     noun = exc.obj._meta.verbose_name
-    parts = [f"{name}: {_show(seen)} → {_show(now)}" for name, (seen, now) in exc.changes.items()]
+    parts = [
+        f"{name}: {_show(seen)} → {_show(now)}"
+        for name, (seen, now) in {k: (None, v) for k, v in exc.stored.items()}.items()
+    ]
     changed = "; ".join(parts) if parts else "its version"
     return (
         f"Not saved: someone else changed this {noun} after you opened it ({changed}). "
@@ -332,7 +335,7 @@ def _invalid(request, article: Article, form, *, bound_key: str, message: str) -
 
 def _stale(request, article: Article, exc: StaleEdit, *, form=None, bound_key: str = "") -> HttpResponse:
     message = stale_message(exc)
-    changes = {k: [str(v[0]), str(v[1])] for k, v in exc.changes.items()}
+    changes = {k: [str(v[0]), str(v[1])] for k, v in {k: (None, v) for k, v in exc.stored.items()}.items()}
     if wants_json(request):
         return JsonResponse(
             {"ok": False, "stale": True, "message": message, "changes": changes, "version": exc.obj.version},

@@ -9,7 +9,7 @@ import itertools
 from django.utils import timezone
 
 from factcheck.articles.models import Article, Outlet
-from factcheck.claims.models import Claim, Evidence, Quote, Rating, Workflow
+from factcheck.claims.models import CandidateStatus, Claim, Evidence, Quote, Rating, Workflow
 from factcheck.linking.models import ClaimLink, LinkOrigin, LinkState, QuoteLink, Relation
 
 _seq = itertools.count(1)
@@ -61,6 +61,7 @@ def claim_labelled(text: str = "Unemployment fell to 3% last year.", *, by=None,
         "verdict_explanation": "The statistics office says 3.2%.",
         "verdict_by": by,
         "workflow": workflow,
+        "status": CandidateStatus.ACCEPTED,  # a labelled claim has been accepted
     }
     if workflow == Workflow.PUBLISHED:
         fields["published_at"] = timezone.now()

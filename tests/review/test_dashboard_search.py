@@ -65,7 +65,13 @@ def test_dashboard_verdict_chart_counts(client, checker, article):
     if rating is None:
         pytest.skip("no rating scale seeded")
     Claim.objects.create(
-        article=article, start=17, end=52, text=article.body[17:52], verdict=rating, workflow=Workflow.IN_REVIEW
+        article=article,
+        start=17,
+        end=52,
+        text=article.body[17:52],
+        verdict=rating,
+        workflow=Workflow.IN_REVIEW,
+        status=CandidateStatus.ACCEPTED,
     )
     client.force_login(checker)
     charts = client.get(reverse("review:dashboard")).context["charts"]

@@ -190,7 +190,7 @@ def test_cluster_transitive_bounded_and_on_a_timeline(client, checker):
     dismissed = claim_make("Dismissed neighbour.", outlet="E")
     supports_suggested = claim_make("Only a suggested supports link.", outlet="F")
     link_make(root, hop1, state="confirmed", relation="same")
-    link_make(hop1, hop2, state="suggested", relation="conflicts")
+    link_make(hop1, hop2, state="confirmed", relation="conflicts")
     link_make(hop2, far, state="confirmed", relation="related")
     link_make(root, dismissed, state="dismissed")
     link_make(root, supports_suggested, state="suggested", relation="supports")
@@ -203,6 +203,21 @@ def test_cluster_transitive_bounded_and_on_a_timeline(client, checker):
     client.force_login(checker)
     body = client.get(root.get_absolute_url()).content.decode()
     assert "Each outlet's wording" in body and hop2.text in body and "2 links away" in body
+
+
+def test_cluster_follows_confirmed_links_only(client, checker):
+    """Two suggestions away is not "each outlet's wording": suggestions stay suggestions."""
+    root = claim_make("Root claim about 100 prisoners.", outlet="A")
+    suggested = claim_make("Suggested neighbour about 100 prisoners.", outlet="B")
+    beyond = claim_make("Beyond the suggestion about 100 prisoners.", outlet="C")
+    link_make(root, suggested, state="suggested", relation="same")
+    link_make(suggested, beyond, state="confirmed", relation="same")
+    assert claim_cluster(root).others == []
+    client.force_login(checker)
+    body = client.get(root.get_absolute_url()).content.decode()
+    assert "Each outlet's wording" not in body
+    assert suggested.text in body  # listed, as a suggestion, in the links panel
+    assert beyond.text not in body
 
 
 def test_cluster_empty(checker):
