@@ -55,3 +55,14 @@ def user_caps(user) -> frozenset[Cap]:
 
 def has_cap(user, cap: Cap) -> bool:
     return cap in user_caps(user)
+
+
+def require_cap(user, cap: Cap, what: str) -> None:
+    """Raise NotAllowed unless `user` holds `cap`. Every editorial service calls this
+    itself, so the rule holds whichever face (page, admin, command, API) asked."""
+    from factcheck.core.errors import NotAllowed
+
+    if not user_caps(user):
+        raise NotAllowed("You have no role on the desk; ask an administrator for one.")
+    if cap not in user_caps(user):
+        raise NotAllowed(f"Your role may not {what}.")

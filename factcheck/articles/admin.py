@@ -2,6 +2,7 @@ from django.contrib import admin, messages
 
 from factcheck.articles.models import Article, ExtractionState, Outlet
 from factcheck.claims.models import Claim, Quote
+from factcheck.core.admin import ReadOnlyInline
 from factcheck.extraction.services import extraction_request
 
 
@@ -12,15 +13,13 @@ class OutletAdmin(admin.ModelAdmin):
     prepopulated_fields = {"slug": ["name"]}
 
 
-class QuoteInline(admin.TabularInline):
+class QuoteInline(ReadOnlyInline):
     model = Quote
     fields = ["start", "end", "text", "speaker_text", "speaker", "status"]
-    raw_id_fields = ["speaker"]
-    extra = 0
     show_change_link = True
 
 
-class ClaimInline(admin.TabularInline):
+class ClaimInline(ReadOnlyInline):
     model = Claim
     fields = [
         "start",
@@ -32,7 +31,6 @@ class ClaimInline(admin.TabularInline):
         "status",
         "verdict",
     ]
-    extra = 0
     show_change_link = True
 
 

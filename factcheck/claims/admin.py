@@ -1,5 +1,6 @@
 from django.contrib import admin
 
+from factcheck.claims import services
 from factcheck.claims.models import (
     Claim,
     Comment,
@@ -11,6 +12,8 @@ from factcheck.claims.models import (
     Rating,
     RatingScale,
 )
+from factcheck.claims.states import has_editorial_work
+from factcheck.core.admin import EditorialAdmin, ReadOnlyInline, run_for_each
 
 
 class PersonAliasInline(admin.TabularInline):
@@ -53,7 +56,7 @@ class RatingAdmin(admin.ModelAdmin):
 
 
 @admin.register(Quote)
-class QuoteAdmin(admin.ModelAdmin):
+class QuoteAdmin(EditorialAdmin):
     list_display = [
         "__str__",
         "speaker",
@@ -66,40 +69,39 @@ class QuoteAdmin(admin.ModelAdmin):
     list_filter = ["status", "origin"]
     search_fields = ["text", "speaker_text", "speaker__name"]
     list_select_related = ["speaker", "article"]
-    raw_id_fields = ["article", "speaker", "edited_by"]
-    readonly_fields = ["version", "created_at", "updated_at"]
     show_full_result_count = False
+    actions = ["accept", "reject"]
+
+    @admin.action(description="Accept the selected quotes")
+    def accept(self, request, queryset):
+        run_for_each(request, queryset, lambda q: services.quote_accept(quote=q, actor=request.user), done="Accepted")
+
+    @admin.action(description="Reject the selected quotes")
+    def reject(self, request, queryset):
+        run_for_each(request, queryset, lambda q: services.quote_reject(quote=q, actor=request.user), done="Rejected")
 
 
-class EvidenceInline(admin.TabularInline):
+class EvidenceInline(ReadOnlyInline):
     model = Evidence
     fields = ["url", "title", "note", "added_by", "added_at"]
-    readonly_fields = ["added_at"]
-    raw_id_fields = ["added_by"]
-    extra = 0
 
 
-class CommentInline(admin.TabularInline):
+class CommentInline(ReadOnlyInline):
     model = Comment
     fields = ["author", "body", "created_at"]
-    readonly_fields = ["created_at"]
-    raw_id_fields = ["author"]
-    extra = 0
 
 
-class CorrectionInline(admin.TabularInline):
+class CorrectionInline(ReadOnlyInline):
     model = Correction
     fields = ["previous_verdict", "new_verdict", "reason", "made_by", "made_at"]
-    readonly_fields = fields
-    extra = 0
-    can_delete = False
-
-    def has_add_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(Claim)
-class ClaimAdmin(admin.ModelAdmin):
+class ClaimAdmin(EditorialAdmin):
+    """Verdicts, workflow and triage change only through the services (the desk's pages
+    or the actions here): a published verdict changed here would skip the public
+    correction notice and the claim's history."""
+
     list_display = [
         "__str__",
         "article",
@@ -114,34 +116,46 @@ class ClaimAdmin(admin.ModelAdmin):
     list_filter = ["status", "workflow", "checkworthy", "kind", "verdict", "origin"]
     search_fields = ["text", "claimant_text", "claimant__name", "verdict_summary"]
     list_select_related = ["article", "verdict"]
-    raw_id_fields = [
-        "article",
-        "claimant",
-        "verdict_by",
-        "approved_by",
-        "assigned_to",
-        "edited_by",
-    ]
-    readonly_fields = ["version", "created_at", "updated_at"]
     inlines = [EvidenceInline, CommentInline, CorrectionInline]
     show_full_result_count = False
+    actions = ["accept", "reject"]
+
+    def has_delete_permission(self, request, obj=None):
+        # A claim with a verdict in progress or published is editorial record, not clutter.
+        if obj is not None and has_editorial_work(obj):
+            return False
+        return super().has_delete_permission(request, obj)
+
+    @admin.action(description="Accept the selected claims")
+    def accept(self, request, queryset):
+        run_for_each(request, queryset, lambda c: services.claim_accept(claim=c, actor=request.user), done="Accepted")
+
+    @admin.action(description="Reject the selected claims")
+    def reject(self, request, queryset):
+        run_for_each(request, queryset, lambda c: services.claim_reject(claim=c, actor=request.user), done="Rejected")
 
 
 @admin.register(Evidence)
-class EvidenceAdmin(admin.ModelAdmin):
+class EvidenceAdmin(EditorialAdmin):
     list_display = ["__str__", "claim", "added_by", "added_at"]
     search_fields = ["url", "title", "note"]
-    raw_id_fields = ["claim", "added_by"]
+
+    def has_delete_permission(self, request, obj=None):
+        return False
 
 
 @admin.register(Comment)
-class CommentAdmin(admin.ModelAdmin):
+class CommentAdmin(EditorialAdmin):
     list_display = ["__str__", "claim", "author", "created_at"]
     search_fields = ["body"]
-    raw_id_fields = ["claim", "author"]
+
+    def has_delete_permission(self, request, obj=None):
+        return False
 
 
 @admin.register(Correction)
-class CorrectionAdmin(admin.ModelAdmin):
+class CorrectionAdmin(EditorialAdmin):
     list_display = ["claim", "previous_verdict", "new_verdict", "made_by", "made_at"]
-    raw_id_fields = ["claim", "made_by"]
+
+    def has_delete_permission(self, request, obj=None):
+        return False

@@ -221,6 +221,18 @@ class Workflow(models.TextChoices):
     PUBLISHED = "published", "Published"
 
 
+class ClaimState(models.TextChoices):
+    """The claim's one state, derived from `status` and `workflow` (factcheck.claims.states
+    draws the machine and holds the table of actions)."""
+
+    CANDIDATE = "candidate", "Candidate"
+    REJECTED = "rejected", "Rejected"
+    DRAFT = "draft", "Draft"
+    IN_REVIEW = "in_review", "In review"
+    APPROVED = "approved", "Approved"
+    PUBLISHED = "published", "Published"
+
+
 class ClaimQuerySet(models.QuerySet):
     def visible_to(self, user) -> ClaimQuerySet:
         return self if user.is_authenticated and user.is_active else self.none()
@@ -317,6 +329,11 @@ class Claim(models.Model):
                 condition=~Q(workflow__in=[Workflow.APPROVED, Workflow.PUBLISHED]) | Q(verdict__isnull=False),
                 name="claim_approved_has_verdict",
             ),
+            # One state machine: a claim past draft was accepted (factcheck.claims.states).
+            models.CheckConstraint(
+                condition=Q(workflow=Workflow.DRAFT) | Q(status=CandidateStatus.ACCEPTED),
+                name="claim_workflow_needs_accepted",
+            ),
         ]
         indexes = [
             models.Index(fields=["status", "-score", "-id"], name="claim_queue_idx"),
@@ -337,6 +354,14 @@ class Claim(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("review:claim", args=[self.pk])
+
+    @property
+    def state(self) -> ClaimState:
+        if self.status == CandidateStatus.REJECTED:
+            return ClaimState.REJECTED
+        if self.workflow == Workflow.DRAFT:
+            return ClaimState.CANDIDATE if self.status == CandidateStatus.CANDIDATE else ClaimState.DRAFT
+        return ClaimState(self.workflow)
 
     def get_public_url(self) -> str:
         return reverse("publishing:detail", args=[self.pk])

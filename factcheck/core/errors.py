@@ -12,6 +12,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.core.exceptions import PermissionDenied
+
 
 class ApplicationError(Exception):
     """A request the application refuses. `message` is for people; `field` names the form
@@ -25,8 +27,9 @@ class ApplicationError(Exception):
         self.field = field
 
 
-class NotAllowed(ApplicationError):
-    """The actor's role may not do this (403)."""
+class NotAllowed(ApplicationError, PermissionDenied):
+    """The actor's role may not do this (403). Also a PermissionDenied, so that one
+    escaping a face that forgot to handle it still answers 403, never 500."""
 
     status = 403
 

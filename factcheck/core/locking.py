@@ -49,3 +49,13 @@ def save_versioned(obj: models.Model, *, fields: Iterable[str]) -> None:
         obj.updated_at = timezone.now()
         names.append("updated_at")
     obj.save(update_fields=names)
+
+
+def copy_saved(current: models.Model, obj: models.Model, fields: Iterable[str]) -> None:
+    """Give the caller's copy `obj` what was just saved on `current` (the locked row), so
+    a face can show the new version without reading the row again."""
+    if obj is current:
+        return
+    for name in [*fields, "version", "updated_at"]:
+        if hasattr(current, name):
+            setattr(obj, name, getattr(current, name))

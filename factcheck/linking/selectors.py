@@ -9,12 +9,11 @@ from dataclasses import dataclass, field
 from django.db.models import Q, QuerySet
 
 from factcheck.claims.models import Claim, Quote
-from factcheck.linking.models import ClaimLink, LinkState, QuoteLink, Relation
+from factcheck.linking.models import ClaimLink, LinkState, QuoteLink
 
 logger = logging.getLogger(__name__)
 
 # Suggested links worth showing in a cluster; confirmed links of any relation count.
-CLUSTER_SUGGESTED_RELATIONS = (Relation.SAME, Relation.CONFLICTS, Relation.RELATED)
 CLUSTER_MAX_DEPTH = 3
 CLUSTER_MAX_CLAIMS = 40
 
@@ -78,15 +77,16 @@ def claim_cluster(
     max_depth: int = CLUSTER_MAX_DEPTH,
     max_claims: int = CLUSTER_MAX_CLAIMS,
 ) -> Cluster:
-    """The claims connected to `claim` through confirmed links, and suggested
-    same/conflicts/related links, followed transitively up to `max_depth` hops and
-    `max_claims` claims. One query per hop plus one for the claims: bounded, whatever
-    the number of links."""
+    """The claims connected to `claim` through confirmed links, followed transitively up
+    to `max_depth` hops and `max_claims` claims. Suggestions are not followed: a claim two
+    unconfirmed suggestions away is not "the same claim in another outlet" until an editor
+    says so (the links panel lists suggestions as suggestions). One query per hop plus one
+    for the claims: bounded, whatever the number of links."""
     reached: dict[int, ClusterMember] = {}
     depth_of = {claim.pk: 0}
     frontier = {claim.pk}
     truncated = False
-    edge_filter = Q(state=LinkState.CONFIRMED) | Q(state=LinkState.SUGGESTED, relation__in=CLUSTER_SUGGESTED_RELATIONS)
+    edge_filter = Q(state=LinkState.CONFIRMED)
     for depth in range(1, max_depth + 1):
         if not frontier:
             break

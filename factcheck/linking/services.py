@@ -13,6 +13,7 @@ from typing import Any
 from django.db import IntegrityError, models, transaction
 from django.utils import timezone
 
+from factcheck.accounts.roles import Cap, require_cap
 from factcheck.audit.services import audit_record
 from factcheck.claims.models import Claim, Quote
 from factcheck.core.errors import ApplicationError
@@ -62,6 +63,10 @@ def _link_create(
     confirm: bool,
 ) -> ClaimLink | QuoteLink:
     noun = "claim" if model is ClaimLink else "quote"
+    if confirm:
+        require_cap(actor, Cap.REVIEW, f"link {noun}s")
+    else:
+        require_cap(actor, Cap.PROPOSE, f"propose links between {noun}s")
     if a.pk == b.pk:
         raise LinkError(f"A {noun} cannot be linked to itself.")
     if relation not in Relation.values:
@@ -134,6 +139,7 @@ def _lock(link: ClaimLink | QuoteLink) -> ClaimLink | QuoteLink:
 @transaction.atomic
 def link_confirm(*, link: ClaimLink | QuoteLink, actor: Any, relation: str | None = None) -> ClaimLink | QuoteLink:
     """Accept a suggested (or previously dismissed) link, optionally correcting its relation."""
+    require_cap(actor, Cap.REVIEW, "confirm links")
     current = _lock(link)
     if relation is not None and relation not in Relation.values:
         raise LinkError(f"“{relation}” is not a link relation.")
@@ -154,6 +160,7 @@ def link_confirm(*, link: ClaimLink | QuoteLink, actor: Any, relation: str | Non
 @transaction.atomic
 def link_dismiss(*, link: ClaimLink | QuoteLink, actor: Any, reason: str = "") -> ClaimLink | QuoteLink:
     """Reject a link. The row stays (state=dismissed) so the engine does not suggest it again."""
+    require_cap(actor, Cap.REVIEW, "dismiss links")
     current = _lock(link)
     if current.state == LinkState.DISMISSED:
         raise LinkError("This link is already dismissed.")

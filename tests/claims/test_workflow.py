@@ -4,10 +4,9 @@ two-person rule, corrections, assignment, evidence and comments, all audited."""
 from __future__ import annotations
 
 import pytest
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 
 from factcheck.audit.models import AuditEvent
-from factcheck.claims.concurrency import StaleEdit
 from factcheck.claims.models import Comment, Correction, Evidence, Workflow
 from factcheck.claims.services import (
     WorkflowError,
@@ -22,6 +21,7 @@ from factcheck.claims.services import (
     evidence_add,
     evidence_remove,
 )
+from factcheck.core.errors import ApplicationError, StaleEdit
 
 from ..factories import ClaimFactory, rating
 
@@ -71,8 +71,8 @@ def test_stale_label_is_refused_with_what_changed(checker, checker2):
     label(claim, checker, summary="Checker one's summary.")
     with pytest.raises(StaleEdit) as info:
         label(claim, checker2, verdict="true", summary="Checker two's summary.", version=opened_version)
-    assert info.value.changes["verdict_summary"] == ["Checker two's summary.", "Checker one's summary."]
-    assert info.value.changes["verdict"][1] == rating("false")
+    assert info.value.stored["verdict_summary"] == "Checker one's summary."
+    assert info.value.stored["verdict"] == rating("false")
     claim.refresh_from_db()
     assert claim.verdict_summary == "Checker one's summary."
     assert claim.verdict_by == checker
@@ -227,14 +227,15 @@ def test_assign_only_to_colleagues(checker, checker2, outsider):
 def test_evidence_add_remove_and_comment_audited(checker, reporter):
     claim = ClaimFactory()
     ev = evidence_add(claim=claim, url="https://ons.example/x", title="ONS", note="Table 3", actor=checker)
-    with pytest.raises(ValidationError):
+    with pytest.raises(ApplicationError, match="valid URL") as info:
         evidence_add(claim=claim, url="not a url", title="", note="", actor=checker)
+    assert info.value.field == "url"
     with pytest.raises(PermissionDenied):
         evidence_add(claim=claim, url="https://a.example", title="", note="", actor=reporter)
     evidence_remove(evidence=ev, actor=checker)
     assert not Evidence.objects.exists()
     comment_add(claim=claim, body="Is this the same 2km?", actor=reporter)
-    with pytest.raises(WorkflowError):
+    with pytest.raises(ApplicationError, match="empty"):
         comment_add(claim=claim, body="   ", actor=reporter)
     actions = list(AuditEvent.objects.for_object(claim).values_list("action", flat=True))
     assert actions == ["comment", "evidence_remove", "evidence_add"]

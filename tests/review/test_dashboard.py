@@ -7,7 +7,7 @@ from django.urls import reverse
 
 from factcheck.articles.models import Article, ExtractionState
 from factcheck.audit.services import audit_record
-from factcheck.claims.models import Claim, Rating, Workflow
+from factcheck.claims.models import CandidateStatus, Claim, Rating, Workflow
 
 pytestmark = pytest.mark.django_db
 
@@ -40,7 +40,13 @@ def test_dashboard_verdict_chart_counts(client, checker, article):
     if rating is None:
         pytest.skip("no rating scale seeded")
     Claim.objects.create(
-        article=article, start=17, end=52, text=article.body[17:52], verdict=rating, workflow=Workflow.IN_REVIEW
+        article=article,
+        start=17,
+        end=52,
+        text=article.body[17:52],
+        verdict=rating,
+        workflow=Workflow.IN_REVIEW,
+        status=CandidateStatus.ACCEPTED,
     )
     client.force_login(checker)
     charts = client.get(reverse("review:dashboard")).context["charts"]

@@ -111,7 +111,7 @@ def test_cluster_transitive_bounded_and_on_a_timeline(client, checker):
     dismissed = ClaimFactory(text="Dismissed neighbour.", outlet="E")
     supports_suggested = ClaimFactory(text="Only a suggested supports link.", outlet="F")
     ClaimLinkFactory(a=root, b=hop1, state="confirmed", relation="same")
-    ClaimLinkFactory(a=hop1, b=hop2, state="suggested", relation="conflicts")
+    ClaimLinkFactory(a=hop1, b=hop2, state="confirmed", relation="conflicts")
     ClaimLinkFactory(a=hop2, b=far, state="confirmed", relation="related")
     ClaimLinkFactory(a=root, b=dismissed, state="dismissed")
     ClaimLinkFactory(a=root, b=supports_suggested, state="suggested", relation="supports")
@@ -124,3 +124,18 @@ def test_cluster_transitive_bounded_and_on_a_timeline(client, checker):
     client.force_login(checker)
     body = client.get(root.get_absolute_url()).content.decode()
     assert "Each outlet's wording" in body and hop2.text in body and "2 links away" in body
+
+
+def test_cluster_follows_confirmed_links_only(client, checker):
+    """Two suggestions away is not "each outlet's wording": suggestions stay suggestions."""
+    root = ClaimFactory(text="Root claim about 100 prisoners.", outlet="A")
+    suggested = ClaimFactory(text="Suggested neighbour about 100 prisoners.", outlet="B")
+    beyond = ClaimFactory(text="Beyond the suggestion about 100 prisoners.", outlet="C")
+    ClaimLinkFactory(a=root, b=suggested, state="suggested", relation="same")
+    ClaimLinkFactory(a=suggested, b=beyond, state="confirmed", relation="same")
+    assert claim_cluster(root).others == []
+    client.force_login(checker)
+    body = client.get(root.get_absolute_url()).content.decode()
+    assert "Each outlet's wording" not in body
+    assert suggested.text in body  # listed, as a suggestion, in the links panel
+    assert beyond.text not in body

@@ -1,9 +1,11 @@
 """Triage writes: accept, reject, edit, merge, split and add claims and quotes.
 
-Every function is keyword-only, runs in one transaction, saves with `update_fields`
-(or a conditional UPDATE through `save_if_current`) and writes an audit event with
-the before/after values. Editorial saves carry the version the editor saw: a save
-based on an older version raises StaleEdit instead of overwriting someone's work.
+Every function is keyword-only, checks the actor's capability, runs in one transaction
+and follows the locking protocol of `factcheck.core.locking` (lock the row, compare the
+version the editor saw, save with `update_fields` and a bumped version), then writes an
+audit event with the before/after values. A save based on an older version raises
+StaleEdit instead of overwriting someone's work; a claim's state is checked against the
+action table of `factcheck.claims.states`.
 
 Rejected rows are kept (status=rejected), never deleted: the extraction store leaves
 any row an editor touched alone, so a rejected candidate does not come back when the
@@ -16,14 +18,15 @@ from collections.abc import Callable
 from typing import Any
 
 from django.db import IntegrityError, transaction
-from django.utils import timezone
 
+from factcheck.accounts.roles import Cap, require_cap
 from factcheck.articles.models import Article
 from factcheck.audit.services import audit_record, diff_fields, snapshot
-from factcheck.claims.concurrency import StaleEdit, save_if_current
-from factcheck.claims.models import CandidateStatus, Claim, Origin, Quote, Workflow
+from factcheck.claims.models import CandidateStatus, Claim, Origin, Quote
 from factcheck.claims.people import person_resolve
-from factcheck.core.errors import ApplicationError
+from factcheck.claims.states import has_editorial_work, refusal
+from factcheck.core.errors import ApplicationError, Conflict
+from factcheck.core.locking import copy_saved, lock_for_edit, save_versioned
 
 __all__ = [
     "TriageError",
@@ -40,9 +43,8 @@ __all__ = [
     "claim_split",
 ]
 
-# What a triage decision or edit may change, and what the stale-edit message compares.
-CLAIM_TRACKED = ["status", "start", "end", "text"]
-QUOTE_TRACKED = ["status", "start", "end", "text", "speaker"]
+# What an editor changes when editing a quote (and what a stale edit reports).
+QUOTE_EDITABLE = ["start", "end", "text", "speaker"]
 
 
 class TriageError(ApplicationError):
@@ -62,74 +64,55 @@ def span_clean(*, body: str, start: int, end: int) -> tuple[int, int]:
     return start, end
 
 
-def _save_versioned(obj: Claim | Quote, *, expected_version: int | None, fields: list[str], seen: dict[str, Any]):
-    """Conditional save of `fields` (plus edited_by/updated_at); StaleEdit if someone saved first."""
-    obj.updated_at = timezone.now()
-    version = obj.version if expected_version is None else expected_version
-    save_if_current(obj, expected_version=version, fields=[*fields, "edited_by", "updated_at"], seen=seen)
-
-
-def _ensure_current(obj: Claim | Quote, *, expected_version: int, tracked: list[str]) -> None:
-    """Raise StaleEdit (listing what changed) unless the stored row is still at `expected_version`."""
-    current = type(obj).objects.select_for_update().get(pk=obj.pk)
-    if current.version != expected_version:
-        seen = snapshot(obj, tracked)
-        changes = {
-            name: [seen[name], getattr(current, name)] for name in tracked if seen[name] != getattr(current, name)
-        }
-        raise StaleEdit(current, changes or {"version": [expected_version, current.version]})
-
-
-def _set_status(
-    obj: Claim | Quote, *, status: str, actor, expected_version: int | None, tracked: list[str], reason: str = ""
-) -> None:
-    before = snapshot(obj, tracked)
-    obj.status = status
-    obj.edited_by = actor
-    _save_versioned(obj, expected_version=expected_version, fields=["status"], seen=before)
-    audit_record(actor=actor, obj=obj, action=status, changes=diff_fields(obj, before, ["status"]), reason=reason)
+def _status_change(obj: Claim | Quote, *, status: str, actor, expected_version: int | None, reason: str = ""):
+    """Lock, compare the version, set the triage status, save, audit. Returns the stored row
+    (and updates `obj`, the caller's copy)."""
+    current = lock_for_edit(obj, expected_version=expected_version, fields=["status"])
+    if isinstance(current, Claim):
+        action = "accept" if status == CandidateStatus.ACCEPTED else "reject"
+        if action == "accept" and current.status == CandidateStatus.ACCEPTED:
+            return current  # already accepted (whatever its workflow): nothing to do
+        if problem := refusal(current, action):
+            raise Conflict(problem)
+    before = snapshot(current, ["status"])
+    current.status = status
+    current.edited_by = actor
+    save_versioned(current, fields=["status", "edited_by"])
+    audit_record(
+        actor=actor, obj=current, action=status, changes=diff_fields(current, before, ["status"]), reason=reason
+    )
+    copy_saved(current, obj, ["status", "edited_by"])
+    return current
 
 
 @transaction.atomic
 def claim_accept(*, claim: Claim, actor, expected_version: int | None = None) -> Claim:
-    _set_status(
-        claim, status=CandidateStatus.ACCEPTED, actor=actor, expected_version=expected_version, tracked=CLAIM_TRACKED
-    )
+    require_cap(actor, Cap.REVIEW, "accept claims")
+    _status_change(claim, status=CandidateStatus.ACCEPTED, actor=actor, expected_version=expected_version)
     return claim
 
 
 @transaction.atomic
 def claim_reject(*, claim: Claim, actor, expected_version: int | None = None, reason: str = "") -> Claim:
-    if claim.workflow != Workflow.DRAFT:
-        raise TriageError("This claim is already in the verdict workflow; it cannot be rejected here.")
-    _set_status(
-        claim,
-        status=CandidateStatus.REJECTED,
-        actor=actor,
-        expected_version=expected_version,
-        tracked=CLAIM_TRACKED,
-        reason=reason,
+    require_cap(actor, Cap.REVIEW, "reject claims")
+    _status_change(
+        claim, status=CandidateStatus.REJECTED, actor=actor, expected_version=expected_version, reason=reason
     )
     return claim
 
 
 @transaction.atomic
 def quote_accept(*, quote: Quote, actor, expected_version: int | None = None) -> Quote:
-    _set_status(
-        quote, status=CandidateStatus.ACCEPTED, actor=actor, expected_version=expected_version, tracked=QUOTE_TRACKED
-    )
+    require_cap(actor, Cap.REVIEW, "accept quotes")
+    _status_change(quote, status=CandidateStatus.ACCEPTED, actor=actor, expected_version=expected_version)
     return quote
 
 
 @transaction.atomic
 def quote_reject(*, quote: Quote, actor, expected_version: int | None = None, reason: str = "") -> Quote:
-    _set_status(
-        quote,
-        status=CandidateStatus.REJECTED,
-        actor=actor,
-        expected_version=expected_version,
-        tracked=QUOTE_TRACKED,
-        reason=reason,
+    require_cap(actor, Cap.REVIEW, "reject quotes")
+    _status_change(
+        quote, status=CandidateStatus.REJECTED, actor=actor, expected_version=expected_version, reason=reason
     )
     return quote
 
@@ -145,43 +128,50 @@ def _unique_span_guard(model, *, article_id: int, start: int, end: int, exclude_
 
 
 @transaction.atomic
-def claim_edit_span(*, claim: Claim, start: int, end: int, actor, expected_version: int) -> Claim:
+def claim_edit_span(*, claim: Claim, start: int, end: int, actor, expected_version: int | None) -> Claim:
     """Move the claim to [start, end) of its article; the text is re-read from the body."""
-    body = Article.objects.only("body").get(pk=claim.article_id).body
+    require_cap(actor, Cap.REVIEW, "edit claims")
+    fields = ["start", "end", "text"]
+    current = lock_for_edit(claim, expected_version=expected_version, fields=fields)
+    if problem := refusal(current, "edit"):
+        raise Conflict(problem)
+    body = Article.objects.only("body").get(pk=current.article_id).body
     start, end = span_clean(body=body, start=start, end=end)
-    _unique_span_guard(Claim, article_id=claim.article_id, start=start, end=end, exclude_pk=claim.pk)
-    before = snapshot(claim, CLAIM_TRACKED)
-    claim.start, claim.end, claim.text = start, end, body[start:end]
-    claim.edited_by = actor
-    _save_versioned(claim, expected_version=expected_version, fields=["start", "end", "text"], seen=before)
-    audit_record(actor=actor, obj=claim, action="edited", changes=diff_fields(claim, before, ["start", "end", "text"]))
+    _unique_span_guard(Claim, article_id=current.article_id, start=start, end=end, exclude_pk=current.pk)
+    before = snapshot(current, fields)
+    current.start, current.end, current.text = start, end, body[start:end]
+    current.edited_by = actor
+    save_versioned(current, fields=[*fields, "edited_by"])
+    audit_record(actor=actor, obj=current, action="edited", changes=diff_fields(current, before, fields))
+    copy_saved(current, claim, [*fields, "edited_by"])
     return claim
 
 
 @transaction.atomic
-def quote_edit(*, quote: Quote, start: int, end: int, speaker_name: str, actor, expected_version: int) -> Quote:
+def quote_edit(*, quote: Quote, start: int, end: int, speaker_name: str, actor, expected_version: int | None) -> Quote:
     """Change a quote's span and/or speaker. An empty speaker name clears the speaker."""
-    body = Article.objects.only("body").get(pk=quote.article_id).body
+    require_cap(actor, Cap.REVIEW, "edit quotes")
+    current = lock_for_edit(quote, expected_version=expected_version, fields=QUOTE_EDITABLE)
+    body = Article.objects.only("body").get(pk=current.article_id).body
     start, end = span_clean(body=body, start=start, end=end)
-    _unique_span_guard(Quote, article_id=quote.article_id, start=start, end=end, exclude_pk=quote.pk)
-    before = snapshot(quote, QUOTE_TRACKED)
+    _unique_span_guard(Quote, article_id=current.article_id, start=start, end=end, exclude_pk=current.pk)
+    before = snapshot(current, QUOTE_EDITABLE)
     fields = ["start", "end", "text"]
-    quote.start, quote.end, quote.text = start, end, body[start:end]
+    current.start, current.end, current.text = start, end, body[start:end]
     speaker_name = " ".join(speaker_name.split())
-    current_name = quote.speaker.name if quote.speaker_id else quote.speaker_text
+    current_name = current.speaker.name if current.speaker_id else current.speaker_text
     if speaker_name != (current_name or ""):
         speaker = person_resolve(name=speaker_name) if speaker_name else None
-        if speaker is None or speaker.pk != quote.speaker_id:
+        if speaker is None or speaker.pk != current.speaker_id:
             # The mention the extractor pointed at no longer names this speaker.
-            quote.speaker = speaker
-            quote.speaker_text = speaker_name[:300]
-            quote.speaker_start = quote.speaker_end = None
+            current.speaker = speaker
+            current.speaker_text = speaker_name[:300]
+            current.speaker_start = current.speaker_end = None
             fields += ["speaker", "speaker_text", "speaker_start", "speaker_end"]
-    quote.edited_by = actor
-    _save_versioned(quote, expected_version=expected_version, fields=fields, seen=before)
-    audit_record(
-        actor=actor, obj=quote, action="edited", changes=diff_fields(quote, before, ["start", "end", "text", "speaker"])
-    )
+    current.edited_by = actor
+    save_versioned(current, fields=[*fields, "edited_by"])
+    audit_record(actor=actor, obj=current, action="edited", changes=diff_fields(current, before, QUOTE_EDITABLE))
+    copy_saved(current, quote, [*fields, "edited_by"])
     return quote
 
 
@@ -202,8 +192,7 @@ def _candidate_at_span(
     existing = model.objects.filter(article=article, start=start, end=end).first()
     if existing is not None:
         if existing.status != CandidateStatus.ACCEPTED:
-            tracked = CLAIM_TRACKED if model is Claim else QUOTE_TRACKED
-            _set_status(existing, status=CandidateStatus.ACCEPTED, actor=actor, expected_version=None, tracked=tracked)
+            _status_change(existing, status=CandidateStatus.ACCEPTED, actor=actor, expected_version=None)
         return existing, False
     try:
         with transaction.atomic():
@@ -231,6 +220,7 @@ def _claim_at_span(*, article: Article, start: int, end: int, actor, defaults: d
 @transaction.atomic
 def claim_add(*, article: Article, start: int, end: int, actor) -> Claim:
     """A claim the extractor missed, selected by an editor: origin=editor, accepted."""
+    require_cap(actor, Cap.PROPOSE, "add claims")
     start, end = span_clean(body=article.body, start=start, end=end)
     claim, _ = _claim_at_span(article=article, start=start, end=end, actor=actor, defaults={"checkworthy": True})
     return claim
@@ -239,6 +229,7 @@ def claim_add(*, article: Article, start: int, end: int, actor) -> Claim:
 @transaction.atomic
 def quote_add(*, article: Article, start: int, end: int, actor, speaker_name: str = "") -> Quote:
     """A quote the extractor missed: origin=editor, accepted; a rejected row at the span is re-accepted."""
+    require_cap(actor, Cap.PROPOSE, "add quotes")
     start, end = span_clean(body=article.body, start=start, end=end)
     speaker_name = " ".join(speaker_name.split())
     quote, _ = _candidate_at_span(
@@ -257,16 +248,12 @@ def quote_add(*, article: Article, start: int, end: int, actor, speaker_name: st
     return quote
 
 
-def _has_editorial_work(claim: Claim) -> bool:
-    return claim.workflow != Workflow.DRAFT or claim.verdict_id is not None
-
-
 def _untouched_editor_claim(claim: Claim) -> bool:
     """An editor-added claim nobody has worked on since: safe to delete (the extractor never re-creates it)."""
     return (
         claim.origin == Origin.EDITOR
         and claim.version == 1
-        and not _has_editorial_work(claim)
+        and not has_editorial_work(claim)
         and not claim.evidence.exists()
         and not claim.comments.exists()
     )
@@ -281,7 +268,7 @@ def _retire(claim: Claim, *, actor, action: str, reason: str) -> None:
     before = snapshot(claim, ["status"])
     claim.status = CandidateStatus.REJECTED
     claim.edited_by = actor
-    _save_versioned(claim, expected_version=None, fields=["status"], seen=before)
+    save_versioned(claim, fields=["status", "edited_by"])
     audit_record(actor=actor, obj=claim, action=action, changes=diff_fields(claim, before, ["status"]), reason=reason)
 
 
@@ -292,6 +279,7 @@ def claim_merge(*, claims: list[Claim], actor) -> Claim:
     The spanning claim is accepted (a new editor claim, or the selected claim whose span
     it already is); the others are rejected as merged, so re-extraction leaves them be.
     """
+    require_cap(actor, Cap.REVIEW, "merge claims")
     if len(claims) < 2:
         raise TriageError("Select at least two claims to merge.")
     if len({c.article_id for c in claims}) != 1:
@@ -300,8 +288,8 @@ def claim_merge(*, claims: list[Claim], actor) -> Claim:
     if len(locked) != len(claims):
         raise TriageError("One of the selected claims no longer exists; reload the article.")
     for claim in locked:
-        if _has_editorial_work(claim):
-            raise TriageError(f"Claim #{claim.pk} already has a verdict in progress; it cannot be merged.")
+        if problem := refusal(claim, "merge"):
+            raise TriageError(problem)
     article = Article.objects.only("id", "body").get(pk=locked[0].article_id)
     reach = locked[0].end
     for claim in locked[1:]:
@@ -330,7 +318,7 @@ def claim_merge(*, claims: list[Claim], actor) -> Claim:
             },
         )
     elif target.status != CandidateStatus.ACCEPTED:
-        _set_status(target, status=CandidateStatus.ACCEPTED, actor=actor, expected_version=None, tracked=CLAIM_TRACKED)
+        _status_change(target, status=CandidateStatus.ACCEPTED, actor=actor, expected_version=None)
     for claim in others:
         _retire(claim, actor=actor, action="merged", reason=f"Merged into claim #{target.pk}.")
     return target
@@ -339,12 +327,14 @@ def claim_merge(*, claims: list[Claim], actor) -> Claim:
 @transaction.atomic
 def claim_split(*, claim: Claim, at: int, actor, expected_version: int | None = None) -> tuple[Claim, Claim]:
     """Split a claim at body offset `at` into two accepted claims; the original is retired."""
-    if expected_version is not None:
-        _ensure_current(claim, expected_version=expected_version, tracked=CLAIM_TRACKED)
+    require_cap(actor, Cap.REVIEW, "split claims")
+    claim = lock_for_edit(claim, expected_version=expected_version, fields=["start", "end", "text"])
     if not (claim.start < at < claim.end):
         raise TriageError(f"The split point must lie inside the claim ({claim.start + 1}–{claim.end - 1}).")
-    if _has_editorial_work(claim):
+    if has_editorial_work(claim):
         raise TriageError("This claim already has a verdict in progress; it cannot be split.")
+    if problem := refusal(claim, "split"):
+        raise Conflict(problem)
     article = Article.objects.only("id", "body").get(pk=claim.article_id)
     try:
         left = span_clean(body=article.body, start=claim.start, end=at)

@@ -3,30 +3,32 @@ draft -> in review -> approved -> published transitions.
 
 Every function here is a service: keyword-only, one transaction, `update_fields`, and
 every change is recorded with `audit_record` (before/after, and the reason where one is
-given). Transitions lock the row, check the stored state and raise WorkflowError with a
-message fit to show the user. Editorial saves carry the version the editor saw; a save
-based on an older version raises StaleEdit (see factcheck.claims.concurrency).
+given). Each service checks the actor's capability, locks the row and compares the
+version the editor saw (`factcheck.core.locking`: StaleEdit carries the stored values),
+and checks the claim's state against the one action table (`factcheck.claims.states`),
+raising WorkflowError with a message fit to show the user.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from factcheck.accounts.roles import Cap, has_cap, user_roles
+from factcheck.accounts.roles import Cap, require_cap, user_roles
 from factcheck.audit.services import audit_record, diff_fields, snapshot
-from factcheck.claims.concurrency import StaleEdit, save_if_current
-from factcheck.claims.models import Claim, Comment, Correction, Evidence, Rating, Workflow
+from factcheck.claims.models import CandidateStatus, Claim, Comment, Correction, Evidence, Rating, Workflow
 from factcheck.claims.people import person_resolve
-from factcheck.core.errors import Conflict
+from factcheck.claims.states import ACTIONS, claim_actions, refusal
+from factcheck.core.errors import ApplicationError, Conflict
+from factcheck.core.locking import copy_saved, lock_for_edit, save_versioned
 
 __all__ = [
     "LABEL_FIELDS",
-    "StaleEdit",
     "WorkflowError",
+    "claim_actions",
     "claim_approve",
     "claim_assign",
     "claim_correct",
@@ -47,26 +49,14 @@ class WorkflowError(Conflict):
     """The claim's current state does not allow this action. The message is for the user."""
 
 
-def _locked(claim: Claim) -> Claim:
-    # Plain select_for_update: PostgreSQL refuses FOR UPDATE on the nullable side of the
-    # outer joins that with_related() would add.
-    return Claim.objects.select_for_update().get(pk=claim.pk)
-
-
-def _check_version(current: Claim, expected_version: int | None) -> None:
-    if expected_version is not None and current.version != expected_version:
-        raise StaleEdit(current, {})
-
-
-def _require(actor: Any, cap: Cap, what: str) -> None:
-    if not has_cap(actor, cap):
-        raise PermissionDenied(f"Your role may not {what}.")
-
-
 def _sync(claim: Claim, current: Claim, fields: list[str]) -> None:
     """Copy the saved values back onto the caller's instance."""
-    for name in [*fields, "version", "updated_at"]:
-        setattr(claim, name, getattr(current, name))
+    copy_saved(current, claim, fields)
+
+
+def _check(current: Claim, action: str) -> None:
+    if problem := refusal(current, action):
+        raise WorkflowError(problem)
 
 
 def _apply_label(
@@ -98,29 +88,26 @@ def claim_label(
     explanation: str,
     claimant_name: str | None,
     actor: Any,
-    expected_version: int,
+    expected_version: int | None,
     reason: str = "",
 ) -> Claim:
-    """Write the verdict, summary, explanation and claimant of a draft or in-review claim.
+    """Write the verdict, summary, explanation and claimant of a claim before approval.
 
-    The actor becomes `verdict_by`, so under the two-person rule they cannot approve it.
-    Raises StaleEdit if someone saved since `expected_version`; the changes it carries
-    are {field: [the value this actor submitted, the value stored now]}.
+    Labelling a candidate accepts it. The actor becomes `verdict_by`, so under the
+    two-person rule they cannot approve it. A change while the claim is in review sends
+    it back to draft: what was submitted for approval is no longer what is there, and it
+    must be submitted again (so nobody approves a verdict they wrote or changed).
+    Raises StaleEdit (with the stored label fields) if someone saved since
+    `expected_version`.
     """
-    _require(actor, Cap.REVIEW, "label claims")
-    current = _locked(claim)
+    require_cap(actor, Cap.REVIEW, "label claims")
+    current = lock_for_edit(claim, expected_version=expected_version, fields=LABEL_FIELDS)
     if current.workflow == Workflow.PUBLISHED:
         raise WorkflowError("This claim is published: change its verdict with a correction, which needs a reason.")
     if current.workflow == Workflow.APPROVED:
         raise WorkflowError("This claim is approved: send it back to draft before changing the verdict.")
-    submitted = {
-        "verdict": verdict,
-        "verdict_summary": summary.strip(),
-        "verdict_explanation": explanation.strip(),
-    }
-    if claimant_name is not None:
-        submitted["claimant_text"] = " ".join(claimant_name.split())[:300]
-    before = snapshot(current, LABEL_FIELDS)
+    _check(current, "label")
+    before = snapshot(current, [*LABEL_FIELDS, "status", "workflow"])
     fields = _apply_label(
         current,
         verdict=verdict,
@@ -129,14 +116,27 @@ def claim_label(
         claimant_name=claimant_name,
     )
     changes = diff_fields(current, before, LABEL_FIELDS)
-    if not changes and current.version == expected_version:
+    if not changes:
         return current  # nothing to write
+    if current.status == CandidateStatus.CANDIDATE:
+        current.status = CandidateStatus.ACCEPTED
+        fields.append("status")
+    reason = reason.strip()
+    if current.workflow == Workflow.IN_REVIEW:
+        current.workflow = Workflow.DRAFT
+        fields.append("workflow")
+        reason = (reason + " " if reason else "") + "Changed in review: back to draft, to be submitted again."
     current.verdict_by = actor
     current.edited_by = actor
-    current.updated_at = timezone.now()
-    fields += ["verdict_by", "edited_by", "updated_at"]
-    save_if_current(current, expected_version=expected_version, fields=fields, seen=submitted)
-    audit_record(actor=actor, obj=current, action="label", changes=changes, reason=reason.strip())
+    fields += ["verdict_by", "edited_by"]
+    save_versioned(current, fields=fields)
+    audit_record(
+        actor=actor,
+        obj=current,
+        action="label",
+        changes=diff_fields(current, before, [*LABEL_FIELDS, "status", "workflow"]),
+        reason=reason,
+    )
     _sync(claim, current, fields)
     return current
 
@@ -150,25 +150,20 @@ def claim_correct(
     explanation: str,
     reason: str,
     actor: Any,
-    expected_version: int,
+    expected_version: int | None,
 ) -> Correction:
     """Change the verdict (or its wording) of a published fact-check.
 
     The claim stays published; a dated, public Correction row records the old and new
     verdict and the reason.
     """
-    _require(actor, Cap.APPROVE, "correct published fact-checks")
+    require_cap(actor, Cap.APPROVE, "correct published fact-checks")
     reason = reason.strip()
     if not reason:
-        raise WorkflowError("A correction to a published fact-check needs a reason.")
-    current = _locked(claim)
+        raise WorkflowError("A correction to a published fact-check needs a reason.", field="reason")
+    current = lock_for_edit(claim, expected_version=expected_version, fields=LABEL_FIELDS)
     if current.workflow != Workflow.PUBLISHED:
         raise WorkflowError("Only a published fact-check can be corrected; edit the verdict instead.")
-    submitted = {
-        "verdict": verdict,
-        "verdict_summary": summary.strip(),
-        "verdict_explanation": explanation.strip(),
-    }
     before = snapshot(current, LABEL_FIELDS)
     previous_verdict = current.verdict
     fields = _apply_label(current, verdict=verdict, summary=summary, explanation=explanation, claimant_name=None)
@@ -176,9 +171,8 @@ def claim_correct(
     if not changes:
         raise WorkflowError("Nothing changed: a correction must change the verdict, summary or explanation.")
     current.edited_by = actor
-    current.updated_at = timezone.now()
-    fields += ["edited_by", "updated_at"]
-    save_if_current(current, expected_version=expected_version, fields=fields, seen=submitted)
+    fields.append("edited_by")
+    save_versioned(current, fields=fields)
     correction = Correction.objects.create(
         claim=current,
         previous_verdict=previous_verdict,
@@ -191,28 +185,32 @@ def claim_correct(
     return correction
 
 
+TRANSITION_FIELDS = ["workflow", "approved_by", "published_at"]
+# What the actor was trying to do, for the refusal "Your role may not ...".
+TRANSITION_WHAT = {
+    "submit": "submit verdicts for review",
+    "approve": "approve verdicts",
+    "send_back": "send verdicts back",
+    "publish": "publish fact-checks",
+}
+
+
 def _transition(
     *,
     claim: Claim,
     actor: Any,
     expected_version: int | None,
-    allowed_from: tuple[str, ...],
+    name: str,
     to: str,
     action: str,
-    verb: str,
     reason: str = "",
-    check=None,
 ) -> Claim:
-    current = _locked(claim)
-    _check_version(current, expected_version)
-    if current.workflow not in allowed_from:
-        allowed = " or ".join(Workflow(s).label.lower() for s in allowed_from)
-        raise WorkflowError(
-            f"Only a claim that is {allowed} can be {verb}; this one is {current.get_workflow_display().lower()}."
-        )
-    if check:
-        check(current)
-    before = snapshot(current, ["workflow", "approved_by", "published_at"])
+    require_cap(actor, ACTIONS[name].cap, TRANSITION_WHAT[name])
+    current = lock_for_edit(claim, expected_version=expected_version, fields=TRANSITION_FIELDS)
+    _check(current, name)
+    if name == "approve" and current.verdict_by_id is not None and current.verdict_by_id == actor.pk:
+        raise WorkflowError("Two-person rule: you wrote this verdict, so another editor must approve it.")
+    before = snapshot(current, TRANSITION_FIELDS)
     current.workflow = to
     fields = ["workflow"]
     if to == Workflow.APPROVED:
@@ -224,79 +222,60 @@ def _transition(
     elif to == Workflow.PUBLISHED:
         current.published_at = timezone.now()
         fields.append("published_at")
-    current.version += 1
     current.edited_by = actor
-    fields += ["version", "edited_by", "updated_at"]
-    current.save(update_fields=fields)
+    fields.append("edited_by")
+    save_versioned(current, fields=fields)
     audit_record(
         actor=actor,
         obj=current,
         action=action,
-        changes=diff_fields(current, before, ["workflow", "approved_by", "published_at"]),
+        changes=diff_fields(current, before, TRANSITION_FIELDS),
         reason=reason,
     )
     _sync(claim, current, fields)
     return current
 
 
-def _needs_verdict(current: Claim) -> None:
-    if current.verdict_id is None:
-        raise WorkflowError("Choose a verdict before submitting this claim for review.")
-
-
 @transaction.atomic
 def claim_submit_for_review(*, claim: Claim, actor: Any, expected_version: int | None = None) -> Claim:
     """draft -> in review. The claim needs a verdict."""
-    _require(actor, Cap.REVIEW, "submit verdicts for review")
     return _transition(
         claim=claim,
         actor=actor,
         expected_version=expected_version,
-        allowed_from=(Workflow.DRAFT,),
+        name="submit",
         to=Workflow.IN_REVIEW,
         action="submit_for_review",
-        verb="submitted for review",
-        check=_needs_verdict,
     )
 
 
 @transaction.atomic
 def claim_approve(*, claim: Claim, actor: Any, expected_version: int | None = None) -> Claim:
     """in review -> approved, by an editor who did not write the verdict (two-person rule)."""
-    _require(actor, Cap.APPROVE, "approve verdicts")
-
-    def two_person_rule(current: Claim) -> None:
-        _needs_verdict(current)
-        if current.verdict_by_id is not None and current.verdict_by_id == actor.pk:
-            raise WorkflowError("Two-person rule: you wrote this verdict, so another editor must approve it.")
-
     return _transition(
         claim=claim,
         actor=actor,
         expected_version=expected_version,
-        allowed_from=(Workflow.IN_REVIEW,),
+        name="approve",
         to=Workflow.APPROVED,
         action="approve",
-        verb="approved",
-        check=two_person_rule,
     )
 
 
 @transaction.atomic
 def claim_send_back(*, claim: Claim, actor: Any, comment: str, expected_version: int | None = None) -> Claim:
     """in review or approved -> draft, with a comment saying what to fix."""
-    _require(actor, Cap.APPROVE, "send verdicts back")
+    require_cap(actor, Cap.APPROVE, TRANSITION_WHAT["send_back"])
     comment = comment.strip()
     if not comment:
-        raise WorkflowError("Say what needs fixing when you send a claim back.")
+        raise WorkflowError("Say what needs fixing when you send a claim back.", field="comment")
     current = _transition(
         claim=claim,
         actor=actor,
         expected_version=expected_version,
-        allowed_from=(Workflow.IN_REVIEW, Workflow.APPROVED),
+        name="send_back",
         to=Workflow.DRAFT,
         action="send_back",
-        verb="sent back",
         reason=comment,
     )
     Comment.objects.create(claim=current, author=actor, body=comment)
@@ -306,26 +285,25 @@ def claim_send_back(*, claim: Claim, actor: Any, comment: str, expected_version:
 @transaction.atomic
 def claim_publish(*, claim: Claim, actor: Any, expected_version: int | None = None) -> Claim:
     """approved -> published; the public fact-check page and its ClaimReview go live."""
-    _require(actor, Cap.APPROVE, "publish fact-checks")
     return _transition(
         claim=claim,
         actor=actor,
         expected_version=expected_version,
-        allowed_from=(Workflow.APPROVED,),
+        name="publish",
         to=Workflow.PUBLISHED,
         action="publish",
-        verb="published",
-        check=_needs_verdict,
     )
 
 
 @transaction.atomic
 def claim_assign(*, claim: Claim, assignee: Any | None, actor: Any) -> Claim:
     """Give the claim to a colleague (someone in a role group), or to nobody."""
-    _require(actor, Cap.REVIEW, "assign claims")
+    require_cap(actor, Cap.REVIEW, "assign claims")
     if assignee is not None and not user_roles(assignee):
-        raise WorkflowError(f"{assignee.get_username()} has no role on the desk and cannot be assigned claims.")
-    current = _locked(claim)
+        raise WorkflowError(
+            f"{assignee.get_username()} has no role on the desk and cannot be assigned claims.", field="assignee"
+        )
+    current = lock_for_edit(claim, expected_version=None, fields=["assigned_to"])
     before = snapshot(current, ["assigned_to"])
     if current.assigned_to_id == (assignee.pk if assignee else None):
         return current
@@ -342,9 +320,13 @@ def _evidence_text(evidence: Evidence) -> str:
 
 @transaction.atomic
 def evidence_add(*, claim: Claim, url: str, title: str, note: str, actor: Any) -> Evidence:
-    _require(actor, Cap.REVIEW, "cite evidence")
+    require_cap(actor, Cap.REVIEW, "cite evidence")
     evidence = Evidence(claim=claim, url=url.strip(), title=title.strip(), note=note.strip(), added_by=actor)
-    evidence.full_clean(exclude=["claim", "added_by"])
+    try:
+        evidence.full_clean(exclude=["claim", "added_by"])
+    except ValidationError as exc:
+        field, errors = next(iter(exc.message_dict.items()))
+        raise ApplicationError(" ".join(errors), field=field if field != NON_FIELD_ERRORS else None) from None
     evidence.save()
     audit_record(
         actor=actor,
@@ -357,7 +339,7 @@ def evidence_add(*, claim: Claim, url: str, title: str, note: str, actor: Any) -
 
 @transaction.atomic
 def evidence_remove(*, evidence: Evidence, actor: Any) -> None:
-    _require(actor, Cap.REVIEW, "remove evidence")
+    require_cap(actor, Cap.REVIEW, "remove evidence")
     claim = evidence.claim
     description = _evidence_text(evidence)
     evidence.delete()
@@ -366,10 +348,10 @@ def evidence_remove(*, evidence: Evidence, actor: Any) -> None:
 
 @transaction.atomic
 def comment_add(*, claim: Claim, body: str, actor: Any) -> Comment:
-    _require(actor, Cap.PROPOSE, "comment")
+    require_cap(actor, Cap.PROPOSE, "comment")
     body = body.replace("\r\n", "\n").strip()
     if not body:
-        raise WorkflowError("A comment cannot be empty.")
+        raise ApplicationError("A comment cannot be empty.", field="body")
     comment = Comment.objects.create(claim=claim, author=actor, body=body)
     audit_record(actor=actor, obj=claim, action="comment", changes={"comment": [None, body[:300]]})
     return comment
