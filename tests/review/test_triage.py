@@ -9,6 +9,7 @@ from factcheck.claims import services
 from factcheck.claims.models import CandidateStatus, Claim
 
 from ..factories import (
+    ClaimFactory,
     span_of,
 )
 
@@ -128,3 +129,55 @@ def test_merge_and_split_views(client, checker, article):
     ok = client.post(split_url, {f"{prefix}-at": b[0], f"{prefix}-version": merged.version}, **JSON)
     assert ok.status_code == 200
     assert Claim.objects.filter(article=article, status=CandidateStatus.ACCEPTED).count() == 2
+
+
+def test_reader_buttons_follow_the_claim_state_machine(client, checker, article):
+    """A claim past draft offers no triage buttons on the reader; a candidate offers accept and reject."""
+    start, end = span_of(article.body, "Troops captured around 2km")
+    candidate = ClaimFactory(article=article, text=article.body[start:end])
+    published = ClaimFactory(
+        article=article, labelled=True, text="“We are advancing,” the president said.", workflow="published"
+    )
+    client.force_login(checker)
+    html = client.get(reverse("review:article", args=[article.pk])).content.decode()
+    item = html[html.index(f'id="cand-claim-{candidate.pk}"') :]
+    item = item[: item.index("</li>")]
+    assert "cand-accept" in item and "cand-reject" in item and "cand-edit" in item
+    item = html[html.index(f'id="cand-claim-{published.pk}"') :]
+    item = item[: item.index("</li>")]
+    assert "cand-accept" not in item and "cand-reject" not in item and "cand-edit" not in item
+    assert "merge-check" not in item
+
+
+def test_stale_edit_json_lists_yours_and_stored(client, checker, checker2, article, claim):
+    services.claim_edit_span(
+        claim=Claim.objects.get(pk=claim.pk), start=claim.start, end=claim.start + 6, actor=checker2, expected_version=1
+    )
+    client.force_login(checker)
+    prefix = f"claim-{claim.pk}-edit"
+    url = reverse("review:triage_claim_edit", args=[article.pk, claim.pk])
+    typed = {f"{prefix}-start": claim.start, f"{prefix}-end": claim.end - 1, f"{prefix}-version": 1}
+    response = client.post(url, typed, **JSON)
+    assert response.status_code == 409
+    data = response.json()
+    assert data["ok"] is False and data["stale"] is True and data["version"] == 2
+    # {field: [yours, stored]} for the fields that differ (the start is the same).
+    assert data["changes"] == {
+        "end": [str(claim.end - 1), str(claim.start + 6)],
+        "text": [article.body[claim.start : claim.end - 1], "Troops"],
+    }
+
+
+def test_a_refusal_answers_json_with_its_status(client, checker, article):
+    """A service's ApplicationError becomes {"ok": false, "message": ...} with the error's status."""
+    in_review = ClaimFactory(
+        article=article, labelled=True, text="“We are advancing,” the president said.", workflow="in_review"
+    )
+    client.force_login(checker)
+    url = reverse("review:triage_claim_reject", args=[article.pk, in_review.pk])
+    response = client.post(url, {"version": in_review.version}, **JSON)
+    assert response.status_code == 409
+    data = response.json()
+    assert data["ok"] is False and "rejected" in data["message"]
+    response = client.post(url, {"version": in_review.version})  # without JavaScript: a message and a redirect
+    assert response.status_code == 302 and response["Location"].endswith(f"#cand-claim-{in_review.pk}")

@@ -15,10 +15,11 @@ from django.shortcuts import redirect, render
 from django.utils.html import format_html
 from django.views.decorators.http import require_GET, require_http_methods
 
-from factcheck.accounts.roles import Cap
+from factcheck.accounts.roles import Cap, has_cap
 from factcheck.articles.models import Article, ArticleKind
 from factcheck.articles.services import article_create
-from factcheck.claims.models import CandidateStatus
+from factcheck.claims.models import CandidateStatus, Quote
+from factcheck.claims.states import claim_actions
 from factcheck.core.errors import ApplicationError
 from factcheck.review import selectors
 from factcheck.review.access import article_for, workspace_view
@@ -98,13 +99,23 @@ def article_submit(request):
 # --- The reader ----------------------------------------------------------------------------------
 
 
+def quote_actions(quote: Quote, user) -> frozenset[str]:
+    """The reader's buttons for a quote (quotes have triage only, no verdict workflow)."""
+    if not has_cap(user, Cap.REVIEW):
+        return frozenset()
+    decisions = {"accept": CandidateStatus.ACCEPTED, "reject": CandidateStatus.REJECTED}
+    return frozenset({"edit"} | {name for name, status in decisions.items() if quote.status != status})
+
+
 def reader_context(request, article: Article, *, bound: dict[str, Any] | None = None) -> dict:
-    """Everything the reader shows, with one edit/split form per candidate (or the bound one with errors)."""
+    """Everything the reader shows, with one edit/split form per candidate (or the bound one with
+    errors) and the triage buttons each candidate offers this user (`actions`)."""
     bound = bound or {}
     claims, quotes = selectors.article_claims(article), selectors.article_quotes(article)
     for claim in claims:
         key = f"claim-{claim.pk}"
         claim.cand_key, claim.cand_kind = key, "claim"
+        claim.actions = claim_actions(claim, request.user)
         initial = {"start": claim.start, "end": claim.end, "version": claim.version}
         claim.edit_form = bound.get(f"{key}-edit") or SpanForm(prefix=f"{key}-edit", initial=initial)
         claim.split_form = bound.get(f"{key}-split") or SplitForm(
@@ -113,6 +124,7 @@ def reader_context(request, article: Article, *, bound: dict[str, Any] | None = 
     for quote in quotes:
         key = f"quote-{quote.pk}"
         quote.cand_key, quote.cand_kind = key, "quote"
+        quote.actions = quote_actions(quote, request.user)
         speaker = quote.speaker.name if quote.speaker_id else quote.speaker_text
         initial = {"start": quote.start, "end": quote.end, "version": quote.version, "speaker_name": speaker}
         quote.edit_form = bound.get(f"{key}-edit") or QuoteEditForm(prefix=f"{key}-edit", initial=initial)

@@ -20,6 +20,7 @@ from django.views.decorators.http import require_GET, require_POST
 from factcheck.accounts.roles import Cap, has_cap
 from factcheck.claims import services
 from factcheck.claims.models import Claim, Evidence, Workflow
+from factcheck.claims.states import claim_actions
 from factcheck.core.errors import ApplicationError, StaleEdit
 from factcheck.linking.models import Relation
 from factcheck.linking.selectors import claim_cluster, claim_links_for
@@ -50,25 +51,6 @@ FIELD_LABELS = {
     "verdict_explanation": "Explanation",
     "claimant_text": "Claimant",
 }
-
-
-def claim_buttons(claim: Claim, user) -> frozenset[str]:
-    """The workflow actions this user may take on this claim now (the services check again)."""
-    review, approve = has_cap(user, Cap.REVIEW), has_cap(user, Cap.APPROVE)
-    actions = set()
-    if claim.workflow in (Workflow.DRAFT, Workflow.IN_REVIEW) and review:
-        actions.add("label")
-    if claim.workflow == Workflow.PUBLISHED and approve:
-        actions.add("correct")
-    if claim.workflow == Workflow.DRAFT and claim.verdict_id is not None and review:
-        actions.add("submit")
-    if claim.workflow == Workflow.IN_REVIEW and approve and claim.verdict_by_id != user.pk:
-        actions.add("approve")
-    if claim.workflow in (Workflow.IN_REVIEW, Workflow.APPROVED) and approve:
-        actions.add("send_back")
-    if claim.workflow == Workflow.APPROVED and approve:
-        actions.add("publish")
-    return frozenset(actions)
 
 
 def _section(claim: Claim, anchor: str) -> str:
@@ -126,7 +108,7 @@ def _render_claim(
         label_form = _label_form_class(claim)(
             initial=_label_initial(claim), action=reverse("review:claim_label", args=[claim.pk])
         )
-    actions = claim_buttons(claim, user)
+    actions = claim_actions(claim, user)  # the buttons; the services check again
     context = {
         "claim": claim,
         "actions": actions,
