@@ -86,6 +86,14 @@ def quote(article):
 
 
 @pytest.fixture
+def pair(db):
+    """Two claims of two outlets that say the same thing: what cross-linking is for."""
+    a = ClaimFactory(text="Ukraine captured 100 prisoners in Kursk.", outlet="Kyiv Post")
+    b = ClaimFactory(text="Kyiv says its troops took 100 prisoners in Kursk.", outlet="BBC")
+    return a, b
+
+
+@pytest.fixture
 def login(client):
     def _login(user):
         client.force_login(user)

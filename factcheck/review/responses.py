@@ -78,13 +78,13 @@ def refused(
     """The one answer to an ApplicationError.
 
     `form`: the bound form the refusal is about; the message is added to it, on `exc.field`
-    (or `field`) when the form has that field. `message` replaces the exception's own in the
-    flash message and JSON (a page that words a stale save its own way). `data` is merged into
-    the JSON answer.
+    when the form has that field, else on `field` (else to the form as a whole).
+    `message` replaces the exception's own in the flash message and JSON (a page that words
+    a stale save its own way). `data` is merged into the JSON answer.
     """
     text = message or exc.message
     if form is not None:
-        name = exc.field or field
+        name = exc.field if exc.field in form.fields else field
         form.add_error(name if name in form.fields else None, exc.message)
     if wants_json(request):
         payload = {"ok": False, "message": text, **(data or {})}

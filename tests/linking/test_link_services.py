@@ -18,13 +18,6 @@ from ..factories import (
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def pair(db):
-    a = ClaimFactory(text="Ukraine captured 100 prisoners in Kursk.", outlet="Kyiv Post")
-    b = ClaimFactory(text="Kyiv says its troops took 100 prisoners in Kursk.", outlet="BBC")
-    return a, b
-
-
 def test_create_stores_ordered_confirmed_and_audits_both_ends(pair, checker):
     a, b = pair
     link = claim_link_create(a=b, b=a, relation="same", actor=checker)

@@ -172,3 +172,27 @@ def test_article_list_filters_and_sorts(client, checker):
     assert client.get(reverse("review:articles"), {"sort": "body; drop"}).status_code == 200
     page = client.get(reverse("review:articles"), {"date_from": "2024-08-02", "date_to": "2024-08-02"}).context["page"]
     assert {a.published for a in page} == {datetime.date(2024, 8, 2)}
+
+
+def test_article_create_refuses_an_empty_body_with_an_application_error(db):
+    from factcheck.articles.services import article_create
+    from factcheck.core.errors import ApplicationError
+
+    with pytest.raises(ApplicationError, match="empty") as info:
+        article_create(body="  \n", published=None)
+    assert info.value.status == 400 and info.value.field == "body"
+
+
+def test_submit_shows_a_refusal_of_the_service_on_the_text(client, reporter, monkeypatch):
+    from factcheck.core.errors import ApplicationError
+    from factcheck.review.views import articles
+
+    def refuse(**kwargs):
+        raise ApplicationError("The outlet is not on the desk's list.", field="outlet_name")
+
+    monkeypatch.setattr(articles, "article_create", refuse)
+    client.force_login(reporter)
+    response = client.post(reverse("review:article_submit"), {"text": "Some article text.", "headline": "Kept"})
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert "The outlet is not on the desk&#x27;s list." in html and 'value="Kept"' in html

@@ -16,13 +16,6 @@ from ..factories import (
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def pair(db):
-    a = ClaimFactory(text="Ukraine captured 100 prisoners in Kursk.", outlet="Kyiv Post")
-    b = ClaimFactory(text="Kyiv says its troops took 100 prisoners in Kursk.", outlet="BBC")
-    return a, b
-
-
 def test_links_listed_with_relation_score_reason_origin(client, pair, checker):
     a, b = pair
     ClaimLinkFactory(a=a, b=b, relation="conflicts", score=0.73, reason="numbers differ")

@@ -24,7 +24,7 @@ from factcheck.claims.states import claim_actions
 from factcheck.core.errors import ApplicationError, StaleEdit
 from factcheck.linking.models import Relation
 from factcheck.linking.selectors import claim_cluster, claim_links_for
-from factcheck.review.access import claim_for
+from factcheck.review.access import claim_for, require_cap
 from factcheck.review.forms.claims import (
     AssignForm,
     ClaimCorrectionForm,
@@ -156,7 +156,7 @@ def claim_label(request: HttpRequest, pk: int) -> HttpResponse:
     claim = claim_for(request.user, pk, Cap.REVIEW)
     published = claim.workflow == Workflow.PUBLISHED
     if published:
-        claim = claim_for(request.user, pk, Cap.APPROVE)
+        require_cap(request.user, Cap.APPROVE)  # a published verdict changes only by a correction
     action = reverse("review:claim_label", args=[claim.pk])
     form = _label_form_class(claim)(request.POST, action=action)
     if not form.is_valid():
