@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Self
+
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
@@ -124,10 +126,10 @@ class Origin(models.TextChoices):
 
 
 class ArticleSpanQuerySet(models.QuerySet):
-    def visible_to(self, user):
+    def visible_to(self, user) -> Self:
         return self if user.is_authenticated and user.is_active else self.none()
 
-    def live(self):
+    def live(self) -> Self:
         return self.exclude(status=CandidateStatus.REJECTED)
 
 
