@@ -21,6 +21,7 @@ faster, and its vectors agree with float32 to a cosine of 0.9999 (docs/benchmark
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import importlib.util
 import os
@@ -72,7 +73,13 @@ class EncoderUnavailable(ImportError):
 
 def missing_packages() -> list[str]:
     """The encoder's distributions that are not installed (found without importing them)."""
-    return [dist for module, dist in ENCODER_PACKAGES.items() if importlib.util.find_spec(module) is None]
+    return list(_missing(tuple(ENCODER_PACKAGES.items())))
+
+
+@functools.cache
+def _missing(packages: tuple[tuple[str, str], ...]) -> tuple[str, ...]:
+    # Cached: search asks on every query, and what is installed does not change in a process.
+    return tuple(dist for module, dist in packages if importlib.util.find_spec(module) is None)
 
 
 def available() -> bool:
