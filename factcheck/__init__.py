@@ -1,4 +1,4 @@
-# Load the Celery app whenever Django starts, so @shared_task binds to it.
-from factcheck.celery import app as celery_app
-
-__all__ = ("celery_app",)
+"""The project package. Deliberately empty: importing `factcheck.<anything>` (the text engines
+in particular) must not load Celery or Django settings. The Celery app is loaded when Django
+starts, by `factcheck.core.apps.CoreConfig.ready()`; `celery -A factcheck` finds it in
+`factcheck/celery.py` by Celery's own lookup (`factcheck.celery:app`)."""

@@ -1,4 +1,7 @@
-"""The Celery application. Configuration lives in Django settings under CELERY_*."""
+"""The Celery application. Configuration lives in Django settings under CELERY_*.
+
+Loaded in a Django process by `factcheck.core.apps.CoreConfig.ready()`, and by the worker
+through `celery -A factcheck` (Celery finds `factcheck.celery:app` on its own)."""
 
 import os
 

@@ -92,6 +92,7 @@ INSTALLED_APPS = [
     "crispy_forms",
     "crispy_bootstrap5",
     "bootstrap",
+    "factcheck.core",
     "factcheck.accounts",
     "factcheck.audit",
     "factcheck.articles",

@@ -1,7 +1,7 @@
 """Read article files: plain text in the sample format, and JSON Lines.
 
 Pure parsing, no database: `iter_path_records` yields one IntakeRecord or one
-IntakeError per article, streaming (one file in memory at a time, JSON Lines read
+IntakeProblem per article, streaming (one file in memory at a time, JSON Lines read
 line by line), so a folder of any size is imported in flat memory.
 """
 
@@ -14,6 +14,8 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+
+from factcheck.core.problems import IntakeProblem
 
 TEXT_SUFFIXES = {".txt", ".text"}
 JSONL_SUFFIXES = {".jsonl", ".ndjson"}
@@ -32,15 +34,6 @@ class IntakeRecord:
     url: str = ""
     headline: str = ""
     byline: str = ""
-
-
-@dataclass(frozen=True, slots=True)
-class IntakeError:
-    source: str
-    reason: str
-
-    def __str__(self) -> str:
-        return f"{self.source}: {self.reason}"
 
 
 def parse_date(value: object) -> datetime.date:
@@ -146,7 +139,7 @@ def parse_json_object(line: str, source: str) -> IntakeRecord:
     )
 
 
-def iter_files(paths: list[str]) -> Iterator[Path | IntakeError]:
+def iter_files(paths: list[str]) -> Iterator[Path | IntakeProblem]:
     """Files under the given paths, folders walked in sorted order (deterministic)."""
     for raw in paths:
         path = Path(raw)
@@ -159,17 +152,17 @@ def iter_files(paths: list[str]) -> Iterator[Path | IntakeError]:
         elif path.is_file():
             yield path
         else:
-            yield IntakeError(str(path), "no such file or folder")
+            yield IntakeProblem(str(path), "no such file or folder")
 
 
-def iter_file_records(path: Path, *, max_bytes: int, outlet: str = "") -> Iterator[IntakeRecord | IntakeError]:
+def iter_file_records(path: Path, *, max_bytes: int, outlet: str = "") -> Iterator[IntakeRecord | IntakeProblem]:
     source = str(path)
     suffix = path.suffix.lower()
     if suffix in JSONL_SUFFIXES:
         try:
             handle = path.open("rb")
         except OSError as exc:
-            yield IntakeError(source, f"cannot read: {exc.strerror}")
+            yield IntakeProblem(source, f"cannot read: {exc.strerror}")
             return
         with handle:
             seen_any = False
@@ -182,12 +175,12 @@ def iter_file_records(path: Path, *, max_bytes: int, outlet: str = "") -> Iterat
                     line = decode(raw, where, max_bytes)
                     yield parse_json_object(line, where)
                 except ValueError as exc:
-                    yield IntakeError(where, str(exc))
+                    yield IntakeProblem(where, str(exc))
             if not seen_any:
-                yield IntakeError(source, "empty: no JSON lines")
+                yield IntakeProblem(source, "empty: no JSON lines")
         return
     if suffix and suffix not in TEXT_SUFFIXES:
-        yield IntakeError(
+        yield IntakeProblem(
             source,
             f"unsupported file type {suffix!r} (use .txt for text, .jsonl for JSON Lines)",
         )
@@ -199,14 +192,14 @@ def iter_file_records(path: Path, *, max_bytes: int, outlet: str = "") -> Iterat
         text = decode(path.read_bytes(), source, max_bytes)
         yield parse_text(text, source, outlet=outlet or outlet_from_filename(path))
     except OSError as exc:
-        yield IntakeError(source, f"cannot read: {exc.strerror}")
+        yield IntakeProblem(source, f"cannot read: {exc.strerror}")
     except ValueError as exc:
-        yield IntakeError(source, str(exc))
+        yield IntakeProblem(source, str(exc))
 
 
-def iter_path_records(paths: list[str], *, max_bytes: int, outlet: str = "") -> Iterator[IntakeRecord | IntakeError]:
+def iter_path_records(paths: list[str], *, max_bytes: int, outlet: str = "") -> Iterator[IntakeRecord | IntakeProblem]:
     for item in iter_files(paths):
-        if isinstance(item, IntakeError):
+        if isinstance(item, IntakeProblem):
             yield item
         else:
             yield from iter_file_records(item, max_bytes=max_bytes, outlet=outlet)

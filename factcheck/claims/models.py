@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Self
+
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
@@ -123,38 +125,28 @@ class Origin(models.TextChoices):
     IMPORTED = "imported", "Imported fact-check"
 
 
-def span_constraints(prefix: str) -> list[models.BaseConstraint]:
-    """Spans are [start, end) into Article.body; the trigger in the migration checks end <= len(body)."""
-    return [
-        models.CheckConstraint(
-            condition=Q(start__gte=0) & Q(end__gt=F("start")),
-            name=f"{prefix}_span_valid",
-        ),
-        models.UniqueConstraint(fields=["article", "start", "end"], name=f"{prefix}_unique_span"),
-    ]
-
-
-class QuoteQuerySet(models.QuerySet):
-    def visible_to(self, user) -> QuoteQuerySet:
+class ArticleSpanQuerySet(models.QuerySet):
+    def visible_to(self, user) -> Self:
         return self if user.is_authenticated and user.is_active else self.none()
 
-    def live(self) -> QuoteQuerySet:
+    def live(self) -> Self:
         return self.exclude(status=CandidateStatus.REJECTED)
 
 
-class Quote(models.Model):
-    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="quotes")
+class ArticleSpan(models.Model):
+    """What a quote and a claim share: a span [start, end) of an article's body (the trigger in
+    the claims migrations checks end <= len(body)), found by the extractor or added by
+    people, triaged (`status`), and edited under optimistic locking (`version`).
+
+    Abstract: each keeps its own table. Constraint names are per model (`quote_span_valid`,
+    `claim_span_valid`, ...), as they were before this base existed. Each model declares its
+    own `article` foreign key, first among its fields: the reverse names differ
+    (`article.quotes`, `article.claims`), and a `related_name="%(class)ss"` here would make
+    Django write a migration that changes nothing in the database."""
+
     start = models.PositiveIntegerField()
     end = models.PositiveIntegerField()
     text = models.TextField()
-    speaker_text = models.CharField(
-        max_length=300,
-        blank=True,
-        help_text="The mention as written (he, Mr Zelenskyy).",
-    )
-    speaker_start = models.PositiveIntegerField(null=True, blank=True)
-    speaker_end = models.PositiveIntegerField(null=True, blank=True)
-    speaker = models.ForeignKey(Person, null=True, blank=True, on_delete=models.SET_NULL, related_name="quotes")
     status = models.CharField(
         max_length=20,
         choices=CandidateStatus.choices,
@@ -174,12 +166,36 @@ class Quote(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
-    objects = QuoteQuerySet.as_manager()
-
     class Meta:
+        abstract = True
         ordering = ["article", "start"]
         constraints = [
-            *span_constraints("quote"),
+            models.CheckConstraint(condition=Q(start__gte=0) & Q(end__gt=F("start")), name="%(class)s_span_valid"),
+            models.UniqueConstraint(fields=["article", "start", "end"], name="%(class)s_unique_span"),
+            models.CheckConstraint(condition=~Q(text=""), name="%(class)s_text_not_empty"),
+        ]
+
+
+class QuoteQuerySet(ArticleSpanQuerySet):
+    pass
+
+
+class Quote(ArticleSpan):
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="quotes")
+    speaker_text = models.CharField(
+        max_length=300,
+        blank=True,
+        help_text="The mention as written (he, Mr Zelenskyy).",
+    )
+    speaker_start = models.PositiveIntegerField(null=True, blank=True)
+    speaker_end = models.PositiveIntegerField(null=True, blank=True)
+    speaker = models.ForeignKey(Person, null=True, blank=True, on_delete=models.SET_NULL, related_name="quotes")
+
+    objects = QuoteQuerySet.as_manager()
+
+    class Meta(ArticleSpan.Meta):
+        constraints = [
+            *ArticleSpan.Meta.constraints,
             models.CheckConstraint(
                 condition=(Q(speaker_start__isnull=True) & Q(speaker_end__isnull=True))
                 | (
@@ -190,7 +206,6 @@ class Quote(models.Model):
                 ),
                 name="quote_speaker_span_valid",
             ),
-            models.CheckConstraint(condition=~Q(text=""), name="quote_text_not_empty"),
         ]
         indexes = [
             models.Index(fields=["status", "-created_at"], name="quote_status_idx"),
@@ -233,13 +248,7 @@ class ClaimState(models.TextChoices):
     PUBLISHED = "published", "Published"
 
 
-class ClaimQuerySet(models.QuerySet):
-    def visible_to(self, user) -> ClaimQuerySet:
-        return self if user.is_authenticated and user.is_active else self.none()
-
-    def live(self) -> ClaimQuerySet:
-        return self.exclude(status=CandidateStatus.REJECTED)
-
+class ClaimQuerySet(ArticleSpanQuerySet):
     def with_related(self) -> ClaimQuerySet:
         return self.select_related("article__outlet", "verdict", "claimant", "assigned_to")
 
@@ -253,11 +262,8 @@ class ClaimQuerySet(models.QuerySet):
         return self.filter(workflow=Workflow.PUBLISHED)
 
 
-class Claim(models.Model):
+class Claim(ArticleSpan):
     article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="claims")
-    start = models.PositiveIntegerField()
-    end = models.PositiveIntegerField()
-    text = models.TextField()
     claimant_text = models.CharField(max_length=300, blank=True)
     claimant = models.ForeignKey(Person, null=True, blank=True, on_delete=models.SET_NULL, related_name="claims")
     score = models.FloatField(default=0.0, help_text="Check-worthiness in [0, 1].")
@@ -265,13 +271,6 @@ class Claim(models.Model):
     kind = models.CharField(max_length=20, choices=ClaimKind.choices, default=ClaimKind.OTHER)
     quantities = models.JSONField(default=list, blank=True)
     entities = models.JSONField(default=list, blank=True)
-    status = models.CharField(
-        max_length=20,
-        choices=CandidateStatus.choices,
-        default=CandidateStatus.CANDIDATE,
-    )
-    origin = models.CharField(max_length=20, choices=Origin.choices, default=Origin.EXTRACTED)
-    extractor_version = models.CharField(max_length=50, blank=True)
 
     workflow = models.CharField(max_length=20, choices=Workflow.choices, default=Workflow.DRAFT)
     verdict = models.ForeignKey(Rating, null=True, blank=True, on_delete=models.PROTECT, related_name="claims")
@@ -303,28 +302,15 @@ class Claim(models.Model):
     review_url = models.URLField(max_length=1000, blank=True)
     review_rating_text = models.CharField(max_length=200, blank=True)
 
-    version = models.PositiveIntegerField(default=1)
-    edited_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
-
     objects = ClaimQuerySet.as_manager()
 
-    class Meta:
-        ordering = ["article", "start"]
+    class Meta(ArticleSpan.Meta):
         constraints = [
-            *span_constraints("claim"),
+            *ArticleSpan.Meta.constraints,
             models.CheckConstraint(
                 condition=Q(score__gte=0) & Q(score__lte=1),
                 name="claim_score_in_unit_range",
             ),
-            models.CheckConstraint(condition=~Q(text=""), name="claim_text_not_empty"),
             models.CheckConstraint(
                 condition=~Q(workflow__in=[Workflow.APPROVED, Workflow.PUBLISHED]) | Q(verdict__isnull=False),
                 name="claim_approved_has_verdict",

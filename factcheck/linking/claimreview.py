@@ -3,8 +3,8 @@
 Pure Python (no Django). A source may hold one object, a list, an {"@graph": [...]}
 document, or (in .jsonl / .ndjson files) one such document per line; HTML pages are read
 for their <script type="application/ld+json"> blocks. Every ClaimReview found becomes a
-`Review`; everything that cannot be read becomes a `Problem` with a one-line reason, and
-reading carries on.
+`Review`; everything that cannot be read becomes an `IntakeProblem` with a one-line reason
+(the type the article importer uses too, factcheck.core.problems), and reading carries on.
 """
 
 from __future__ import annotations
@@ -17,7 +17,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-__all__ = ["Problem", "Review", "iter_reviews", "parse_document", "rating_to_scale"]
+from factcheck.core.problems import IntakeProblem
+
+__all__ = ["Review", "iter_reviews", "parse_document", "rating_to_scale"]
 
 JSONL_SUFFIXES = {".jsonl", ".ndjson"}
 JSON_SUFFIXES = {".json", ".jsonld"}
@@ -40,15 +42,6 @@ class Review:
     rating_text: str
     claimant: str
     appearance_url: str
-
-
-@dataclass(frozen=True, slots=True)
-class Problem:
-    source: str
-    reason: str
-
-    def __str__(self) -> str:
-        return f"{self.source}: {self.reason}"
 
 
 def _name(obj: Any) -> str:
@@ -96,13 +89,13 @@ def _flatten(doc: Any) -> Iterator[dict]:
             yield doc
 
 
-def _review(obj: dict, source: str) -> Review | Problem:
+def _review(obj: dict, source: str) -> Review | IntakeProblem:
     url = str(obj.get("url") or obj.get("@id") or "").strip()
     claim = " ".join(str(obj.get("claimReviewed") or "").split())
     if not url.startswith(("http://", "https://")):
-        return Problem(source, "ClaimReview has no http(s) url")
+        return IntakeProblem(source, "ClaimReview has no http(s) url")
     if not claim:
-        return Problem(source, "ClaimReview has no claimReviewed text")
+        return IntakeProblem(source, "ClaimReview has no claimReviewed text")
     rating = obj.get("reviewRating") or {}
     if isinstance(rating, list):
         rating = rating[0] if rating else {}
@@ -135,39 +128,39 @@ def _review(obj: dict, source: str) -> Review | Problem:
     )
 
 
-def parse_document(doc: Any, source: str) -> list[Review | Problem]:
-    """The ClaimReviews in one parsed JSON-LD document; a document with none is a Problem."""
-    found: list[Review | Problem] = []
+def parse_document(doc: Any, source: str) -> list[Review | IntakeProblem]:
+    """The ClaimReviews in one parsed JSON-LD document; a document with none is a IntakeProblem."""
+    found: list[Review | IntakeProblem] = []
     for obj in _flatten(doc):
         if _is_type(obj, "ClaimReview"):
             found.append(_review(obj, source))
     if not found:
-        found.append(Problem(source, "no ClaimReview object in it"))
+        found.append(IntakeProblem(source, "no ClaimReview object in it"))
     return found
 
 
-def _read_text(path: Path) -> str | Problem:
+def _read_text(path: Path) -> str | IntakeProblem:
     try:
         return path.read_text(encoding="utf-8-sig")
     except (OSError, UnicodeDecodeError) as exc:
-        return Problem(str(path), f"cannot read: {exc.__class__.__name__}: {exc}")
+        return IntakeProblem(str(path), f"cannot read: {exc.__class__.__name__}: {exc}")
 
 
-def _iter_file(path: Path) -> Iterator[Review | Problem]:
+def _iter_file(path: Path) -> Iterator[Review | IntakeProblem]:
     text = _read_text(path)
-    if isinstance(text, Problem):
+    if isinstance(text, IntakeProblem):
         yield text
         return
     suffix = path.suffix.lower()
     if suffix in HTML_SUFFIXES:
         blocks = _SCRIPT_RE.findall(text)
         if not blocks:
-            yield Problem(str(path), "no JSON-LD script in the page")
+            yield IntakeProblem(str(path), "no JSON-LD script in the page")
         for n, block in enumerate(blocks, 1):
             try:
                 doc = json.loads(block)
             except json.JSONDecodeError as exc:
-                yield Problem(f"{path}#script{n}", f"invalid JSON: {exc.msg} at char {exc.pos}")
+                yield IntakeProblem(f"{path}#script{n}", f"invalid JSON: {exc.msg} at char {exc.pos}")
                 continue
             yield from (r for r in parse_document(doc, f"{path}#script{n}") if not _is_empty_problem(r))
         return
@@ -180,24 +173,24 @@ def _iter_file(path: Path) -> Iterator[Review | Problem]:
             try:
                 doc = json.loads(line)
             except json.JSONDecodeError as exc:
-                yield Problem(source, f"invalid JSON: {exc.msg} at char {exc.pos}")
+                yield IntakeProblem(source, f"invalid JSON: {exc.msg} at char {exc.pos}")
                 continue
             yield from parse_document(doc, source)
         return
     try:
         doc = json.loads(text)
     except json.JSONDecodeError as exc:
-        yield Problem(str(path), f"invalid JSON: {exc.msg} at line {exc.lineno}")
+        yield IntakeProblem(str(path), f"invalid JSON: {exc.msg} at line {exc.lineno}")
         return
     yield from parse_document(doc, str(path))
 
 
-def _is_empty_problem(r: Review | Problem) -> bool:
+def _is_empty_problem(r: Review | IntakeProblem) -> bool:
     # A page's other JSON-LD blocks (Organization, BreadcrumbList) are not errors.
-    return isinstance(r, Problem) and r.reason == "no ClaimReview object in it"
+    return isinstance(r, IntakeProblem) and r.reason == "no ClaimReview object in it"
 
 
-def iter_reviews(paths: list[str | Path]) -> Iterator[Review | Problem]:
+def iter_reviews(paths: list[str | Path]) -> Iterator[Review | IntakeProblem]:
     """Every ClaimReview (or problem) in these files and folders (folders read recursively,
     files in name order)."""
     for raw in paths:
@@ -209,13 +202,13 @@ def iter_reviews(paths: list[str | Path]) -> Iterator[Review | Problem]:
                 if p.is_file() and p.suffix.lower() in JSON_SUFFIXES | JSONL_SUFFIXES | HTML_SUFFIXES
             )
             if not files:
-                yield Problem(str(path), "folder holds no .json, .jsonld, .jsonl, .ndjson or .html files")
+                yield IntakeProblem(str(path), "folder holds no .json, .jsonld, .jsonl, .ndjson or .html files")
             for file in files:
                 yield from _iter_file(file)
         elif path.is_file():
             yield from _iter_file(path)
         else:
-            yield Problem(str(path), "no such file or folder")
+            yield IntakeProblem(str(path), "no such file or folder")
 
 
 # Ratings ---------------------------------------------------------------------------------

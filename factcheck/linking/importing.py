@@ -17,8 +17,9 @@ from django.db import transaction
 from factcheck.articles.models import ArticleKind
 from factcheck.articles.services import article_create
 from factcheck.claims.models import CandidateStatus, Claim, ClaimKind, Origin, Rating, RatingScale
+from factcheck.core.problems import IntakeProblem
 from factcheck.linking import search
-from factcheck.linking.claimreview import Problem, Review, iter_reviews, rating_to_scale
+from factcheck.linking.claimreview import Review, iter_reviews, rating_to_scale
 
 log = logging.getLogger(__name__)
 
@@ -29,7 +30,7 @@ __all__ = ["ImportReport", "claimreview_import", "claimreview_import_paths"]
 class ImportReport:
     created: list[int] = field(default_factory=list)  # claim ids
     unchanged: int = 0
-    problems: list[Problem] = field(default_factory=list)
+    problems: list[IntakeProblem] = field(default_factory=list)
 
 
 def _default_labels() -> tuple[dict[str, Rating], list[tuple[str, str, int | None]]]:
@@ -88,17 +89,19 @@ def claimreview_import_paths(paths: Iterable[str]) -> ImportReport:
     report = ImportReport()
     ratings = _default_labels()
     for item in iter_reviews(list(paths)):
-        if isinstance(item, Problem):
+        if isinstance(item, IntakeProblem):
             report.problems.append(item)
             continue
         try:
             claim, created = claimreview_import(review=item, ratings=ratings)
         except Exception as exc:  # noqa: BLE001 - one bad review must not stop the rest
             log.exception("import failed for %s", item.source)
-            report.problems.append(Problem(item.source, f"not stored: {exc.__class__.__name__}: {exc}"))
+            report.problems.append(IntakeProblem(item.source, f"not stored: {exc.__class__.__name__}: {exc}"))
             continue
         if claim is None:
-            report.problems.append(Problem(item.source, "the same claim text is already stored from another source"))
+            report.problems.append(
+                IntakeProblem(item.source, "the same claim text is already stored from another source")
+            )
         elif created:
             report.created.append(claim.pk)
         else:

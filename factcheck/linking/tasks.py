@@ -25,7 +25,7 @@ def warm_linking_model(**_kwargs) -> None:
 
     try:
         seconds = embed.warm()
-    except Exception:  # noqa: BLE001 - a warm-up failure must not stop the worker; tasks fall back
+    except Exception:  # noqa: BLE001 - a warm-up failure must not stop the worker; tasks load it on first use
         log.exception("warming the embedding model failed")
         return
     if seconds:

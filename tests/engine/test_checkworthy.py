@@ -9,9 +9,10 @@ from pathlib import Path
 import pytest
 
 from factcheck.extraction.engine import checkworthy
+from tests.shared_data import requires_shared, shared_path
 
 ROOT = Path(__file__).resolve().parents[2]
-DATA = Path("/work/shared/datasets/checkworthiness")
+DATA = shared_path("datasets", "checkworthiness")
 sys.path.insert(0, str(ROOT / "benchmarks"))
 
 from train_checkworthy import read_tsv  # noqa: E402
@@ -71,7 +72,7 @@ def test_read_tsv_handles_quoted_fields_and_glued_rows(tmp_path: Path) -> None:
     ]
 
 
-@pytest.mark.skipif(not (DATA / "dev.tsv").exists(), reason="dev set not available")
+@requires_shared("datasets", "checkworthiness", "dev.tsv")
 def test_dev_f1_of_the_positive_class_at_the_shipped_threshold() -> None:
     dev = read_tsv(DATA / "dev.tsv")
     assert len(dev) == 1032

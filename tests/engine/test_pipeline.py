@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import subprocess
 import sys
 from pathlib import Path
 
@@ -10,8 +11,10 @@ import pytest
 
 from factcheck.extraction.engine import EXTRACTOR_VERSION, extract, extract_many, get_nlp, pipeline
 from factcheck.extraction.engine.types import Extraction
+from tests.shared_data import requires_shared, shared_path
 
-SCORER = Path("/work/shared/tools/score_extraction.py")
+ROOT = Path(__file__).resolve().parents[2]
+SCORER = shared_path("tools", "score_extraction.py")
 
 
 @pytest.fixture(autouse=True)
@@ -96,13 +99,31 @@ def test_cli_jsonl(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert got[0]["quotes"][0]["text"] == "No,"
 
 
-def test_missing_claims_module_falls_back_to_no_claims(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_missing_claims_module_fails_loudly() -> None:
+    """Issue 9: a missing claims module (or one of its dependencies) is an ImportError at
+    import time, never a pipeline that silently finds zero claims."""
+    code = (
+        "import sys; sys.modules['factcheck.extraction.engine.claims'] = None\n"
+        "import factcheck.extraction.engine.pipeline"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, check=False)
+    assert done.returncode != 0
+    assert "ModuleNotFoundError: import of factcheck.extraction.engine.claims" in done.stderr
+
+
+def test_claims_failure_propagates_and_claims_false_skips_them(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.undo()
-    monkeypatch.setitem(sys.modules, "factcheck.extraction.engine.claims", None)  # import fails
-    assert extract('"Fine," he said.').claims == []
+
+    def broken(*args, **kwargs):
+        raise ImportError("No module named 'sklearn'")
+
+    monkeypatch.setattr(pipeline.claims_module, "find_claims", broken)
+    with pytest.raises(ImportError, match="sklearn"):
+        extract('"Fine," he said.')
+    assert extract('"Fine," he said.', claims=False).claims == []
 
 
-@pytest.mark.skipif(not SCORER.exists(), reason="shared gold not available")
+@requires_shared("tools", "score_extraction.py")
 def test_seed_quality_floor(tmp_path: Path) -> None:
     """Quotes F1 and speaker accuracy on the two hand-annotated seed articles stay >= 0.95."""
     sys.path.insert(0, str(SCORER.parent))

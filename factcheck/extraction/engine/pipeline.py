@@ -6,8 +6,9 @@ parser never joins a headline, caption or byline to the paragraph after it; ever
 after spaCy is rule code over the finished Doc, kept cheap so that `extract_many` runs close
 to the speed of bare `nlp.pipe`.
 
-Claims come from `claims.find_claims` (owned by another module); it is imported lazily so the
-engine works, with no claims, before that module exists.
+Claims come from `claims.find_claims`. It is imported like every other part: a missing
+dependency fails loudly at import time, it never silently yields zero claims; callers that
+want no claims say so with `claims=False`.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from typing import Any
 from spacy.language import Language
 from spacy.tokens import Doc
 
+from . import claims as claims_module
 from . import docview
 from .quotes import find_quotes
 from .segment import segment
@@ -67,15 +69,8 @@ def get_nlp() -> Language:
 
 
 def _find_claims(doc: Doc, text: str, segments: list[Segment], quotes: list[QuoteSpan]) -> list[ClaimSpan]:
-    """Claims from claims.py when it is there; none otherwise (the engine is usable alone)."""
-    try:
-        from . import claims
-    except ImportError:
-        return []
-    find = getattr(claims, "find_claims", None)
-    if find is None:
-        return []
-    return find(doc, text=text, segments=segments, quotes=quotes)
+    """Claims from claims.py (tests replace this seam to measure the quote engine alone)."""
+    return claims_module.find_claims(doc, text=text, segments=segments, quotes=quotes)
 
 
 def sentences(doc: Doc) -> list[tuple[int, int]]:

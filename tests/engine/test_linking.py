@@ -1,4 +1,8 @@
-"""The pure-Python linking engine: figures, quotes, diffs, scoring, ClaimReview parsing."""
+"""The pure-Python linking engine: figures, quotes, diffs, scoring, ClaimReview parsing.
+
+Tests marked `encoder` need the sentence encoder (torch, sentence-transformers, the MiniLM
+package): the main suite runs them; bin/check-engines, whose environment leaves the encoder
+out, deselects them by that marker and checks instead that using it fails loudly."""
 
 from __future__ import annotations
 
@@ -8,8 +12,9 @@ import json
 import numpy as np
 import pytest
 
+from factcheck.core.problems import IntakeProblem
 from factcheck.extraction.engine.quantities import find_quantities
-from factcheck.linking.claimreview import Problem, Review, iter_reviews, rating_to_scale
+from factcheck.linking.claimreview import Review, iter_reviews, rating_to_scale
 from factcheck.linking.engine import claim_features, compare_figures, compare_quotes, embed, score_claims, word_diff
 
 REF = datetime.date(2024, 8, 14)
@@ -25,8 +30,7 @@ def q(text: str):
 
 @pytest.fixture(scope="module")
 def cosine():
-    if not embed.available():
-        pytest.skip("embedding model not installed")
+    embed.require()  # EncoderUnavailable, naming what to install, instead of a silent skip
 
     def _cos(a: str, b: str) -> float:
         v = embed.encode([a, b])
@@ -63,6 +67,7 @@ class TestFigures:
 
 
 class TestClaimScoring:
+    @pytest.mark.encoder
     def test_paraphrase_is_same(self, cosine):
         a = "More than 100 Russian soldiers were taken prisoner"
         b = "100 Russian servicemen had been captured"
@@ -71,6 +76,7 @@ class TestClaimScoring:
         assert match.score >= 0.55
         assert "figures agree" in match.reason
 
+    @pytest.mark.encoder
     def test_conflicting_figures(self, cosine):
         a = "Over 100,000 people have been forced to flee the region"
         b = "tens of thousands of Russians have fled their homes"
@@ -79,6 +85,7 @@ class TestClaimScoring:
         assert match.score >= 0.55
         assert match.reason.startswith("different figures")
 
+    @pytest.mark.encoder
     def test_agreeing_range_is_not_a_conflict(self, cosine):
         a = "Troops captured around 2km more of the region on Wednesday"
         b = "forces are advancing in the region by 1 to 2 kilometers on Wednesday"
@@ -86,6 +93,7 @@ class TestClaimScoring:
         assert match.relation == "same"
         assert "same date (2024-08-14)" in match.reason
 
+    @pytest.mark.encoder
     def test_unrelated_claims_score_low(self, cosine):
         a = "The central bank raised interest rates to 5 percent"
         b = "Troops captured around 2km more of the region"
@@ -121,6 +129,7 @@ class TestEncoderPrecision:
         with pytest.raises(ValueError, match="LINK_ENCODER_PRECISION"):
             embed._choose_precision("int8")
 
+    @pytest.mark.encoder
     def test_bfloat16_agrees_with_float32(self, cosine):
         full = embed.encode(self.SENTENCES, precision="float32")
         half = embed.encode(self.SENTENCES, precision="bfloat16")
@@ -131,10 +140,29 @@ class TestEncoderPrecision:
         # Pairwise similarities, what scoring uses, move by far less than any threshold's margin.
         assert np.max(np.abs(full @ full.T - half @ half.T)) < 0.01
 
+    @pytest.mark.encoder
     def test_batch_size_does_not_change_vectors(self, cosine):
         one = embed.encode(self.SENTENCES, batch_size=64, precision="float32")
         small = embed.encode(self.SENTENCES, batch_size=embed.BATCH_SIZE, precision="float32")
         assert np.allclose(one, small, atol=1e-4)
+
+
+class TestEncoderIsOptionalButNeverSilent:
+    def test_missing_package_raises_with_what_to_install(self, monkeypatch):
+        monkeypatch.setattr(embed, "ENCODER_PACKAGES", {**embed.ENCODER_PACKAGES, "no_such_module_x": "no-such-dist"})
+        monkeypatch.setattr(embed, "_model", None)
+        assert not embed.available()
+        assert "no-such-dist" in embed.missing_packages()
+        with pytest.raises(embed.EncoderUnavailable, match=r"no-such-dist.*LINK_EMBEDDINGS=false"):
+            embed.encode(["A sentence."])
+        with pytest.raises(ImportError):  # EncoderUnavailable is an ImportError
+            embed.require()
+
+    def test_the_index_needs_no_encoder(self):
+        index = embed.VectorIndex(dim=3)
+        index.upsert([7, 8], np.array([[1, 0, 0], [0, 1, 0]], dtype=np.float32))
+        assert [pk for pk, _ in index.search(np.array([[1, 0, 0]], dtype=np.float32), k=1)[0]] == [7]
+        assert np.allclose(embed.from_bytes(embed.to_bytes(np.ones(3, dtype=np.float32))), 1.0)
 
 
 class TestQuotes:
@@ -237,7 +265,7 @@ class TestClaimReviewParsing:
         (tmp_path / "feed.jsonl").write_text("\n".join(lines))
         items = list(iter_reviews([tmp_path]))
         reviews = [i for i in items if isinstance(i, Review)]
-        problems = [i for i in items if isinstance(i, Problem)]
+        problems = [i for i in items if isinstance(i, IntakeProblem)]
         assert sorted(r.url for r in reviews) == [f"https://a.example/{n}" for n in range(1, 5)]
         assert all(r.publisher == "Checkers" and r.date_published == datetime.date(2024, 8, 10) for r in reviews)
         assert len(problems) == 2
@@ -252,4 +280,4 @@ class TestClaimReviewParsing:
 
     def test_missing_path(self, tmp_path):
         (item,) = list(iter_reviews([tmp_path / "nope.json"]))
-        assert isinstance(item, Problem)
+        assert isinstance(item, IntakeProblem)
