@@ -162,3 +162,15 @@ def quotes_to_link(text: str, *, exclude: Quote, top: int = 10) -> list[Quote]:
         .select_related("article__outlet", "speaker")
         .order_by("-id")[:top]
     )
+
+
+def live_links_with(claim: Claim, other_ids: list[int]) -> dict[int, ClaimLink]:
+    """The live (suggested or confirmed) links between `claim` and each of `other_ids`,
+    by the other claim's id: one query."""
+    if not other_ids:
+        return {}
+    pairs = Q(source_id=claim.pk, target_id__in=other_ids) | Q(target_id=claim.pk, source_id__in=other_ids)
+    return {
+        link.target_id if link.source_id == claim.pk else link.source_id: link
+        for link in ClaimLink.objects.live().filter(pairs)
+    }

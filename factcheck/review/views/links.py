@@ -7,7 +7,6 @@ A user who may review links directly; a reporter's link is a proposal (a suggest
 from __future__ import annotations
 
 from django.contrib import messages
-from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_POST
@@ -16,8 +15,8 @@ from factcheck.accounts.roles import Cap, has_cap
 from factcheck.claims.models import Claim, Quote
 from factcheck.core.errors import ApplicationError
 from factcheck.linking import services
-from factcheck.linking.models import ClaimLink, Relation
-from factcheck.linking.selectors import claims_to_link
+from factcheck.linking.models import Relation
+from factcheck.linking.selectors import claims_to_link, live_links_with
 from factcheck.review.access import claim_for, link_for, quote_for
 from factcheck.review.forms.links import LinkCreateForm, LinkDecisionForm, LinkSearchForm
 from factcheck.review.responses import form_errors_text, refused
@@ -35,12 +34,7 @@ def claim_link_search(request: HttpRequest, pk: int) -> HttpResponse:
     elif request.GET:
         status = 400
     # Mark results already linked to this claim so the page says so instead of offering buttons.
-    linked = {}
-    if results:
-        ids = [c.pk for c, _ in results]
-        pairs = Q(source_id=claim.pk, target_id__in=ids) | Q(target_id=claim.pk, source_id__in=ids)
-        for link in ClaimLink.objects.live().filter(pairs):
-            linked[link.target_id if link.source_id == claim.pk else link.source_id] = link
+    linked = live_links_with(claim, [c.pk for c, _ in results])
     rows = [{"claim": c, "score": score, "link": linked.get(c.pk)} for c, score in results]
     return render(
         request,
@@ -56,43 +50,43 @@ def claim_link_search(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-@require_POST
-def claim_link_create(request: HttpRequest, pk: int) -> HttpResponse:
-    claim = claim_for(request.user, pk, Cap.PROPOSE)
-    back = f"{claim.get_absolute_url()}#links"
+def _link_create(request: HttpRequest, here: Claim | Quote, others, create, done) -> HttpResponse:
+    """Link `here` to the posted target (one of `others`): confirmed for a reviewer, a
+    proposal (a suggestion) for anyone else."""
+    back = f"{here.get_absolute_url()}#links"
     form = LinkCreateForm(request.POST)
     if not form.is_valid():
         return refused(request, ApplicationError(form_errors_text(form)), redirect_to=back)
-    other = get_object_or_404(Claim.objects.visible_to(request.user), pk=form.cleaned_data["target"])
+    other = get_object_or_404(others.visible_to(request.user), pk=form.cleaned_data["target"])
     confirm = has_cap(request.user, Cap.REVIEW)
     try:
-        link = services.claim_link_create(
-            a=claim, b=other, relation=form.cleaned_data["relation"], actor=request.user, confirm=confirm
-        )
+        link = create(a=here, b=other, relation=form.cleaned_data["relation"], actor=request.user, confirm=confirm)
     except ApplicationError as exc:
         return refused(request, exc, redirect_to=back)
-    verb = "Linked" if confirm else "Link proposed"
-    messages.success(request, f"{verb}: {link.get_relation_display().lower()} — claim {other.pk}.")
+    messages.success(request, done(link, other, confirm))
     return redirect(back)
+
+
+@require_POST
+def claim_link_create(request: HttpRequest, pk: int) -> HttpResponse:
+    def done(link, other, confirm):
+        verb = "Linked" if confirm else "Link proposed"
+        return f"{verb}: {link.get_relation_display().lower()} — claim {other.pk}."
+
+    claim = claim_for(request.user, pk, Cap.PROPOSE)
+    return _link_create(request, claim, Claim.objects, services.claim_link_create, done)
 
 
 @require_POST
 def quote_link_create(request: HttpRequest, pk: int) -> HttpResponse:
     quote = quote_for(request.user, pk, Cap.PROPOSE)
-    back = f"{quote.get_absolute_url()}#links"
-    form = LinkCreateForm(request.POST)
-    if not form.is_valid():
-        return refused(request, ApplicationError(form_errors_text(form)), redirect_to=back)
-    other = get_object_or_404(Quote.objects.visible_to(request.user), pk=form.cleaned_data["target"])
-    confirm = has_cap(request.user, Cap.REVIEW)
-    try:
-        services.quote_link_create(
-            a=quote, b=other, relation=form.cleaned_data["relation"], actor=request.user, confirm=confirm
-        )
-    except ApplicationError as exc:
-        return refused(request, exc, redirect_to=back)
-    messages.success(request, "Quotes linked." if confirm else "Link proposed.")
-    return redirect(back)
+    return _link_create(
+        request,
+        quote,
+        Quote.objects,
+        services.quote_link_create,
+        lambda link, other, confirm: "Quotes linked." if confirm else "Link proposed.",
+    )
 
 
 def _decide(request: HttpRequest, link, default_url: str, *, confirm: bool) -> HttpResponse:
