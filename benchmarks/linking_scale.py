@@ -490,6 +490,7 @@ def measure_all(size: int, runs: int, rng, profile: bool = False, explain: bool 
         "median_ms": round(statistics.median(latencies), 1),
         "p95_ms": round(_percentile(latencies, 0.95), 1),
         "max_ms": round(max(latencies), 1),
+        "slowest_ms": [round(x) for x in sorted(latencies)[-4:]],
         "median_parts_ms": {k: round(statistics.median(v), 1) for k, v in sorted(parts.items())},
         "dense_mode": mode,
         "index_load_s": round(index_load, 2),
