@@ -110,9 +110,9 @@ class TestLexicalQuery:
 
     def test_one_batched_query_per_article(self, stored, django_assert_max_num_queries):
         retrieval.lexical_candidates_batch(["warm the term statistics"])
-        # Store size, lexemes and the search (savepoint, JIT off, no sequential or b-tree index
-        # scans, the query, release).
-        with django_assert_max_num_queries(8):
+        # Store size, lexemes and the search (savepoint, the planner settings, the query,
+        # release).
+        with django_assert_max_num_queries(6):
             found = retrieval.lexical_candidates_batch(
                 ["Russian soldiers captured in Kursk", "Interest rates held at 16 percent", "zzzz"]
             )
