@@ -36,7 +36,7 @@ sys.path.insert(0, str(ROOT / "benchmarks"))
 
 GOLD = Path("/work/shared/gold/seeds.json")
 SEEDS = Path("/work/shared/seeds")
-DB_NAME = "factcheck_linkq"
+DB_NAME = "factcheck_bench_linkq"
 METHODS = ["lexical", "dense", "hybrid-norerank", "hybrid", "hybrid-rerank-only"]
 
 
