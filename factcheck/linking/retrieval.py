@@ -98,7 +98,7 @@ def _claims_estimate(cursor) -> float:
     return total
 
 
-def term_stats(*, refresh: bool = False) -> TermStats:
+def term_stats() -> TermStats:
     """Cached per process for TERM_STATS_TTL seconds, or until the store grows by a fifth."""
     global _term_stats
     alias = str(connection.settings_dict.get("NAME"))
@@ -106,8 +106,7 @@ def term_stats(*, refresh: bool = False) -> TermStats:
         total = _claims_estimate(cursor)
         cached = _term_stats
         if (
-            not refresh
-            and cached is not None
+            cached is not None
             and cached.alias == alias
             and time.monotonic() - cached.fetched_at < TERM_STATS_TTL
             and total <= cached.total * 1.2 + 100
