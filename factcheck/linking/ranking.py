@@ -115,12 +115,12 @@ def rank_candidates(
     clock.lap("dense")
 
     all_ids = set().union(*per_query_ids) if per_query_ids else set()
-    # Not the articles' bodies, nor the claims' stored tsvectors: scoring and the reasons use
-    # the claim's text, figures and names and its article's kind, date and outlet.
+    # Not the articles' bodies: scoring and the reasons use the claim and its article's kind,
+    # date and outlet, and an article holds many claims.
     claims = (
         Claim.objects.live()
         .select_related("article__outlet", "verdict")
-        .defer("search_vector", "article__body", "article__extraction_error")
+        .defer("article__body", "article__extraction_error")
         .in_bulk(list(all_ids))
     )
     if exclude_article_id is not None:

@@ -270,11 +270,7 @@ def article_search(user, data: dict) -> QuerySet[Article]:
 
 
 def claim_search(user, data: dict) -> QuerySet[Claim]:
-    qs = _common(
-        Claim.objects.visible_to(user).with_related().defer("search_vector", "article__body"),
-        data,
-        prefix="article__",
-    )
+    qs = _common(Claim.objects.visible_to(user).with_related().defer("article__body"), data, prefix="article__")
     qs = _text_filter(qs, data.get("q") or "", ["text"], stored="search_vector")
     if data.get("speaker"):
         qs = qs.filter(Q(claimant__name__icontains=data["speaker"]) | Q(claimant_text__icontains=data["speaker"]))
