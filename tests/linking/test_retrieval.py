@@ -373,3 +373,57 @@ def test_worker_process_init_warms_the_model(monkeypatch, settings):
     settings.LINK_WARM_WORKER = False
     worker_process_init.send(sender=None)
     assert calls == [1]
+
+
+SQLITE_CHECK = """
+from django.contrib.auth.models import User
+from django.db import connection
+from factcheck.articles.services import article_create
+from factcheck.claims.models import Claim
+from factcheck.linking.retrieval import lexical_candidates_batch
+from factcheck.review.selectors import claim_search
+
+body = "Troops took 100 prisoners in Kursk, officials said."
+article = article_create(body=body, published=None, extract=False).article
+claim = Claim.objects.create(article=article, start=0, end=len(body), text=body)
+assert Claim.objects.get(pk=claim.pk).search_vector is None
+user = User.objects.create_superuser("ada", "ada@example.org", "pw")
+assert [c.pk for c in claim_search(user, {"q": "prisoners"})] == [claim.pk]
+assert [pk for pk, _ in lexical_candidates_batch(["prisoners taken in Kursk"])[0]] == [claim.pk]
+with connection.cursor() as cursor:
+    cursor.execute("SELECT name FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'claims_claim'")
+    assert len(cursor.fetchall()) == 2, "the span triggers of claims 0002 survived"
+print("sqlite-ok")
+"""
+
+
+def test_sqlite_default_migrates_and_searches_without_the_column(tmp_path):
+    """With no DATABASE_URL (the embedded SQLite default), claims 0007 adds the column without
+    rebuilding claims_claim (which would drop its span triggers), the column is NULL, and
+    both searches take their simpler paths (LIKE; a scan of stemmed words). The migrations
+    also reverse."""
+    import os
+    import subprocess
+    import sys
+
+    from django.conf import settings
+
+    env = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "REDIS_URL"}}
+    env |= {"SQLITE_PATH": str(tmp_path / "db.sqlite3"), "LINK_EMBEDDINGS": "false"}
+
+    def manage(*args: str) -> str:
+        result = subprocess.run(
+            [sys.executable, "manage.py", *args],
+            cwd=settings.BASE_DIR,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
+        assert result.returncode == 0, result.stderr
+        return result.stdout
+
+    manage("migrate", "-v0")
+    assert "sqlite-ok" in manage("shell", "-c", SQLITE_CHECK)
+    manage("migrate", "claims", "0006", "-v0")
+    manage("migrate", "-v0")
