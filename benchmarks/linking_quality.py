@@ -36,7 +36,7 @@ sys.path.insert(0, str(ROOT / "benchmarks"))
 
 GOLD = Path("/work/shared/gold/seeds.json")
 SEEDS = Path("/work/shared/seeds")
-DB_NAME = "factcheck_linkq"
+DB_NAME = "factcheck_bench_linkq"
 METHODS = ["lexical", "dense", "hybrid-norerank", "hybrid", "hybrid-rerank-only"]
 
 
@@ -69,11 +69,6 @@ def _apply_method(method: str) -> None:
     }
     for name, value in defaults.items():
         setattr(score, name, value)
-    # The claims here are minutes old: count them as settled, so the indexed watermark passes
-    # them and retrieval takes the stored-tsvector path it takes on a real store.
-    from factcheck.linking import search
-
-    search.SETTLE = datetime.timedelta(seconds=-60)
     settings.LINK_EMBEDDINGS = method != "lexical"
     settings.LINK_DENSE_MAX_SCAN = 0 if method == "hybrid-rerank-only" else 100_000
     settings.LINK_DENSE_IVF_NPROBE = 0
@@ -89,7 +84,7 @@ def _apply_method(method: str) -> None:
 def _reset_data() -> None:
     from factcheck.articles.models import Article, Outlet
     from factcheck.claims.models import Person
-    from factcheck.linking.search import index_reset
+    from factcheck.linking.embeddings import index_reset
 
     Article.objects.all().delete()
     Outlet.objects.all().delete()
@@ -102,7 +97,7 @@ def _load(claims_mode: str) -> dict[str, dict]:
     from factcheck.articles.services import article_create
     from factcheck.claims.models import Claim, Quote
     from factcheck.claims.people import person_resolve
-    from factcheck.linking.search import find_quantities
+    from factcheck.linking.ranking import find_quantities
 
     gold = json.loads(GOLD.read_text())
     out: dict[str, dict] = {}

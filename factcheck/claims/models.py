@@ -5,11 +5,13 @@ from __future__ import annotations
 from typing import Self
 
 from django.conf import settings
+from django.contrib.postgres.search import SearchVectorField
 from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
 
 from factcheck.articles.models import Article
+from factcheck.core.fulltext import StoredSearchVector
 
 
 class PersonKind(models.TextChoices):
@@ -301,6 +303,16 @@ class Claim(ArticleSpan):
     # For imported fact-checks: the ClaimReview url and the publisher's own rating text.
     review_url = models.URLField(max_length=1000, blank=True)
     review_rating_text = models.CharField(max_length=200, blank=True)
+
+    # The claim's words for full-text search (workspace search and link retrieval), kept by
+    # the database itself: a stored generated column cannot fall behind an edit or miss a row
+    # written by any path. GIN-indexed by claims 0007 (PostgreSQL only, so the index is not
+    # in Meta.indexes); NULL on SQLite, where search uses LIKE (see StoredSearchVector).
+    search_vector = models.GeneratedField(
+        expression=StoredSearchVector("text", config="english"),
+        output_field=SearchVectorField(),
+        db_persist=True,
+    )
 
     objects = ClaimQuerySet.as_manager()
 

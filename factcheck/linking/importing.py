@@ -18,7 +18,7 @@ from factcheck.articles.models import ArticleKind
 from factcheck.articles.services import article_create
 from factcheck.claims.models import CandidateStatus, Claim, ClaimKind, Origin, Rating, RatingScale
 from factcheck.core.problems import IntakeProblem
-from factcheck.linking import search
+from factcheck.linking import embeddings
 from factcheck.linking.claimreview import Review, iter_reviews, rating_to_scale
 
 log = logging.getLogger(__name__)
@@ -108,7 +108,7 @@ def claimreview_import_paths(paths: Iterable[str]) -> ImportReport:
             report.unchanged += 1
     if report.created:
         try:
-            search.embeddings_ensure(list(Claim.objects.filter(pk__in=report.created).only("id", "text")))
+            embeddings.embeddings_ensure(list(Claim.objects.filter(pk__in=report.created).only("id", "text")))
         except Exception:  # noqa: BLE001 - embeddings can be backfilled later
             log.exception("embedding imported claims failed; `manage.py similar` backfills them")
     return report

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from django.conf import settings
-from django.contrib.postgres.search import SearchVectorField
 from django.db import models
 from django.db.models import F, Q
 
@@ -117,19 +116,15 @@ class QuoteLink(BaseLink):
 
 
 class ClaimEmbedding(models.Model):
-    """Linking's index row for a claim: its sentence embedding (float16 bytes), for the
-    in-process vector index that factcheck.linking.search keeps, and its stored full-text
-    vector (`search_vector`, PostgreSQL: to_tsvector('english', text), GIN-indexed by linking
-    0005), so candidate ranking reads it instead of re-parsing each matched claim's text.
-    `text_hash` (md5 of the text) says which text both describe: an edited claim's row is
-    stale until re-embedded, and search then finds the claim by its text instead.
+    """Linking's vector row for a claim: its sentence embedding (float16 bytes), for the
+    in-process vector index (factcheck.linking.embeddings). `text_hash` (md5 of the text)
+    says which text the vector describes: an edited claim is re-embedded when next needed.
     `updated_at` lets each process pick up only what changed."""
 
     claim = models.OneToOneField("claims.Claim", on_delete=models.CASCADE, primary_key=True, related_name="embedding")
     model = models.CharField(max_length=100)
     text_hash = models.CharField(max_length=32)
     vector = models.BinaryField()
-    search_vector = SearchVectorField(null=True, blank=True)
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:

@@ -1,15 +1,17 @@
-"""Reads for the cross-linking UI: a claim's or quote's links, the cluster of connected
-claims, and the "search all claims to link" box."""
+"""Reads for cross-linking: a claim's or quote's links, the cluster of connected claims,
+the "search all claims to link" box, and what counts as previously fact-checked."""
 
 from __future__ import annotations
 
 import logging
 from dataclasses import dataclass, field
 
+from django.conf import settings
 from django.db.models import Q, QuerySet
 
-from factcheck.claims.models import Claim, Quote
-from factcheck.linking.models import ClaimLink, LinkState, QuoteLink
+from factcheck.articles.models import ArticleKind
+from factcheck.claims.models import Claim, Quote, Workflow
+from factcheck.linking.models import ClaimLink, LinkState, QuoteLink, Relation
 
 logger = logging.getLogger(__name__)
 
@@ -135,9 +137,9 @@ def claim_cluster(
 
 def claims_to_link(text: str, *, exclude: Claim, top: int = 10) -> list[tuple[Claim, float]]:
     """Claims matching `text`, for the link box on a claim page: the same engine as link
-    suggestions and `manage.py similar` (factcheck.linking.search), with what the page shows
+    suggestions and `manage.py similar` (factcheck.linking.ranking), with what the page shows
     loaded in one query."""
-    from factcheck.linking.search import claim_search
+    from factcheck.linking.ranking import claim_search
 
     text = " ".join(text.split())[:300]
     if not text:
@@ -174,3 +176,36 @@ def live_links_with(claim: Claim, other_ids: list[int]) -> dict[int, ClaimLink]:
         link.target_id if link.source_id == claim.pk else link.source_id: link
         for link in ClaimLink.objects.live().filter(pairs)
     }
+
+
+def review_url_for(claim: Claim) -> str | None:
+    """Where the verdict on this claim can be read: an imported fact-check's ClaimReview url,
+    or our own public page once published; None otherwise."""
+    if claim.review_url:
+        return claim.review_url
+    if claim.workflow == Workflow.PUBLISHED:
+        return settings.SITE_URL + claim.get_public_url()
+    return None
+
+
+def is_checked(claim: Claim) -> bool:
+    """Has this claim a verdict (ours, or an imported fact-check's)?"""
+    return claim.verdict_id is not None or bool(claim.review_url) or claim.article.kind == ArticleKind.FACTCHECK
+
+
+def checked_matches(claim: Claim) -> list[tuple[Claim, ClaimLink]]:
+    """The previously checked claims this claim is linked to as the same claim (live links),
+    best first: what the claim page shows as "already fact-checked"."""
+    links = list(
+        ClaimLink.objects.involving(claim.pk)
+        .live()
+        .filter(relation=Relation.SAME)
+        .select_related("source__verdict", "target__verdict", "source__article__outlet", "target__article__outlet")
+    )
+    out = []
+    for link in links:
+        other = link.target if link.source_id == claim.pk else link.source
+        if is_checked(other):
+            out.append((other, link))
+    out.sort(key=lambda x: (x[1].state != LinkState.CONFIRMED, -(x[1].score or 0)))
+    return out

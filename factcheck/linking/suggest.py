@@ -19,7 +19,7 @@ from django.utils import timezone
 
 from factcheck.articles.models import Article
 from factcheck.claims.models import Claim, Quote
-from factcheck.linking import search
+from factcheck.linking import embeddings, ranking, retrieval, selectors
 from factcheck.linking.engine.score import _surname, compare_quotes, same_speaker
 from factcheck.linking.models import ClaimLink, LinkOrigin, LinkState, QuoteLink
 
@@ -120,7 +120,7 @@ def links_upsert(model: type[ClaimLink] | type[QuoteLink], proposals: Iterable[L
 
 
 def _checked_note(claim: Claim) -> str:
-    if not search.is_checked(claim):
+    if not selectors.is_checked(claim):
         return ""
     label = claim.verdict.label if claim.verdict_id else (claim.review_rating_text or "rated")
     who = claim.article.outlet.name if claim.article.outlet_id else "us"
@@ -134,16 +134,16 @@ def _claim_proposals(article: Article) -> list[LinkProposal]:
     suggest_at, _, _ = _thresholds()
     # The new claims are encoded in a background thread while PostgreSQL runs the full-text
     # query (which needs only their text): the fixed encoding cost overlaps the lexical one.
-    pending = search.embeddings_start(claims, background=True)
-    features = [search.features_for_claim(c) for c in claims]
+    pending = embeddings.embeddings_start(claims, background=True)
+    features = [ranking.features_for_claim(c) for c in claims]
     try:
-        lexical = search.lexical_candidates_batch([f.text for f in features], exclude_article_id=article.pk)
+        lexical = retrieval.lexical_candidates_batch([f.text for f in features], exclude_article_id=article.pk)
     except BaseException:
         pending.discard()
         raise
     vectors = pending.result()
     queries = [(f, vectors.get(c.pk)) for f, c in zip(features, claims, strict=True)]
-    ranked = search.rank_candidates(queries, exclude_article_id=article.pk, lexical=lexical)
+    ranked = ranking.rank_candidates(queries, exclude_article_id=article.pk, lexical=lexical)
     proposals = []
     for claim, candidates in zip(claims, ranked, strict=True):
         for cand in candidates[:MAX_LINKS_PER_CLAIM]:

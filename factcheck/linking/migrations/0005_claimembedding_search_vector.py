@@ -1,7 +1,7 @@
 """Store each indexed claim's full-text vector on linking's per-claim row (ClaimEmbedding),
 GIN-indexed, so link suggestions rank matched claims on the stored tsvector instead of
-re-computing to_tsvector of every matched claim's text in ts_rank_cd (most of the lexical
-query's time at a million claims, docs/benchmarks.md (Cross-linking)).
+re-computing to_tsvector of every matched claim's text. (Superseded by the claim's own
+generated column, claims 0007; linking 0007 drops this one.)
 
 The backfill fills rows whose text_hash still matches the claim's text (md5, as
 factcheck.linking.engine.embed.text_hash computes it); stale rows stay NULL and search

@@ -2,13 +2,10 @@
 without GIN's "fast update" pending list, and flush the entries already pending.
 
 With fastupdate on (PostgreSQL's default), rows inserted or updated since the last VACUUM sit
-in an unsorted pending list (up to gin_pending_list_limit, 4 MB) that EVERY scan of the index
-reads in full. Link suggestions scan this index once per query clause (about 10-20 per claim,
-a dozen claims per article), and every article adds rows: at 1M claims a pending list of ~110
-pages (the rows of ~300 benchmark articles) tripled the full-text query (88 -> 275 ms per
-article; docs/benchmarks.md (Cross-linking)). Without it, each new row's lexemes go into the
-index when the row is written: a few milliseconds more per article stored, once.
-PostgreSQL only, like 0005.
+in an unsorted pending list (up to gin_pending_list_limit) that every scan of the index reads
+in full, and link suggestions scan this index once per query clause. Without it, each new
+row's lexemes go into the index when the row is written. PostgreSQL only, like 0005. (The
+index is dropped by linking 0007; claims 0007 creates the claims' own index the same way.)
 """
 
 from django.db import migrations

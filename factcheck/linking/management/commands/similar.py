@@ -15,7 +15,9 @@ import sys
 
 from django.core.management.base import BaseCommand, CommandError
 
-from factcheck.linking.search import claim_search, embeddings_backfill, review_url_for
+from factcheck.linking.embeddings import embeddings_backfill
+from factcheck.linking.ranking import claim_search
+from factcheck.linking.selectors import review_url_for
 
 
 def _results(text: str, top: int) -> list[dict]:
