@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 
 from spacy.tokens import Doc, Span, Token
 
-from . import docview, people
+from . import docview, marks, people
 from .types import QuoteSpan
 
 
@@ -268,6 +268,56 @@ _GENDERED_TITLES: dict[str, str] = {
     **dict.fromkeys(("mr", "sir", "lord", "king", "prince", "father"), "m"),
     **dict.fromkeys(("mrs", "ms", "miss", "dame", "lady", "queen", "princess", "sister"), "f"),
 }
+# Nouns for what someone said; with a possessor they stand for the speaker ("her reply was").
+SPEECH_NOUNS: frozenset[str] = _word_set(
+    """response reply answer statement remark remarks comment comments word words message
+    argument claim promise pledge demand warning retort quip tweet post question assessment
+    verdict description explanation testimony plea vow"""
+)
+# Documents and outlets that "say" things: the source of a quotation can be one.
+DOCUMENT_NOUNS: frozenset[str] = _word_set(
+    """report letter statement study survey poll memo memorandum article ad advertisement
+    tweet email e-mail message note sign banner website site page book column editorial
+    bylaw bylaws law rule document release filing complaint lawsuit indictment ruling
+    decision analysis review transcript headline story piece video clip petition resolution
+    platform bill policy guidance notice caption record records text post blog op-ed
+    newspaper magazine paper outlet network show program programme constitution amendment
+    order opinion brief motion affidavit verdict warrant manifesto pamphlet flyer leaflet
+    slogan sticker t-shirt shirt placard plaque ballot form survey questionnaire"""
+)
+# People described rather than named: "a doctor", "the protesters", "one voter".
+PERSON_NOUNS: frozenset[str] = _word_set(
+    """person people man men woman women child children kid kids boy girl mother father
+    parent parents son daughter wife husband brother sister friend neighbor neighbour
+    doctor nurse expert analyst critic critics supporter supporters opponent opponents
+    candidate nominee voter voters resident residents student students official officials
+    aide aides adviser advisor staffer staff source sources witness witnesses victim victims
+    protester protesters demonstrator activist activists journalist reporter reporters
+    writer author authors editor host anchor moderator panelist guest caller crowd audience
+    fan fans member members veteran veterans soldier soldiers officer officers police
+    lawyer attorney attorneys economist economists scientist scientists researcher
+    researchers historian professor teacher teachers worker workers employee employees
+    executive executives owner owners founder donor donors lawmaker lawmakers legislator
+    legislators politician politicians strategist strategists pollster pollsters observer
+    observers commentator commentators columnist blogger user users follower followers
+    republican republicans democrat democrats conservative conservatives liberal liberals
+    leader leaders chief spokesman spokeswoman spokesperson representative surrogate
+    campaign everyone someone somebody anyone nobody many some others other few most all
+    both each one"""
+)
+_AGENT_SUFFIXES = ("ist", "ian", "er", "or", "ant", "ent")
+_NOT_AGENTS: frozenset[str] = _word_set(
+    """number order matter water power center centre paper letter border corner quarter
+    chapter factor error mirror sector vector color colour favor favour honor honour
+    labor labour rumor rumour humor humour tumor meteor interior exterior majority minority
+    percent moment comment content event point statement agreement government movement
+    argument element document payment development investment department environment
+    treatment management settlement amendment judgment judgement president client patient
+    parent component opponent talent extent intent consent present accent agent
+    fragment segment sentiment department plant grant want restaurant chant dependent
+    weather winter summer river silver finger dinner member answer cancer offer other
+    either neither whether together ever never later after under over super cover"""
+)
 _NOT_PERSON_LABELS = frozenset({"GPE", "LOC", "NORP", "FAC", "ORG", "PRODUCT", "EVENT", "WORK_OF_ART", "LAW"})
 _ORG_LABELS = frozenset({"ORG", "GPE", "NORP", "FAC"})
 _MARK_CHARS = "\"'“”‘’«»„"
@@ -291,6 +341,9 @@ class _Resolved:
     start: int
     end: int
     kind: str | None
+    # How sure the resolution is, multiplied into the cue's confidence: 1 for a name, less for
+    # a pronoun resolved by recency, a description, or a pronoun left unresolved.
+    support: float = 1.0
 
 
 _SENT_KEY = "factcheck_sentence_of_token"
@@ -352,16 +405,40 @@ class _Article:
         self.orgs = [people.strip_possessive(o) for o in self.orgs]
         self.person_at: dict[int, _Person] = {}
         self.names: list[str] = []
+        full_names = set()
+        for ent in person_ents:
+            words = [t for t in ent if not people.is_title(t.text)]
+            if len(words) > 1:
+                full_names.add(people.normalize_name(" ".join(t.text for t in words)))
         for ent in person_ents:
             words = [t for t in ent if not people.is_title(t.text)]
             if not words:
                 continue
             name = people.normalize_name(" ".join(t.text for t in words))
             titled = self._titles_before(ent.root)
-            if len(name.split()) < 2 and not titled and people.fold(name) in self.not_person_words:
+            if (
+                len(name.split()) < 2
+                and not titled
+                and people.fold(name) in self.not_person_words
+                and not any(people.same_person(name, n) for n in full_names)
+            ):
                 continue
             self.names.append(name)
             self._add_person(ent.root, name, titled)
+        # A surname the NER labelled otherwise in this sentence ("Trump" as ORG) is still the
+        # person the article names in full elsewhere.
+        if full_names:
+            for tok in doc:
+                if (
+                    tok.pos_ == "PROPN"
+                    and tok.i not in self.person_at
+                    and tok.dep_ in ("nsubj", "nsubjpass", "appos", "pobj", "dobj", "poss")
+                    and tok.ent_type_ not in ("GPE", "LOC", "NORP")
+                ):
+                    word = people.strip_possessive(tok.text)
+                    if word[:1].isupper() and any(people.same_person(word, n) for n in full_names):
+                        self.names.append(word)
+                        self._add_person(tok, word, self._titles_before(tok))
         # Title-led proper nouns the NER missed or mislabelled: "Gen. Oleksandr Syrskyi".
         for tok in doc:
             if tok.pos_ == "PROPN" and tok.dep_ not in ("compound", "flat") and tok.i not in self.person_at:
@@ -475,7 +552,13 @@ class _Article:
         doc = self.doc
         low = tok.lower_
         if low in _RELATIVE and tok.head.dep_ == "relcl":
-            return self.resolve(tok.head.head)
+            # "Beck, who said ...": the name is the antecedent's, the mention runs from it to
+            # the relative pronoun the clause actually uses.
+            res = self.resolve(tok.head.head)
+            if res is not None:
+                res.start = min(res.start, tok.idx)
+                res.end = max(res.end, tok.idx + len(tok))
+            return res
         # The appositive name beats the description: "The ... envoy, Rodion Miroshnik, said".
         for child in tok.children:
             if child.dep_ == "appos" and child.pos_ == "PROPN" and child.i in self.person_at:
@@ -486,13 +569,18 @@ class _Article:
                 person = self.antecedent(tok, gender=gender)
                 if person is None:
                     # Nobody to refer to (a lone sentence): the pronoun is the best name we have.
-                    return _Resolved(tok.text, tok.idx, tok.idx + len(tok), "person")
+                    return _Resolved(tok.text, tok.idx, tok.idx + len(tok), "person", 0.5)
                 self.gender.setdefault(people.surname(person.name), gender)
-                return _Resolved(self.canonical_person(person.name), tok.idx, tok.idx + len(tok), "person")
+                return _Resolved(self.canonical_person(person.name), tok.idx, tok.idx + len(tok), "person", 0.85)
             if low in _GROUP_PRONOUNS:
                 org = self._org_antecedent(tok)
                 if org is not None:
-                    return _Resolved(org, tok.idx, tok.idx + len(tok), "org")
+                    return _Resolved(org, tok.idx, tok.idx + len(tok), "org", 0.75)
+                if low in ("they", "them"):
+                    return _Resolved(tok.text, tok.idx, tok.idx + len(tok), "org", 0.4)
+            if low in ("i", "we"):
+                # The writer (an op-ed, a first-person piece): the mention is all the text gives.
+                return _Resolved(tok.text, tok.idx, tok.idx + len(tok), "person", 0.5)
             return None
         start_tok = _mention_start(tok)
         m_start = doc[start_tok].idx
@@ -521,8 +609,31 @@ class _Article:
         if lemma in ORG_HEADS or tok.ent_type_ in _ORG_LABELS:
             return _Resolved(self.canonical_org(text), m_start, m_end, "org")
         if tok.pos_ in ("NOUN", "PROPN"):
-            return _Resolved(text, m_start, m_end, "person")
+            kind = "org" if lemma in DOCUMENT_NOUNS else "person"
+            return _Resolved(text, m_start, m_end, kind, 0.8)
         return None
+
+    def resolve_span(self, start: int, end: int) -> _Resolved:
+        """A name written out at [start, end) with no verb (after a dash, in a label)."""
+        words = docview.text(self.doc)[start:end].rstrip(".,")
+        end = start + len(words)
+        span = self.doc.char_span(start, end, alignment_mode="expand")
+        if span is not None:
+            for tok in reversed(span):
+                person = self.person_at.get(tok.i)
+                if person is not None:
+                    return _Resolved(self.canonical_person(person.name), start, end, "person")
+            if span.root.ent_type_ == "ORG":
+                return _Resolved(self.canonical_org(_strip_det(words)), start, end, "org")
+        return _Resolved(self.canonical_person(people.normalize_name(words)), start, end, "person", 0.9)
+
+    def resolve_label(self, start: int, end: int) -> _Resolved:
+        """A transcript label: 'PENCE' -> 'Mike Pence' when the article names him; 'Q' stays."""
+        label = docview.text(self.doc)[start:end]
+        if len(label) == 1:
+            return _Resolved(label, start, end, "person", 0.6)
+        words = " ".join(w.capitalize() for w in label.split())
+        return _Resolved(self.canonical_person(people.normalize_name(words)), start, end, "person")
 
     def _org_antecedent(self, tok: Token) -> str | None:
         """'it'/'they': the most recent organisation or country in subject position."""
@@ -752,51 +863,181 @@ def _nearest_nominal(doc: Doc, lo: int, hi: int, anchor: int, in_quote: list[boo
     return best
 
 
+# Confidence of each way of finding a speaker, before the mention's own support (a name 1,
+# a resolved pronoun 0.85, a description 0.8 ...) is multiplied in. Measured against PolNeAR
+# train: the order of these figures is the order of how often each way is right.
+_CONF_LABEL = 0.9
+_CONF_WALK = 0.9
+_CONF_NEAR_AFTER = 0.9
+_CONF_NEAR_BEFORE = 0.85
+_CONF_DASH = 0.85
+_CONF_ACCORDING = 0.85
+_CONF_COLON = 0.8
+_CONF_GOVERNING = 0.65
+_CONF_PREVIOUS_SENTENCE = 0.65
+_CONF_CONTINUED = 0.95  # times the confidence of the quotation continued
+_CONF_ADJACENT = 0.6  # times the confidence of the neighbouring quotation
+
+
 def attribute(
     doc: Doc, quotes: list[QuoteSpan], *, headline_spans: list[tuple[int, int]] | None = None
 ) -> list[QuoteSpan]:
-    """Fill speaker, speaker_start/end, speaker_kind and cue on each quotation (in place).
+    """Fill speaker, speaker_start/end, speaker_kind, cue and speaker_confidence (in place).
 
     quotes must be in text order; `headline_spans` are the (start, end) offsets of headline
-    segments, whose quotations are attributed to the subject of the headline.
+    segments, whose quotations are attributed to the subject of the headline. A quotation
+    that nothing in the text attributes keeps speaker None rather than a guess.
     """
     if not quotes:
         return quotes
     art = _Article(doc, quotes)
-    text_paragraph = _paragraph_index(docview.text(doc))
+    text = docview.text(doc)
+    text_paragraph = _paragraph_index(text)
     prev: QuoteSpan | None = None
     for q, (lo, hi) in zip(quotes, art.quote_tokens, strict=True):
-        cue: _Cue | None = None
-        if hi > lo:
-            in_headline = any(s <= q.start < e for s, e in headline_spans or [])
-            cue = _headline_subject(doc, lo, hi, art.in_quote) if in_headline else None
-            if cue is None:
-                cue = (
-                    _walk_up(doc, lo, hi, art.in_quote)
-                    or _near_after(doc, hi, art.in_quote)
-                    or _near_before(doc, lo, art.in_quote)
-                    or _according_to(doc, lo, hi, art.in_quote)
-                    or (_previous_sentence_cue(doc, lo, art.in_quote) if not q.partial else None)
-                )
-        resolved = art.resolve(cue.subject) if cue is not None else None
-        if q.continued and prev is not None and (resolved is None or resolved.name is None):
-            _copy_speaker(q, prev)
-        elif resolved is not None and resolved.name is not None:
+        found = _find_speaker(art, q, lo, hi, text, text_paragraph, headline_spans or [])
+        if q.continued and prev is not None and prev.speaker and (found is None or found[0].name is None):
+            _copy_speaker(q, prev, _CONF_CONTINUED)
+        elif found is not None and found[0].name is not None:
+            resolved, cue_text, conf = found
             q.speaker = resolved.name
             q.speaker_start, q.speaker_end = resolved.start, resolved.end
             q.speaker_kind = resolved.kind
-            q.cue = "according to" if cue.verb.lower_ == "according" else cue.verb.text
-        elif prev is not None and prev.speaker and _adjacent(text_paragraph, prev, q):
-            # A quotation with no cue right after one from the same or the previous paragraph
-            # is, in news style, the same speaker going on.
-            _copy_speaker(q, prev)
+            q.cue = cue_text
+            q.speaker_confidence = round(conf * resolved.support, 2)
+        elif prev is not None and prev.speaker and not q.partial and _adjacent(text_paragraph, prev, q):
+            # A quoted sentence with no cue right after a quotation from the same or the
+            # previous paragraph is, in news style, the same speaker going on. A few quoted
+            # words inside a sentence are not: they are someone's term, or the writer's.
+            _copy_speaker(q, prev, _CONF_ADJACENT)
         prev = q
     return quotes
 
 
-def _copy_speaker(q: QuoteSpan, prev: QuoteSpan) -> None:
+def _find_speaker(
+    art: _Article,
+    q: QuoteSpan,
+    lo: int,
+    hi: int,
+    text: str,
+    paragraphs: list[int],
+    headline_spans: list[tuple[int, int]],
+) -> tuple[_Resolved, str | None, float] | None:
+    """(resolved mention, cue text, confidence of the cue) for one quotation, or None."""
+    doc = art.doc
+    in_quote = art.in_quote
+    para_start = paragraphs[_para_of(paragraphs, q.start)]
+    label = marks.transcript_label(text, q.start, _line_start(text, q.start, para_start))
+    if label is not None:
+        return art.resolve_label(*label), ":", _CONF_LABEL
+    if hi <= lo:
+        return None
+    if any(s <= q.start < e for s, e in headline_spans):
+        cue = _headline_subject(doc, lo, hi, in_quote)
+        return _resolved_cue(art, cue, _CONF_WALK) if cue is not None else None
+    steps = (
+        (lambda: _walk_up(doc, lo, hi, in_quote), _CONF_WALK),
+        (lambda: _near_after(doc, hi, in_quote), _CONF_NEAR_AFTER),
+        (lambda: _near_before(doc, lo, in_quote), _CONF_NEAR_BEFORE),
+    )
+    for finder, conf in steps:
+        cue = finder()
+        if cue is not None:
+            got = _resolved_cue(art, cue, conf)
+            if got is not None:
+                return got
+    dash = marks.dash_attribution(text, q.end)
+    if dash is not None:
+        return art.resolve_span(*dash), "―", _CONF_DASH
+    later = (
+        (lambda: _governing(doc, lo, hi, in_quote), _CONF_GOVERNING),
+        (lambda: _according_to(doc, lo, hi, in_quote), _CONF_ACCORDING),
+        (lambda: None if q.partial else _previous_sentence_cue(doc, lo, in_quote), _CONF_COLON),
+    )
+    for finder, conf in later:
+        cue = finder()
+        if cue is not None:
+            got = _resolved_cue(art, cue, conf)
+            if got is not None:
+                return got
+    return None
+
+
+def _resolved_cue(art: _Article, cue: _Cue, conf: float) -> tuple[_Resolved, str | None, float] | None:
+    resolved = art.resolve(_speaker_token(cue.subject))
+    if resolved is None or resolved.name is None:
+        return None
+    cue_text = "according to" if cue.verb.lower_ == "according" else cue.verb.text
+    return resolved, cue_text, conf
+
+
+def _line_start(text: str, pos: int, floor: int) -> int:
+    """Start of the line holding pos (not before floor)."""
+    nl = text.rfind("\n", floor, pos)
+    return floor if nl < 0 else nl + 1
+
+
+def _speaker_token(tok: Token) -> Token:
+    """What was said stands for who said it: "Clinton's response was ..." -> Clinton."""
+    if tok.lemma_.lower() in SPEECH_NOUNS:
+        for child in tok.children:
+            if child.dep_ == "poss" and child.pos_ in ("PROPN", "PRON", "NOUN"):
+                return child
+    return tok
+
+
+def _speaker_like(tok: Token) -> bool:
+    """Could this subject be a source: a person, a group, a document, a pronoun for one?"""
+    low = tok.lower_
+    if tok.pos_ == "PRON":
+        return low in _PERSON_PRONOUNS or low in ("they", "i", "we", "who", "it") or (
+            low in _RELATIVE and tok.head.dep_ == "relcl"
+        )
+    if tok.ent_type_ in ("PERSON", "ORG", "NORP", "GPE"):
+        return True
+    if tok.pos_ == "PROPN":
+        return tok.ent_type_ in ("", "PERSON", "ORG", "NORP", "GPE", "WORK_OF_ART")
+    if tok.pos_ != "NOUN":
+        return False
+    lemma = tok.lemma_.lower()
+    if lemma in SPEECH_NOUNS:
+        return any(c.dep_ == "poss" for c in tok.children)
+    return (
+        lemma in PERSON_NOUNS
+        or lemma in ORG_HEADS
+        or lemma in _TITLE_NOUNS
+        or lemma in DOCUMENT_NOUNS
+        or (lemma.endswith(_AGENT_SUFFIXES) and lemma not in _NOT_AGENTS)
+    )
+
+
+def _governing(doc: Doc, lo: int, hi: int, in_quote: list[bool]) -> _Cue | None:
+    """The subject of the verb that governs the quoted words, whatever the verb.
+
+    "X blamed the failure on the “fog of war”", "X thinks it should be a “litmus test”",
+    "the report found “no evidence ...”": no speech verb, but the subject is who used the
+    words. Only subjects that can be a source count (a person, group, document, pronoun), so
+    "the plan was a “disaster”" gives nothing rather than "the plan".
+    """
+    roots = [t for t in doc[lo:hi] if not (lo <= t.head.i < hi) or t.head is t]
+    for root in roots:
+        node = root
+        for _ in range(_MAX_WALK):
+            if node.head is node:
+                break
+            node = node.head
+            if lo <= node.i < hi or node.pos_ not in ("VERB", "AUX"):
+                continue
+            subj = _subject(node)
+            if subj is not None and not in_quote[subj.i] and _speaker_like(_speaker_token(subj)):
+                return _Cue(node, subj)
+    return None
+
+
+def _copy_speaker(q: QuoteSpan, prev: QuoteSpan, factor: float) -> None:
     q.speaker, q.speaker_kind, q.cue = prev.speaker, prev.speaker_kind, prev.cue
     q.speaker_start, q.speaker_end = prev.speaker_start, prev.speaker_end
+    q.speaker_confidence = round((prev.speaker_confidence or 0.5) * factor, 2)
 
 
 def _paragraph_index(text: str) -> list[int]:

@@ -62,6 +62,10 @@ class QuoteSpan:
     # This piece continues a quotation from the previous paragraph (opening mark repeated,
     # no closing mark there); its speaker is inherited unless the piece has its own cue.
     continued: bool = False
+    # How much the text supports the speaker, in [0, 1]: about 0.9 for a speech verb whose
+    # subject is a name, lower for a pronoun, a description, a non-speech verb or a speaker
+    # carried over from a neighbouring quotation; None when there is no speaker.
+    speaker_confidence: float | None = None
 
 
 @dataclass(slots=True)
@@ -101,6 +105,7 @@ class Extraction:
                     "speaker_start": q.speaker_start,
                     "speaker_end": q.speaker_end,
                     "speaker_kind": q.speaker_kind,
+                    "speaker_confidence": q.speaker_confidence,
                 }
                 for q in self.quotes
             ],
