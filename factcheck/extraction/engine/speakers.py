@@ -140,11 +140,46 @@ SPEECH_LEMMAS: frozenset[str] = frozenset(
         "rule",
         "begin",
         "told",
+        "yell",
+        "cite",
+        "read",
+        "quote",
+        "put",
+        "tout",
+        "mock",
+        "tease",
+        "scold",
+        "chide",
+        "recount",
+        "wonder",
+        "muse",
+        "text",
+        "email",
+        "preach",
+        "chant",
+        "sing",
+        "rant",
+        "rail",
+        "lash",
+        "fume",
+        "gush",
+        "sneer",
+        "snap",
+        "vent",
+        "question",
+        "query",
+        "interject",
+        "interrupt",
+        "concur",
+        "contend",
+        "opine",
+        "surmise",
+        "muse",
     ]
 )
 # Reporting verbs that can sit on a quotation's path without being the cue ("continue",
 # "begin" only count when they are the verb right next to the marks).
-_WEAK_CUES = frozenset({"continue", "begin", "call", "rule", "order", "post", "report"})
+_WEAK_CUES = frozenset({"continue", "begin", "rule", "order", "post", "report"})
 _PERSON_PRONOUNS = frozenset({"he", "she", "him", "her"})
 _GROUP_PRONOUNS = frozenset({"it", "they", "them"})
 _RELATIVE = frozenset({"who", "that", "which", "whom"})
@@ -320,8 +355,14 @@ _NOT_AGENTS: frozenset[str] = _word_set(
 )
 _NOT_PERSON_LABELS = frozenset({"GPE", "LOC", "NORP", "FAC", "ORG", "PRODUCT", "EVENT", "WORK_OF_ART", "LAW"})
 _ORG_LABELS = frozenset({"ORG", "GPE", "NORP", "FAC"})
+_NOT_SPEAKER_ENTS = frozenset({"DATE", "TIME", "CARDINAL", "ORDINAL", "MONEY", "PERCENT", "QUANTITY"})
 _MARK_CHARS = "\"'“”‘’«»„"
 _MAX_WALK = 8
+
+
+def _is_mark(word: str) -> bool:
+    """A quotation-mark token: one mark, or the typewriter pair '' / `` of wire copy."""
+    return bool(word) and len(word) <= 2 and all(c in _MARK_CHARS or c == "`" for c in word)
 
 
 @dataclass(slots=True)
@@ -376,9 +417,9 @@ class _Article:
                 self.quote_tokens.append((0, 0))
                 continue
             lo, hi = span.start, span.end
-            if lo > 0 and doc[lo - 1].text in _MARK_CHARS:
+            if lo > 0 and _is_mark(doc[lo - 1].text):
                 lo -= 1
-            if hi < n and doc[hi].text in _MARK_CHARS:
+            if hi < n and _is_mark(doc[hi].text):
                 hi += 1
             self.quote_tokens.append((span.start, span.end))
             for i in range(lo, hi):
@@ -768,7 +809,7 @@ def _near_after(doc: Doc, hi: int, in_quote: list[bool]) -> _Cue | None:
             break
         if "\n" in t.text or t.text in (".", "!", "?", ";"):
             break  # the cue after a quotation is in its sentence and paragraph
-        if t.is_space or t.text in _MARK_CHARS:
+        if t.is_space or _is_mark(t.text):
             continue
         seen += 1
         if _is_cue(t):
@@ -784,7 +825,7 @@ def _near_after(doc: Doc, hi: int, in_quote: list[bool]) -> _Cue | None:
 def _near_before(doc: Doc, lo: int, in_quote: list[bool]) -> _Cue | None:
     """'X said:' / 'X told reporters' : the last reporting verb shortly before the marks."""
     j = lo - 1
-    while j >= 0 and (doc[j].text in _MARK_CHARS or doc[j].is_space):
+    while j >= 0 and (_is_mark(doc[j].text) or doc[j].is_space):
         j -= 1
     stop = max(-1, j - 15)
     crossed_sentence = False
@@ -826,6 +867,28 @@ def _previous_sentence_cue(doc: Doc, lo: int, in_quote: list[bool]) -> _Cue | No
     return None
 
 
+def _previous_sentence_speaker(doc: Doc, lo: int, in_quote: list[bool]) -> _Cue | None:
+    """A quoted sentence after a sentence of reported speech in the same paragraph.
+
+    'She said she and Obama had made progress. "I really believe ..."': the quotation goes on
+    from the reporting sentence before it. Only the sentence right before, only inside the
+    paragraph, and only when the quotation opens its own sentence.
+    """
+    sent = _sent(doc, lo)
+    first = next((t for t in sent if not t.is_space and not _is_mark(t.text)), None)
+    if first is None or first.i < lo - 1 or sent.start == 0:
+        return None
+    prev = _sent(doc, sent.start - 1)
+    if any("\n" in t.text for t in doc[prev.end - 1 : sent.start + 1]):
+        return None
+    for t in prev:
+        if not in_quote[t.i] and _is_cue(t) and t.lemma_.lower() not in _WEAK_CUES:
+            subj = _subject(t)
+            if subj is not None and not in_quote[subj.i] and _speaker_like(subj):
+                return _Cue(t, subj)
+    return None
+
+
 def _according_to(doc: Doc, lo: int, hi: int, in_quote: list[bool]) -> _Cue | None:
     sent = _sent(doc, lo)
     for t in sent:
@@ -855,6 +918,8 @@ def _nearest_nominal(doc: Doc, lo: int, hi: int, anchor: int, in_quote: list[boo
     for j in range(lo, hi):
         t = doc[j]
         if j == anchor or in_quote[j] or t.pos_ not in ("PROPN", "PRON", "NOUN"):
+            continue
+        if t.ent_type_ in _NOT_SPEAKER_ENTS or not _speaker_like(t):
             continue
         if t.pos_ == "PROPN" and j + 1 < hi and doc[j + 1].pos_ == "PROPN":
             continue  # take the last word of a name
@@ -935,11 +1000,15 @@ def _find_speaker(
     if any(s <= q.start < e for s, e in headline_spans):
         cue = _headline_subject(doc, lo, hi, in_quote)
         return _resolved_cue(art, cue, _CONF_WALK) if cue is not None else None
-    steps = (
+    steps = [
         (lambda: _walk_up(doc, lo, hi, in_quote), _CONF_WALK),
         (lambda: _near_after(doc, hi, in_quote), _CONF_NEAR_AFTER),
         (lambda: _near_before(doc, lo, in_quote), _CONF_NEAR_BEFORE),
-    )
+    ]
+    if _framed_after(text, q):
+        # '"...," said X' / '"...?" X asked': the frame after the marks is the attribution,
+        # whatever the parser hung the quoted sentence on.
+        steps.insert(0, steps.pop(1))
     for finder, conf in steps:
         cue = finder()
         if cue is not None:
@@ -953,6 +1022,7 @@ def _find_speaker(
         (lambda: _governing(doc, lo, hi, in_quote), _CONF_GOVERNING),
         (lambda: _according_to(doc, lo, hi, in_quote), _CONF_ACCORDING),
         (lambda: None if q.partial else _previous_sentence_cue(doc, lo, in_quote), _CONF_COLON),
+        (lambda: None if q.partial else _previous_sentence_speaker(doc, lo, in_quote), _CONF_PREVIOUS_SENTENCE),
     )
     for finder, conf in later:
         cue = finder()
@@ -969,6 +1039,15 @@ def _resolved_cue(art: _Article, cue: _Cue, conf: float) -> tuple[_Resolved, str
         return None
     cue_text = "according to" if cue.verb.lower_ == "according" else cue.verb.text
     return resolved, cue_text, conf
+
+
+def _framed_after(text: str, q: QuoteSpan) -> bool:
+    """A whole quoted sentence closed with a comma, ? or ! : its cue follows the marks."""
+    if q.partial:
+        return False
+    inside = text[q.start : q.end].rstrip()
+    after = text[q.end : q.end + 4].lstrip("\"”'’ ")
+    return inside[-1:] in (",", "?", "!", "—", "–") or after[:1] == ","
 
 
 def _line_start(text: str, pos: int, floor: int) -> int:
@@ -989,10 +1068,12 @@ def _speaker_token(tok: Token) -> Token:
 def _speaker_like(tok: Token) -> bool:
     """Could this subject be a source: a person, a group, a document, a pronoun for one?"""
     low = tok.lower_
+    if low in _RELATIVE and tok.head.dep_ == "relcl":
+        return low == "who" or (tok.head.head is not tok and _speaker_like(tok.head.head))
     if tok.pos_ == "PRON":
-        return low in _PERSON_PRONOUNS or low in ("they", "i", "we", "who", "it") or (
-            low in _RELATIVE and tok.head.dep_ == "relcl"
-        )
+        return low in _PERSON_PRONOUNS or low in ("they", "i", "we", "it")
+    if tok.ent_type_ in _NOT_SPEAKER_ENTS:
+        return False
     if tok.ent_type_ in ("PERSON", "ORG", "NORP", "GPE"):
         return True
     if tok.pos_ == "PROPN":
