@@ -334,12 +334,67 @@ def _is_partial(text: str, lo: int, start: int, end: int) -> bool:
     return not _starts_sentence(text, lo, start - 1) and len(text[start:end].split()) <= 6
 
 
+# Wire and NYT copy write double marks as two apostrophes (''like this'') or, opening, two
+# backticks (``like this``). Three apostrophes are a double mark next to a single one: a
+# nested quotation closing together with its outer one, or opening with it.
+_TYPEWRITER_RE = re.compile(r"(?<!['`])(?:'{3}|'{2}|`{2})(?!['`])")
+
+
+def _collapse_typewriter(text: str) -> tuple[str, list[int]] | None:
+    """The text with each typewriter pair made one '"', and the original offset of every
+    character of it (plus one past the end), or None when there is no pair."""
+    if "''" not in text and "``" not in text:
+        return None
+    out: list[str] = []
+    back: list[int] = []
+    pos = 0
+    for m in _TYPEWRITER_RE.finditer(text):
+        out.append(text[pos : m.start()])
+        back.extend(range(pos, m.start()))
+        if len(m.group()) == 3:
+            if m.start() > 0 and not text[m.start() - 1].isspace():  # closing: single, then double
+                out.append("'" + '"')
+                back.extend((m.start(), m.start() + 1))
+            else:  # opening: double, then single
+                out.append('"' + "'")
+                back.extend((m.start(), m.start() + 2))
+        else:
+            out.append('"')
+            back.append(m.start())
+        pos = m.end()
+    out.append(text[pos:])
+    back.extend(range(pos, len(text)))
+    back.append(len(text))
+    return "".join(out), back
+
+
 def find_quotes(text: str, segments: list[Segment]) -> list[QuoteSpan]:
     """Every direct quotation in the prose segments, in text order, without speakers.
 
     Offsets cover the words inside the marks (marks and surrounding spaces excluded).
     Headlines are scanned too (their scare quotes are quotations in British style).
+    Typewriter pairs ('' and ``) are read as one double mark, so a quotation never starts or
+    ends with a stray apostrophe.
     """
+    collapsed = _collapse_typewriter(text)
+    if collapsed is None:
+        return _find_quotes(text, segments)
+    scan, back = collapsed
+    fwd: list[int] = [-1] * (len(text) + 1)
+    for ci, oi in enumerate(back):
+        fwd[oi] = ci
+    for oi in range(1, len(text) + 1):  # the second character of a pair: just after the mark
+        if fwd[oi] < 0:
+            fwd[oi] = fwd[oi - 1] + 1
+    segs = [Segment(fwd[sg.start], fwd[sg.end], sg.kind) for sg in segments]
+    out = _find_quotes(scan, segs)
+    for q in out:
+        q.start, q.end = back[q.start], back[q.end]
+        q.text = text[q.start : q.end]
+    return out
+
+
+def _find_quotes(text: str, segments: list[Segment]) -> list[QuoteSpan]:
     prose = [s for s in segments if s.kind in ("paragraph", "headline")]
     out: list[QuoteSpan] = []
     carried_d = carried_s = False

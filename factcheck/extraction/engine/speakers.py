@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 from spacy.tokens import Doc, Span, Token
 
 from . import docview, marks, people
+from .segment import continues_line
 from .types import QuoteSpan
 
 
@@ -1122,13 +1123,21 @@ def _copy_speaker(q: QuoteSpan, prev: QuoteSpan, factor: float) -> None:
 
 
 def _paragraph_index(text: str) -> list[int]:
-    """Start offsets of blank-line separated paragraphs, for adjacency tests."""
+    """Start offsets of paragraphs (as segment.py splits them), for adjacency tests."""
     starts = [0]
-    i = text.find("\n\n")
-    while i >= 0:
-        starts.append(i + 2)
-        i = text.find("\n\n", i + 2)
-    return starts
+    prev_line = ""
+    pos = 0
+    for line in text.split("\n"):
+        if line.strip():
+            if prev_line and pos > 0 and not continues_line(prev_line, line):
+                starts.append(pos)
+            prev_line = line
+        else:
+            prev_line = ""
+            if pos + len(line) + 1 < len(text):
+                starts.append(pos + len(line) + 1)
+        pos += len(line) + 1
+    return sorted(set(starts))
 
 
 def _para_of(starts: list[int], pos: int) -> int:
