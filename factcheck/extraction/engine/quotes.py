@@ -376,9 +376,13 @@ def find_quotes(text: str, segments: list[Segment]) -> list[QuoteSpan]:
     Typewriter pairs ('' and ``) are read as one double mark, so a quotation never starts or
     ends with a stray apostrophe.
     """
-    collapsed = _collapse_typewriter(text)
+    masked = _mask_markup(text)
+    collapsed = _collapse_typewriter(masked)
     if collapsed is None:
-        return _find_quotes(text, segments)
+        out = _find_quotes(masked, segments)
+        for q in out:
+            q.text = text[q.start : q.end]
+        return out
     scan, back = collapsed
     fwd: list[int] = [-1] * (len(text) + 1)
     for ci, oi in enumerate(back):
@@ -394,9 +398,32 @@ def find_quotes(text: str, segments: list[Segment]) -> list[QuoteSpan]:
     return out
 
 
+# Markup that slipped into the text: tags (their attribute values are in straight double
+# marks) and embedded posts, whose words are not the article's quotations.
+_TAG_RE = re.compile(r"</?[A-Za-z][\w:-]*(?:\s[^<>]{0,2000})?/?>")
+_EMBED_RE = re.compile(
+    r"<(tweet|blockquote|script|style|iframe|embed|figure)\b[^<>]*>.*?(?:</\1\s*>|(?=\n\s*\n)|$)",
+    re.IGNORECASE | re.DOTALL,
+)
+
+
+def _mask_markup(text: str) -> str:
+    """The text with markup tags and embedded posts blanked out (same length, same offsets)."""
+    if "<" not in text:
+        return text
+    chars = list(text)
+    for rx in (_EMBED_RE, _TAG_RE):
+        for m in rx.finditer(text):
+            for i in range(m.start(), m.end()):
+                if chars[i] != "\n":
+                    chars[i] = " "
+    return "".join(chars)
+
+
 def _find_quotes(text: str, segments: list[Segment]) -> list[QuoteSpan]:
     prose = [s for s in segments if s.kind in ("paragraph", "headline")]
     out: list[QuoteSpan] = []
+    families: list[str] = []
     carried_d = carried_s = False
     for n, seg in enumerate(prose):
         lo, hi = seg.start, seg.end
@@ -423,4 +450,10 @@ def _find_quotes(text: str, segments: list[Segment]) -> list[QuoteSpan]:
                     continued=p.continued,
                 )
             )
+            families.append(p.family)
+    # House style picks one family of marks for quotations. Where it is double marks (US and
+    # wire copy), a top-level pair of single marks is a headline's or a mis-paired apostrophe,
+    # not a quotation; where single marks are the main ones (British style), both count.
+    if families.count("double") > families.count("single"):
+        out = [q for q, fam in zip(out, families, strict=True) if fam == "double"]
     return out
