@@ -854,9 +854,9 @@ def _near_before(doc: Doc, lo: int, in_quote: list[bool]) -> _Cue | None:
 def _previous_sentence_cue(doc: Doc, lo: int, in_quote: list[bool]) -> _Cue | None:
     """A quotation introduced by the previous sentence ending in a colon: 'He added:'."""
     sent = _sent(doc, lo)
-    if sent.start == 0:
+    prev = _previous_sentence(doc, sent)
+    if prev is None:
         return None
-    prev = _sent(doc, sent.start - 1)
     last = [t for t in prev if not t.is_space]
     if not last or last[-1].text != ":":
         return None
@@ -865,6 +865,54 @@ def _previous_sentence_cue(doc: Doc, lo: int, in_quote: list[bool]) -> _Cue | No
             subj = _subject(t)
             if subj is not None and not in_quote[subj.i]:
                 return _Cue(t, subj)
+    return _colon_lead_cue(doc, last[-1].i, in_quote)
+
+
+def _previous_sentence(doc: Doc, sent: Span) -> Span | None:
+    """The sentence before sent, skipping sentences that are only whitespace."""
+    start = sent.start
+    while start > 0:
+        prev = _sent(doc, start - 1)
+        if any(not t.is_space for t in prev):
+            return prev
+        start = prev.start
+    return None
+
+
+def _colon_lead(doc: Doc, lo: int, in_quote: list[bool]) -> _Cue | None:
+    """'Rubio fired back: “...”', 'Her answer was blunt: “...”', 'Former senator Jo Hale: “...”'.
+
+    A quotation right after a colon is introduced by the clause before the colon, whatever
+    its verb: the clause's subject speaks, or, with no verb at all, the noun phrase itself.
+    """
+    j = lo - 1
+    while j >= 0 and (_is_mark(doc[j].text) or doc[j].is_space):
+        j -= 1
+    if j < 0 or doc[j].text != ":":
+        return None
+    return _colon_lead_cue(doc, j, in_quote)
+
+
+def _colon_lead_cue(doc: Doc, colon: int, in_quote: list[bool]) -> _Cue | None:
+    sent = _sent(doc, colon)
+    start = sent.start
+    for k in range(colon - 1, sent.start - 1, -1):  # the clause after an earlier colon or quote
+        if doc[k].text in (":", ";") or in_quote[k]:
+            start = k + 1
+            break
+    clause = [t for t in doc[start:colon] if not t.is_space and not t.is_punct]
+    if not clause:
+        return None
+    roots = [t for t in clause if not (start <= t.head.i < colon) or t.head is t]
+    for root in roots:
+        if root.pos_ in ("VERB", "AUX"):
+            subj = _subject(root)
+            if subj is None:  # "Here's Clinton in 1992:" - the attribute is who speaks
+                subj = next((c for c in root.children if c.dep_ == "attr" and _speaker_like(c)), None)
+            if subj is not None and not in_quote[subj.i] and _speaker_like(_speaker_token(subj)):
+                return _Cue(root, subj)
+        elif root.pos_ in ("PROPN", "NOUN") and _speaker_like(_speaker_token(root)):
+            return _Cue(root, root)
     return None
 
 
@@ -1016,6 +1064,11 @@ def _find_speaker(
             got = _resolved_cue(art, cue, conf)
             if got is not None:
                 return got
+    cue = _colon_lead(doc, lo, in_quote)
+    if cue is not None:
+        got = _resolved_cue(art, cue, _CONF_COLON)
+        if got is not None:
+            return got
     dash = marks.dash_attribution(text, q.end)
     if dash is not None:
         return art.resolve_span(*dash), "―", _CONF_DASH
