@@ -175,6 +175,7 @@ SPEECH_LEMMAS: frozenset[str] = frozenset(
         "contend",
         "opine",
         "surmise",
+        "press",
         "muse",
     ]
 )
@@ -804,7 +805,7 @@ def _walk_up(doc: Doc, lo: int, hi: int, in_quote: list[bool]) -> _Cue | None:
 def _near_after(doc: Doc, hi: int, in_quote: list[bool]) -> _Cue | None:
     """'..., he added' / '..." said X' : a reporting verb within a few tokens after the marks."""
     seen = 0
-    for j in range(hi, min(len(doc), hi + 12)):
+    for j in range(hi, min(len(doc), hi + 24)):
         t = doc[j]
         if in_quote[j] and seen:
             break
@@ -813,10 +814,20 @@ def _near_after(doc: Doc, hi: int, in_quote: list[bool]) -> _Cue | None:
         if t.is_space or _is_mark(t.text):
             continue
         seen += 1
+        # Past a dozen words only a comma-closed apposition ("X, the ... of ..., said") may
+        # still separate the marks from the verb.
+        if seen > 12 and not _is_cue(t):
+            continue
         if _is_cue(t):
             subj = _subject(t)
-            if subj is None:  # parse missed it: take the nearest noun phrase around the verb
-                subj = _nearest_nominal(doc, hi, min(len(doc), j + 5), t.i, in_quote)
+            if subj is None or in_quote[subj.i]:
+                # The parse missed it, or took a quoted word for the subject of an inverted
+                # "..., tweeted a user from Hanover": the nearest source-like noun after the verb.
+                subj = _first_person(doc, hi, j, in_quote) or _nearest_nominal(
+                    doc, j + 1, min(len(doc), j + 6), t.i, in_quote
+                )
+                if subj is None and seen <= 12:
+                    subj = _nearest_nominal(doc, hi, j, t.i, in_quote)
             if subj is not None and not in_quote[subj.i]:
                 return _Cue(t, subj)
             return None
@@ -961,6 +972,15 @@ def _headline_subject(doc: Doc, lo: int, hi: int, in_quote: list[bool]) -> _Cue 
     return None
 
 
+def _first_person(doc: Doc, lo: int, hi: int, in_quote: list[bool]) -> Token | None:
+    """The last word of the first person's name in [lo, hi): 'William M. Daley, ..., said'."""
+    for j in range(lo, hi):
+        t = doc[j]
+        if not in_quote[j] and t.ent_type_ == "PERSON" and (j + 1 >= hi or doc[j + 1].ent_iob_ != "I"):
+            return t
+    return None
+
+
 def _nearest_nominal(doc: Doc, lo: int, hi: int, anchor: int, in_quote: list[bool]) -> Token | None:
     """The proper noun, pronoun or noun closest to anchor in [lo, hi), outside quotations."""
     best: Token | None = None
@@ -991,6 +1011,8 @@ _CONF_GOVERNING = 0.65
 _CONF_PREVIOUS_SENTENCE = 0.65
 _CONF_CONTINUED = 0.95  # times the confidence of the quotation continued
 _CONF_ADJACENT = 0.6  # times the confidence of the neighbouring quotation
+# Below this, carrying a speaker over is a guess: the quotation keeps speaker None instead.
+_MIN_CONFIDENCE = 0.3
 
 
 def attribute(
@@ -1019,7 +1041,13 @@ def attribute(
             q.speaker_kind = resolved.kind
             q.cue = cue_text
             q.speaker_confidence = round(conf * resolved.support, 2)
-        elif prev is not None and prev.speaker and not q.partial and _adjacent(text_paragraph, prev, q):
+        elif (
+            prev is not None
+            and prev.speaker
+            and not q.partial
+            and _adjacent(text_paragraph, prev, q)
+            and (prev.speaker_confidence or 0) * _CONF_ADJACENT >= _MIN_CONFIDENCE
+        ):
             # A quoted sentence with no cue right after a quotation from the same or the
             # previous paragraph is, in news style, the same speaker going on. A few quoted
             # words inside a sentence are not: they are someone's term, or the writer's.
