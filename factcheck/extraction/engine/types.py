@@ -68,6 +68,16 @@ class QuoteSpan:
     speaker_confidence: float | None = None
 
 
+@dataclass(frozen=True, slots=True)
+class MarkedPhrase:
+    """Words in quotation marks that are not a quotation (see nonquotes.py)."""
+
+    start: int
+    end: int
+    text: str
+    kind: str  # "title" or "scare_quote"
+
+
 @dataclass(slots=True)
 class ClaimSpan:
     start: int
@@ -91,6 +101,8 @@ class Extraction:
     # Sentences as (start, end) offsets, never crossing a segment; optional, for consumers that
     # need them (claims, the review UI) without running spaCy again.
     sentences: list[tuple[int, int]] = field(default_factory=list)
+    # Titles, scare quotes and terms in marks: kept apart from `quotes`, which holds quotations.
+    marked_phrases: list[MarkedPhrase] = field(default_factory=list)
 
     def to_contract(self, id_: str) -> dict:
         """The fixed JSON Lines contract of `manage.py extract --format jsonl` (extra keys welcome)."""
@@ -123,4 +135,5 @@ class Extraction:
                 }
                 for c in self.claims
             ],
+            "marked_phrases": [asdict(m) for m in self.marked_phrases],
         }
