@@ -753,7 +753,7 @@ def _subject(verb: Token, depth: int = 0) -> Token | None:
     if depth >= 4:
         return None
     head = verb.head
-    if head is verb:
+    if head.i == verb.i:
         return None
     # "with its director general, X, urging ..." : the object of "with" does the urging.
     if verb.dep_ == "pcomp" and head.lower_ == "with":
@@ -768,11 +768,11 @@ def _subject(verb: Token, depth: int = 0) -> Token | None:
     # reported verb; the one adding is the reporter, so a reporting verb higher up wins.
     node = head
     for _ in range(4):
-        if _is_cue(node) and node is not verb:
+        if _is_cue(node) and node.i != verb.i:
             for child in node.children:
                 if child.dep_ == "nsubj":
                     return child
-        if node.head is node or node.dep_ not in ("ccomp", "conj", "advcl", "xcomp", "relcl"):
+        if node.head.i == node.i or node.dep_ not in ("ccomp", "conj", "advcl", "xcomp", "relcl"):
             break
         node = node.head
     return _subject(head, depth + 1)
@@ -786,11 +786,11 @@ class _Cue:
 
 def _walk_up(doc: Doc, lo: int, hi: int, in_quote: list[bool]) -> _Cue | None:
     """From the quoted tokens up the tree to the first reporting verb outside the quotation."""
-    roots = [t for t in doc[lo:hi] if not (lo <= t.head.i < hi) or t.head is t]
+    roots = [t for t in doc[lo:hi] if not (lo <= t.head.i < hi) or t.head.i == t.i]
     for root in roots:
         node = root
         for _ in range(_MAX_WALK):
-            if node.head is node:
+            if node.head.i == node.i:
                 break
             node = node.head
             if lo <= node.i < hi:
@@ -914,7 +914,7 @@ def _colon_lead_cue(doc: Doc, colon: int, in_quote: list[bool]) -> _Cue | None:
     clause = [t for t in doc[start:colon] if not t.is_space and not t.is_punct]
     if not clause:
         return None
-    roots = [t for t in clause if not (start <= t.head.i < colon) or t.head is t]
+    roots = [t for t in clause if not (start <= t.head.i < colon) or t.head.i == t.i]
     for root in roots:
         if root.pos_ in ("VERB", "AUX"):
             subj = _subject(root)
@@ -1151,7 +1151,7 @@ def _speaker_like(tok: Token) -> bool:
     """Could this subject be a source: a person, a group, a document, a pronoun for one?"""
     low = tok.lower_
     if low in _RELATIVE and tok.head.dep_ == "relcl":
-        return low == "who" or (tok.head.head is not tok and _speaker_like(tok.head.head))
+        return low == "who" or (tok.head.head.i != tok.i and _speaker_like(tok.head.head))
     if tok.pos_ == "PRON":
         return low in _PERSON_PRONOUNS or low in ("they", "i", "we", "it")
     if tok.ent_type_ in _NOT_SPEAKER_ENTS:
@@ -1182,11 +1182,11 @@ def _governing(doc: Doc, lo: int, hi: int, in_quote: list[bool]) -> _Cue | None:
     words. Only subjects that can be a source count (a person, group, document, pronoun), so
     "the plan was a “disaster”" gives nothing rather than "the plan".
     """
-    roots = [t for t in doc[lo:hi] if not (lo <= t.head.i < hi) or t.head is t]
+    roots = [t for t in doc[lo:hi] if not (lo <= t.head.i < hi) or t.head.i == t.i]
     for root in roots:
         node = root
         for _ in range(_MAX_WALK):
-            if node.head is node:
+            if node.head.i == node.i:
                 break
             node = node.head
             if lo <= node.i < hi or node.pos_ not in ("VERB", "AUX"):
