@@ -6,7 +6,8 @@ dependency parse has nothing to hang them on:
 - transcripts, where each turn opens with the speaker's label in capitals and a colon
   ("PENCE: And that is why ...", "Q: Did you ...", "A: No."), often inside the marks;
 - vox pops and pull quotes, where the name follows the closing mark after a dash
-  ("“I came for the jobs.” ― Ana Ortiz", "''It was close.'' -- Tom Reyes").
+  ("“I came for the jobs.” ― Ana Ortiz", "''It was close.'' -- Tom Reyes"), or opens the
+  next line ("- Tom Reyes." under a fact-checked quotation).
 
 Both are found here on the raw text, cheaply, with regular expressions; speakers.py turns
 the returned mention into a speaker. Pure functions of the text; offsets are end-exclusive.
@@ -27,7 +28,8 @@ _NAME_WORD = r"(?:[A-Z][\w'’.-]*|de|del|della|da|van|von|der|la|le|du|bin|al|y
 # After the closing mark: optional punctuation, a dash (or two hyphens), then a name that ends
 # the line or the paragraph (a comma and a description may follow: "― Ana Ortiz, 34, nurse").
 _DASH_AFTER_RE = re.compile(
-    rf"[\"”'’]*[ \t]*[.,]?[ \t]*(?:―|—|–|--)[ \t]*(?P<name>[A-Z][\w'’.-]*(?:[ \t]+{_NAME_WORD}){{0,5}})"
+    rf"[\"”'’]*[ \t]*[.,]?(?:[ \t]*(?:―|—|–|--)|[ \t]*\n\s*(?:―|—|–|--|-))"
+    rf"[ \t]*(?P<name>[A-Z][\w'’.-]*(?:[ \t]+{_NAME_WORD}){{0,5}})"
     r"[ \t]*(?:[.,][^\n]{0,80})?[ \t]*(?=\n|$)"
 )
 
