@@ -17,10 +17,18 @@ from .types import MarkedPhrase, QuoteSpan
 MAX_PHRASE_WORDS = 3
 
 
+# Short words a title leaves in lower case: "Meet the Press", "Game of Thrones".
+_TITLE_SMALL_WORDS = frozenset(
+    ["a", "an", "the", "of", "and", "or", "in", "on", "at", "to", "for", "with", "from", "by"]
+)
+
+
 def phrase_kind(text: str) -> str:
-    """'title' for capitalised words ("Meet the Press", "Veep"), else 'scare_quote'."""
-    words = [w for w in text.split() if any(c.isalpha() for c in w)]
-    if words and all(w.lstrip("'‘“\"(")[:1].isupper() for w in words):
+    """'title' for words in title case ("Meet the Press", "Veep"), else 'scare_quote'."""
+    words = [w.lstrip("'‘“\"(") for w in text.split() if any(c.isalpha() for c in w)]
+    if words and all(
+        w[:1].isupper() or (k > 0 and w.rstrip(",.;:!?").lower() in _TITLE_SMALL_WORDS) for k, w in enumerate(words)
+    ):
         return "title"
     return "scare_quote"
 
