@@ -189,7 +189,12 @@ def test_texts_skipped_by_the_quick_check_really_hold_no_quantity() -> None:
 
     from factcheck.extraction.engine import quantities
 
-    shared = Path(__file__).resolve().parents[3] / "shared"
+    # The shared folder sits beside the checkout (/work/main -> /work/shared); a worktree
+    # one level deeper (/work/wt/<name>) finds it one level further up.
+    here = Path(__file__).resolve()
+    shared = next(
+        (p / "shared" for p in here.parents if (p / "shared" / "datasets").is_dir()), here.parents[3] / "shared"
+    )
     texts = []
     for name in ("train.tsv", "dev.tsv"):
         with open(shared / "datasets" / "checkworthiness" / name, encoding="utf-8", newline="") as f:
