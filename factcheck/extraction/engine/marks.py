@@ -28,9 +28,9 @@ _NAME_WORD = r"(?:[A-Z][\w'’.-]*|de|del|della|da|van|von|der|la|le|du|bin|al|y
 # After the closing mark: optional punctuation, a dash (or two hyphens), then a name that ends
 # the line or the paragraph (a comma and a description may follow: "― Ana Ortiz, 34, nurse").
 _DASH_AFTER_RE = re.compile(
-    rf"[\"”'’]*[ \t]*[.,]?(?:[ \t]*(?:―|—|–|--)|[ \t]*\n\s*(?:―|—|–|--|-))"
-    rf"[ \t]*(?P<name>[A-Z][\w'’.-]*(?:[ \t]+{_NAME_WORD}){{0,5}})"
-    r"[ \t]*(?:[.,][^\n]{0,80})?[ \t]*(?=\n|$)"
+    rf"[\"”'’]*[^\S\n]*[.,]?(?:[^\S\n]*(?:―|—|–|--)|[^\S\n]*\n\s*(?:―|—|–|--|-))"
+    rf"[^\S\n]*(?P<name>[A-Z][\w'’.-]*(?:[^\S\n]+{_NAME_WORD}){{0,5}})"
+    r"[^\S\n]*(?:[.,][^\n]{0,80})?[^\S\n]*(?=\n|$)"
 )
 
 
