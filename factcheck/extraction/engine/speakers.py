@@ -760,8 +760,17 @@ def _subject(verb: Token, depth: int = 0) -> Token | None:
         for child in head.children:
             if child.dep_ == "pobj":
                 return child
-    if verb.dep_ == "acl" and head.pos_ in ("NOUN", "PROPN"):  # "the envoy, speaking at ..."
-        return head
+    if verb.dep_ in ("acl", "relcl") and head.pos_ in ("NOUN", "PROPN"):  # "the envoy, speaking at ..."
+        # "X issued a statement saying ...", "X released an ad that says ...": whoever
+        # issued the words said them.
+        lemma = head.lemma_.lower()
+        if (lemma in DOCUMENT_NOUNS or lemma in SPEECH_NOUNS) and head.dep_ in ("dobj", "pobj"):
+            issuer = head.head if head.dep_ == "dobj" else head.head.head
+            for child in issuer.children:
+                if child.dep_ == "nsubj" and _speaker_like(child):
+                    return child
+        if verb.dep_ == "acl":
+            return head
     if verb.dep_ not in ("conj", "xcomp", "advcl", "pcomp", "prep", "acl"):
         return None
     # "X said Kyiv aimed to ..., adding that ...": the parser often hangs the participle on the
@@ -1082,7 +1091,7 @@ def _find_speaker(
         (lambda: _near_after(doc, hi, in_quote), _CONF_NEAR_AFTER),
         (lambda: _near_before(doc, lo, in_quote), _CONF_NEAR_BEFORE),
     ]
-    if _framed_after(text, q):
+    if _framed_after(doc, text, q, lo, hi):
         # '"...," said X' / '"...?" X asked': the frame after the marks is the attribution,
         # whatever the parser hung the quoted sentence on.
         steps.insert(0, steps.pop(1))
@@ -1123,13 +1132,31 @@ def _resolved_cue(art: _Article, cue: _Cue, conf: float) -> tuple[_Resolved, str
     return resolved, cue_text, conf
 
 
-def _framed_after(text: str, q: QuoteSpan) -> bool:
-    """A whole quoted sentence closed with a comma, ? or ! : its cue follows the marks."""
-    if q.partial:
+def _framed_after(doc: Doc, text: str, q: QuoteSpan, lo: int, hi: int) -> bool:
+    """A whole quoted sentence whose cue follows the marks: '"...," said X', '"...?" he asked'.
+
+    A comma before the closing mark always hands over to a cue; a question or exclamation
+    mark only when a reporting verb comes within a few words ('"Why now?" Clinton asked',
+    not '"Why now?" Her critics cited it ...'). A quotation opened right after a colon was
+    introduced before it, so nothing after it frames it.
+    """
+    if q.partial or _after_colon(doc, lo):
         return False
     inside = text[q.start : q.end].rstrip()
     after = text[q.end : q.end + 4].lstrip("\"”'’ ")
-    return inside[-1:] in (",", "?", "!", "—", "–") or after[:1] == ","
+    if inside[-1:] == "," or after[:1] == ",":
+        return True
+    if inside[-1:] not in ("?", "!", "—", "–"):
+        return False
+    words = [t for t in doc[hi : min(len(doc), hi + 8)] if not t.is_space and not _is_mark(t.text)][:4]
+    return any(_is_cue(t) for t in words)
+
+
+def _after_colon(doc: Doc, lo: int) -> bool:
+    j = lo - 1
+    while j >= 0 and (_is_mark(doc[j].text) or doc[j].is_space):
+        j -= 1
+    return j >= 0 and doc[j].text == ":"
 
 
 def _line_start(text: str, pos: int, floor: int) -> int:
