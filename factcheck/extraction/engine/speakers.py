@@ -828,6 +828,8 @@ def _near_after(doc: Doc, hi: int, in_quote: list[bool]) -> _Cue | None:
         if seen > 12 and not _is_cue(t):
             continue
         if _is_cue(t):
+            if _introduces_next(doc, t):
+                return None  # 'Mr. Zahed said: "..."' belongs to the quotation after it
             subj = _subject(t)
             if subj is None or in_quote[subj.i]:
                 # The parse missed it, or took a quoted word for the subject of an inverted
@@ -979,6 +981,17 @@ def _headline_subject(doc: Doc, lo: int, hi: int, in_quote: list[bool]) -> _Cue 
                 return _Cue(t, subj)
             break
     return None
+
+
+def _introduces_next(doc: Doc, verb: Token) -> bool:
+    """A reporting verb followed by a colon introduces the quotation after it, not the one
+    before. (After a comma it frames both: '"...," he said, "..."'.)"""
+    for t in doc[verb.i + 1 : min(len(doc), verb.i + 6)]:
+        if t.text == ":":
+            return True
+        if t.text in (".", "!", "?", ";") or "\n" in t.text or _is_mark(t.text):
+            return False
+    return False
 
 
 def _first_person(doc: Doc, lo: int, hi: int, in_quote: list[bool]) -> Token | None:
