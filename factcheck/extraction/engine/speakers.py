@@ -813,6 +813,10 @@ def _walk_up(doc: Doc, lo: int, hi: int, in_quote: list[bool]) -> _Cue | None:
 
 def _near_after(doc: Doc, hi: int, in_quote: list[bool]) -> _Cue | None:
     """'..., he added' / '..." said X' : a reporting verb within a few tokens after the marks."""
+    # A quotation that ends its own sentence ('"... base."') is followed by a new sentence:
+    # its verb is the quotation's cue only when it has no content of its own.
+    last = next((doc[k] for k in range(hi - 1, -1, -1) if not doc[k].is_space and not _is_mark(doc[k].text)), None)
+    closed = last is not None and last.text in (".", "!", "?")
     seen = 0
     for j in range(hi, min(len(doc), hi + 24)):
         t = doc[j]
@@ -830,6 +834,8 @@ def _near_after(doc: Doc, hi: int, in_quote: list[bool]) -> _Cue | None:
         if _is_cue(t):
             if _introduces_next(doc, t):
                 return None  # 'Mr. Zahed said: "..."' belongs to the quotation after it
+            if closed and _has_own_content(t):
+                return None  # '"... base." While critics welcomed the plan, ...': a new sentence
             subj = _subject(t)
             if subj is None or in_quote[subj.i]:
                 # The parse missed it, or took a quoted word for the subject of an inverted
@@ -981,6 +987,16 @@ def _headline_subject(doc: Doc, lo: int, hi: int, in_quote: list[bool]) -> _Cue 
                 return _Cue(t, subj)
             break
     return None
+
+
+def _has_own_content(verb: Token) -> bool:
+    """A verb with its own clause or a non-person object: 'welcomed the announcement'."""
+    for child in verb.children:
+        if child.dep_ in ("ccomp", "xcomp"):
+            return True
+        if child.dep_ == "dobj" and child.pos_ != "PRON" and not _speaker_like(child):
+            return True
+    return False
 
 
 def _introduces_next(doc: Doc, verb: Token) -> bool:
