@@ -856,11 +856,20 @@ def _near_before(doc: Doc, lo: int, in_quote: list[bool]) -> _Cue | None:
     j = lo - 1
     while j >= 0 and (_is_mark(doc[j].text) or doc[j].is_space):
         j -= 1
-    stop = max(-1, j - 15)
+    budget = 15  # words outside quotations
     crossed_sentence = False
-    for k in range(j, stop, -1):
+    for k in range(j, -1, -1):
         t = doc[k]
-        if in_quote[k] or "\n\n" in t.text or "\n" in t.text:
+        if "\n" in t.text:
+            break
+        if in_quote[k] or _is_mark(t.text):
+            # An earlier quotation of the same sentence shares its cue: 'X, he said, can
+            # "rock like Jimi" and "stir the pot"'. Across a sentence end it does not.
+            if crossed_sentence:
+                break
+            continue
+        budget -= 1
+        if budget < 0:
             break
         if t.text in (".", "!", "?"):
             if k != j:
@@ -1195,11 +1204,19 @@ def _line_start(text: str, pos: int, floor: int) -> int:
 
 
 def _speaker_token(tok: Token) -> Token:
-    """What was said stands for who said it: "Clinton's response was ..." -> Clinton."""
+    """What was said stands for who said it: "Clinton's response was ..." -> Clinton, and
+    "He released a letter that says ..." -> He (whoever issued the words said them)."""
     if tok.lemma_.lower() in SPEECH_NOUNS:
         for child in tok.children:
             if child.dep_ == "poss" and child.pos_ in ("PROPN", "PRON", "NOUN"):
                 return child
+    if tok.lower_ in _RELATIVE and tok.head.dep_ == "relcl":
+        noun = tok.head.head
+        lemma = noun.lemma_.lower()
+        if (lemma in DOCUMENT_NOUNS or lemma in SPEECH_NOUNS) and noun.dep_ == "dobj":
+            for child in noun.head.children:
+                if child.dep_ == "nsubj" and (child.pos_ in ("PROPN", "PRON") or child.ent_type_ == "PERSON"):
+                    return child
     return tok
 
 
