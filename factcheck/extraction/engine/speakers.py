@@ -770,7 +770,17 @@ def _subject(verb: Token, depth: int = 0) -> Token | None:
                 if child.dep_ == "nsubj" and _speaker_like(child):
                     return child
         if verb.dep_ == "acl":
-            return head
+            # "the envoy, speaking at ...": the noun speaks. "a formula called the 'chained
+            # CPI'", "at one point calling the mayor a liar": it does not; whoever governs
+            # the noun's clause does.
+            if _speaker_like(head):
+                return head
+            gov = head.head
+            if head.dep_ == "pobj":
+                gov = gov.head
+            if head.dep_ in ("dobj", "pobj", "attr", "oprd", "npadvmod") and gov.pos_ in ("VERB", "AUX"):
+                return _subject(gov, depth + 1)
+            return None
     if verb.dep_ not in ("conj", "xcomp", "advcl", "pcomp", "prep", "acl"):
         return None
     # "X said Kyiv aimed to ..., adding that ...": the parser often hangs the participle on the
@@ -1265,6 +1275,10 @@ def _governing(doc: Doc, lo: int, hi: int, in_quote: list[bool]) -> _Cue | None:
             if lo <= node.i < hi or node.pos_ not in ("VERB", "AUX"):
                 continue
             subj = _subject(node)
+            if subj is not None and subj.lower_ in _RELATIVE and node.dep_ == "relcl":
+                # "compared Trump to a coach who is “working the referees”": the clause
+                # describes the coach; the speaker governs the noun it hangs on.
+                continue
             if subj is not None and not in_quote[subj.i] and _speaker_like(_speaker_token(subj)):
                 return _Cue(node, subj)
     return None
