@@ -828,10 +828,19 @@ def _near_after(doc: Doc, hi: int, in_quote: list[bool]) -> _Cue | None:
     last = next((doc[k] for k in range(hi - 1, -1, -1) if not doc[k].is_space and not _is_mark(doc[k].text)), None)
     closed = last is not None and last.text in (".", "!", "?")
     seen = 0
+    skip_to = hi
     for j in range(hi, min(len(doc), hi + 24)):
         t = doc[j]
+        if j < skip_to:
+            continue
         if in_quote[j] and seen:
-            break
+            run = j
+            while run < len(doc) and in_quote[run]:
+                run += 1
+            if run - j > 5:
+                break  # the next quotation: its own frame
+            skip_to = run  # a quoted nickname or title inside the frame: 'Marcia "Cia" Price'
+            continue
         if "\n" in t.text or t.text in (".", "!", "?", ";"):
             break  # the cue after a quotation is in its sentence and paragraph
         if t.is_space or _is_mark(t.text):
