@@ -12,7 +12,8 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
+from functools import lru_cache
 
 # Lower-case titles and honorifics, with and without the full stop. Multi-word titles are
 # stripped word by word ("Prime", "Minister"), which is enough because they only ever precede
@@ -192,6 +193,7 @@ _POSSESSIVE_RE = re.compile(r"['’]s?$")
 _APOSTROPHES = str.maketrans({"’": "'", "‘": "'", "`": "'", "ʼ": "'"})
 
 
+@lru_cache(maxsize=65536)
 def fold(s: str) -> str:
     """Lower-case ASCII folding: accents dropped, curly apostrophes made straight."""
     s = unicodedata.normalize("NFKD", s.translate(_APOSTROPHES))
@@ -234,13 +236,20 @@ def normalize_name(name: str) -> str:
 
 def name_parts(name: str) -> tuple[list[str], str]:
     """(given names, surname) of a normalised name, folded for comparison."""
+    given, last = _name_parts(name)
+    return list(given), last
+
+
+@lru_cache(maxsize=65536)
+def _name_parts(name: str) -> tuple[tuple[str, ...], str]:
+    # Speakers compare every name with every other in an article: the parts are memoised.
     words = [fold(w).strip(".") for w in normalize_name(name).split()]
     if not words:
-        return [], ""
+        return (), ""
     surname_start = len(words) - 1
     while surname_start > 0 and words[surname_start - 1] in _PARTICLES:
         surname_start -= 1
-    return words[:surname_start], " ".join(words[surname_start:])
+    return tuple(words[:surname_start]), " ".join(words[surname_start:])
 
 
 def surname(name: str) -> str:
@@ -290,7 +299,7 @@ def similar_words(a: str, b: str) -> bool:
     return edit_distance(a, b, 2) <= (1 if shortest < 8 else 2)
 
 
-def _given_compatible(a: list[str], b: list[str]) -> bool:
+def _given_compatible(a: Sequence[str], b: Sequence[str]) -> bool:
     """Given names agree when either is missing, one is an initial of the other, or they match."""
     if not a or not b:
         return True
@@ -300,10 +309,11 @@ def _given_compatible(a: list[str], b: list[str]) -> bool:
     return similar_words(x, y)
 
 
+@lru_cache(maxsize=65536)
 def same_person(a: str, b: str) -> bool:
     """Do two mentions name the same person? ('Mr Zelenskyy', 'Volodymyr Zelensky') -> True."""
-    ga, sa = name_parts(a)
-    gb, sb = name_parts(b)
+    ga, sa = _name_parts(a)
+    gb, sb = _name_parts(b)
     if not sa or not sb:
         return False
     return similar_words(sa, sb) and _given_compatible(ga, gb)

@@ -22,12 +22,13 @@ from spacy.tokens import Doc
 
 from . import claims as claims_module
 from . import docview
+from .nonquotes import split_marked_phrases
 from .quotes import find_quotes
 from .segment import segment
 from .speakers import attribute
 from .types import ClaimSpan, Extraction, QuoteSpan, Segment
 
-EXTRACTOR_VERSION = "engine-1.0.0"
+EXTRACTOR_VERSION = "engine-1.1.0"
 SEGMENTER_NAME = "factcheck_segmenter"
 _SEGMENTS_KEY = "factcheck_segments"
 
@@ -98,8 +99,9 @@ def extract_doc(doc: Doc, *, claims: bool = True) -> Extraction:
     quotes = find_quotes(text, segments)
     headlines = [(s.start, s.end) for s in segments if s.kind == "headline"]
     attribute(doc, quotes, headline_spans=headlines)
+    quotes, marked = split_marked_phrases(quotes)
     found = _find_claims(doc, text, segments, quotes) if claims else []
-    return Extraction(segments=segments, quotes=quotes, claims=found, sentences=sentences(doc))
+    return Extraction(segments=segments, quotes=quotes, claims=found, sentences=sentences(doc), marked_phrases=marked)
 
 
 def extract(text: str, *, claims: bool = True) -> Extraction:

@@ -334,14 +334,96 @@ def _is_partial(text: str, lo: int, start: int, end: int) -> bool:
     return not _starts_sentence(text, lo, start - 1) and len(text[start:end].split()) <= 6
 
 
+# Wire and NYT copy write double marks as two apostrophes (''like this'') or, opening, two
+# backticks (``like this``). Three apostrophes are a double mark next to a single one: a
+# nested quotation closing together with its outer one, or opening with it.
+_TYPEWRITER_RE = re.compile(r"(?<!['`])(?:'{3}|'{2}|`{2})(?!['`])")
+
+
+def _collapse_typewriter(text: str) -> tuple[str, list[int]] | None:
+    """The text with each typewriter pair made one '"', and the original offset of every
+    character of it (plus one past the end), or None when there is no pair."""
+    if "''" not in text and "``" not in text:
+        return None
+    out: list[str] = []
+    back: list[int] = []
+    pos = 0
+    for m in _TYPEWRITER_RE.finditer(text):
+        out.append(text[pos : m.start()])
+        back.extend(range(pos, m.start()))
+        if len(m.group()) == 3:
+            if m.start() > 0 and not text[m.start() - 1].isspace():  # closing: single, then double
+                out.append("'" + '"')
+                back.extend((m.start(), m.start() + 1))
+            else:  # opening: double, then single
+                out.append('"' + "'")
+                back.extend((m.start(), m.start() + 2))
+        else:
+            out.append('"')
+            back.append(m.start())
+        pos = m.end()
+    out.append(text[pos:])
+    back.extend(range(pos, len(text)))
+    back.append(len(text))
+    return "".join(out), back
+
+
 def find_quotes(text: str, segments: list[Segment]) -> list[QuoteSpan]:
     """Every direct quotation in the prose segments, in text order, without speakers.
 
     Offsets cover the words inside the marks (marks and surrounding spaces excluded).
     Headlines are scanned too (their scare quotes are quotations in British style).
+    Typewriter pairs ('' and ``) are read as one double mark, so a quotation never starts or
+    ends with a stray apostrophe.
     """
+    masked = _mask_markup(text)
+    collapsed = _collapse_typewriter(masked)
+    if collapsed is None:
+        out = _find_quotes(masked, segments)
+        for q in out:
+            q.text = text[q.start : q.end]
+        return out
+    scan, back = collapsed
+    fwd: list[int] = [-1] * (len(text) + 1)
+    for ci, oi in enumerate(back):
+        fwd[oi] = ci
+    for oi in range(1, len(text) + 1):  # the second character of a pair: just after the mark
+        if fwd[oi] < 0:
+            fwd[oi] = fwd[oi - 1] + 1
+    segs = [Segment(fwd[sg.start], fwd[sg.end], sg.kind) for sg in segments]
+    out = _find_quotes(scan, segs)
+    for q in out:
+        q.start, q.end = back[q.start], back[q.end]
+        q.text = text[q.start : q.end]
+    return out
+
+
+# Markup that slipped into the text: tags (their attribute values are in straight double
+# marks) and embedded posts, whose words are not the article's quotations.
+_TAG_RE = re.compile(r"</?[A-Za-z][\w:-]*(?:\s[^<>]{0,2000})?/?>")
+_EMBED_RE = re.compile(
+    r"<(tweet|blockquote|script|style|iframe|embed|figure)\b[^<>]*>.*?(?:</\1\s*>|(?=\n\s*\n)|$)",
+    re.IGNORECASE | re.DOTALL,
+)
+
+
+def _mask_markup(text: str) -> str:
+    """The text with markup tags and embedded posts blanked out (same length, same offsets)."""
+    if "<" not in text:
+        return text
+    chars = list(text)
+    for rx in (_EMBED_RE, _TAG_RE):
+        for m in rx.finditer(text):
+            for i in range(m.start(), m.end()):
+                if chars[i] != "\n":
+                    chars[i] = " "
+    return "".join(chars)
+
+
+def _find_quotes(text: str, segments: list[Segment]) -> list[QuoteSpan]:
     prose = [s for s in segments if s.kind in ("paragraph", "headline")]
     out: list[QuoteSpan] = []
+    families: list[str] = []
     carried_d = carried_s = False
     for n, seg in enumerate(prose):
         lo, hi = seg.start, seg.end
@@ -368,4 +450,10 @@ def find_quotes(text: str, segments: list[Segment]) -> list[QuoteSpan]:
                     continued=p.continued,
                 )
             )
+            families.append(p.family)
+    # House style picks one family of marks for quotations. Where it is double marks (US and
+    # wire copy), a top-level pair of single marks is a headline's or a mis-paired apostrophe,
+    # not a quotation; where single marks are the main ones (British style), both count.
+    if families.count("double") > families.count("single"):
+        out = [q for q, fam in zip(out, families, strict=True) if fam == "double"]
     return out

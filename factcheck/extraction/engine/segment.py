@@ -186,11 +186,37 @@ def segment(text: str) -> list[Segment]:
     return segments
 
 
+# A line that ends like this finished its sentence: the next line is a new paragraph.
+_LINE_END_CHARS = ".!?:;\"”’'…)]|"
+
+
+def continues_line(line: str, next_line: str) -> bool:
+    """Is next_line the same paragraph as line, hard-wrapped?
+
+    Scraped news separates paragraphs with blank lines, or with single newlines (many CMS
+    exports do). A hard wrap breaks a sentence in the middle; a paragraph break follows a
+    finished sentence. So a line joins the next only when it stops mid-sentence and is a
+    line of text, not a short label ("FULL TEXT", "4").
+    """
+    stripped = line.rstrip()
+    if not stripped or stripped[-1] in _LINE_END_CHARS:
+        return False
+    first = next_line.lstrip()[:1]
+    return first.islower() or len(stripped) >= 40
+
+
 def _flush(text: str, lines: list[tuple[int, int]], segments: list[Segment]) -> None:
-    """Emit the pending prose lines as one paragraph (hard-wrapped lines stay together)."""
-    if lines:
-        segments.extend(_paragraph(text, lines[0][0], lines[-1][1]))
-        lines.clear()
+    """Emit the pending prose lines as paragraphs: a line per paragraph, except that
+    hard-wrapped lines (see continues_line) stay together."""
+    if not lines:
+        return
+    start = 0
+    for k in range(1, len(lines) + 1):
+        if k < len(lines) and continues_line(text[slice(*lines[k - 1])], text[slice(*lines[k])]):
+            continue
+        segments.extend(_paragraph(text, lines[start][0], lines[k - 1][1]))
+        start = k
+    lines.clear()
 
 
 def _paragraph(text: str, start: int, end: int) -> list[Segment]:

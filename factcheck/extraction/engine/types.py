@@ -62,6 +62,20 @@ class QuoteSpan:
     # This piece continues a quotation from the previous paragraph (opening mark repeated,
     # no closing mark there); its speaker is inherited unless the piece has its own cue.
     continued: bool = False
+    # How much the text supports the speaker, in [0, 1]: about 0.9 for a speech verb whose
+    # subject is a name, lower for a pronoun, a description, a non-speech verb or a speaker
+    # carried over from a neighbouring quotation; None when there is no speaker.
+    speaker_confidence: float | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class MarkedPhrase:
+    """Words in quotation marks that are not a quotation (see nonquotes.py)."""
+
+    start: int
+    end: int
+    text: str
+    kind: str  # "title" or "scare_quote"
 
 
 @dataclass(slots=True)
@@ -87,6 +101,8 @@ class Extraction:
     # Sentences as (start, end) offsets, never crossing a segment; optional, for consumers that
     # need them (claims, the review UI) without running spaCy again.
     sentences: list[tuple[int, int]] = field(default_factory=list)
+    # Titles, scare quotes and terms in marks: kept apart from `quotes`, which holds quotations.
+    marked_phrases: list[MarkedPhrase] = field(default_factory=list)
 
     def to_contract(self, id_: str) -> dict:
         """The fixed JSON Lines contract of `manage.py extract --format jsonl` (extra keys welcome)."""
@@ -101,6 +117,7 @@ class Extraction:
                     "speaker_start": q.speaker_start,
                     "speaker_end": q.speaker_end,
                     "speaker_kind": q.speaker_kind,
+                    "speaker_confidence": q.speaker_confidence,
                 }
                 for q in self.quotes
             ],
@@ -118,4 +135,5 @@ class Extraction:
                 }
                 for c in self.claims
             ],
+            "marked_phrases": [asdict(m) for m in self.marked_phrases],
         }

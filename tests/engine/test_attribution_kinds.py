@@ -1,0 +1,279 @@
+"""Speakers and non-quotes, one test per kind of attribution seen in real news (issue 10).
+
+Every sentence here is invented, in the manner of several outlets: wire copy ("said X",
+typewriter marks), US papers (double marks, "according to"), British papers (single marks),
+vox pops with dashes, transcripts, op-eds and pages with markup left in.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from factcheck.extraction.engine import pipeline
+from factcheck.extraction.engine.pipeline import extract
+from factcheck.extraction.engine.segment import segment
+
+
+@pytest.fixture(autouse=True)
+def _no_claims(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(pipeline, "_find_claims", lambda *args, **kwargs: [])
+
+
+def who(text: str) -> list[tuple[str, str | None, str | None]]:
+    """(quote text, speaker, mention) per quotation."""
+    out = []
+    for q in extract(text).quotes:
+        mention = text[q.speaker_start : q.speaker_end] if q.speaker_start is not None else None
+        out.append((q.text, q.speaker, mention))
+    return out
+
+
+def speaker_of(text: str, words: str) -> str | None:
+    """The speaker of the quotation that contains `words`."""
+    for q in extract(text).quotes:
+        if words in q.text:
+            return q.speaker
+    raise AssertionError(f"no quotation contains {words!r}")
+
+
+# --- verbs that are not speech verbs --------------------------------------------------------
+
+
+def test_called_him_a() -> None:
+    text = "Governor Lena Marsh called her rival a “career politician” at a rally in Dayton."
+    assert speaker_of(text, "career politician") == "Lena Marsh"
+
+
+def test_described_as() -> None:
+    text = "Former ambassador Tom Hale described the talks as 'a waste of everybody's time'."
+    assert speaker_of(text, "a waste") == "Tom Hale"
+
+
+def test_cited_as() -> None:
+    text = 'Council member Rita Okafor cited the bus cuts as "the last straw" for commuters.'
+    assert speaker_of(text, "last straw") == "Rita Okafor"
+
+
+def test_blamed_on_a_quoted_phrase() -> None:
+    text = "At the debate, Senator Paul Vance blamed the shortfall on “reckless spending” in the capital."
+    assert speaker_of(text, "reckless spending") == "Paul Vance"
+
+
+def test_report_found() -> None:
+    text = "A 2019 inspector general report found “no evidence of deliberate wrongdoing” by the agency's staff."
+    q = extract(text).quotes[0]
+    assert q.speaker is not None and "report" in q.speaker
+    assert q.speaker_kind == "org"
+
+
+def test_statement_with_possessor_speaks_for_its_author() -> None:
+    text = "Mayor Dana Cole's reply was short: “We will not close the library.”"
+    assert speaker_of(text, "close the library") == "Dana Cole"
+
+
+def test_clause_before_a_colon_introduces_the_quote() -> None:
+    text = "Senator Ana Ruiz fired back during the hearing: “If they sue us in Miami, they are going to lose.”"
+    assert speaker_of(text, "going to lose") == "Ana Ruiz"
+
+
+# --- organisations, documents, descriptions --------------------------------------------------
+
+
+def test_a_description_is_the_speaker() -> None:
+    text = 'In the discharge papers, a doctor had typed "acute stress reaction" under the diagnosis.'
+    q = extract(text).quotes[0]
+    assert q.speaker == "doctor"
+
+
+def test_the_letter_reads() -> None:
+    text = (
+        "More than 100 parents signed an open letter to the school board on Monday.\n\n"
+        "“Our children are thriving in these schools, and we will fight for them,” the letter reads."
+    )
+    q = extract(text).quotes[0]
+    assert q.speaker is not None and "letter" in q.speaker
+
+
+def test_newspaper_reports_that() -> None:
+    text = 'The Boston Herald reports that the deal was "all but done" by Friday night.'
+    assert speaker_of(text, "all but done") == "Boston Herald"
+
+
+# --- dashes, transcripts, nesting ----------------------------------------------------------------
+
+
+def test_vox_pop_with_dash_after_the_quote() -> None:
+    text = (
+        "We asked voters in Phoenix what they thought of the debate.\n\n"
+        "“He never answered a single question about wages.” ― Maria Delgado\n\n"
+        "“I came away more worried than before.” ― Luis Ortega"
+    )
+    assert [s for _, s, _ in who(text)] == ["Maria Delgado", "Luis Ortega"]
+
+
+def test_fact_check_with_the_name_on_the_next_line() -> None:
+    text = (
+        "Here is what was said at the town hall.\n\n"
+        '"Almost all new income is going to the top one percent."\n\n'
+        "- Senator Ed Brody.\n\n"
+        "The figure comes from a 2012 study."
+    )
+    assert who(text)[0][1] == "Ed Brody"
+
+
+def test_transcript_labels_inside_the_marks() -> None:
+    text = (
+        "Ms. Kerr and Governor Pike met in the second debate on Tuesday.\n\n"
+        '"KERR: Governor, I want to ask you about the budget.\n\n'
+        '"PIKE: And that is why we balanced it three years running."'
+    )
+    got = who(text)
+    assert [s for _, s, _ in got] == ["Kerr", "Pike"]
+    assert [m for _, _, m in got] == ["KERR", "PIKE"]
+
+
+def test_question_and_answer_labels() -> None:
+    text = 'The interview has been edited for length.\n\n"Q: Why did you run again?"\n\n"A: Because nobody else would."'
+    assert [m for _, _, m in who(text)] == ["Q", "A"]
+
+
+def test_according_to_x_y_said_gives_y() -> None:
+    text = "According to pool reporters, Governor Ray Tallis said the plant would stay “open for good”."
+    assert speaker_of(text, "open for good") == "Ray Tallis"
+
+
+# --- pronouns, titles and relative clauses -----------------------------------------------------
+
+
+def test_pronoun_two_paragraphs_later_resolves_to_the_person() -> None:
+    text = (
+        "Interior Minister Clara Weiss visited the border crossing on Sunday.\n\n"
+        "Queues of trucks stretched for several miles in the heat.\n\n"
+        "“We will open two more lanes this week,” she told reporters."
+    )
+    got = who(text)
+    assert got[0][1] == "Clara Weiss" and got[0][2] == "she"
+
+
+def test_relative_pronoun_who_said() -> None:
+    text = "The plan was attacked by Mayor Ben Ochoa, who said it was “dead on arrival”."
+    q = extract(text).quotes[0]
+    assert q.speaker == "Ben Ochoa"
+    assert "who" in text[q.speaker_start : q.speaker_end]
+
+
+def test_the_senator_resolves_to_the_titled_person() -> None:
+    text = (
+        "Senator Joan Pruitt of Kansas spoke to farmers in Salina on Friday.\n\n"
+        '"Nobody in Washington is listening to you," the senator said.'
+    )
+    assert who(text)[0][1] == "Joan Pruitt"
+
+
+def test_previous_reporting_sentence_gives_the_speaker() -> None:
+    text = (
+        "Ms. Hart said she and the mayor had made progress on housing. "
+        '"I really believe the city has turned a corner on this."'
+    )
+    assert who(text)[0][1] == "Hart"
+
+
+# --- confidence, and null rather than a guess ---------------------------------------------------
+
+
+def test_confidence_is_high_for_said_and_lower_for_a_carried_speaker() -> None:
+    text = (
+        '"The bridge will reopen in May," said Transport Secretary Omar Fields.\n\n'
+        '"Crews are working around the clock."'
+    )
+    first, second = extract(text).quotes
+    assert first.speaker == second.speaker == "Omar Fields"
+    assert 0.8 <= first.speaker_confidence <= 1
+    assert 0 < second.speaker_confidence < first.speaker_confidence
+
+
+def test_no_speaker_rather_than_a_guess() -> None:
+    text = (
+        "The storm reached the coast before dawn.\n\n"
+        "Residents woke to flooded streets and no power.\n\n"
+        '"It was like the sea came into town and stayed for the night."'
+    )
+    (q,) = extract(text).quotes
+    assert q.speaker is None and q.speaker_confidence is None
+
+
+def test_contract_carries_speaker_confidence_and_marked_phrases() -> None:
+    row = extract('"Yes," said Jo Lane, who hosts "Night Talk" on Fridays.').to_contract("a1")
+    assert 0 <= row["quotes"][0]["speaker_confidence"] <= 1
+    assert "marked_phrases" in row
+
+
+# --- marks that are not quotations ----------------------------------------------------------------
+
+
+def test_show_title_is_a_marked_phrase_not_a_quote() -> None:
+    text = 'The interview aired on "Meet the Nation," which drew four million viewers.'
+    x = extract(text)
+    assert x.quotes == []
+    assert [(m.text, m.kind) for m in x.marked_phrases] == [("Meet the Nation,", "title")]
+
+
+def test_scare_quote_is_a_marked_phrase() -> None:
+    text = "The new tariff is a “solution” in search of a problem."
+    x = extract(text)
+    assert x.quotes == []
+    assert [m.kind for m in x.marked_phrases] == ["scare_quote"]
+
+
+def test_words_as_words_are_not_quotes() -> None:
+    text = "The candidate has used the phrase “radical agenda” often in his speeches."
+    assert extract(text).quotes == []
+
+
+def test_us_style_headline_single_marks_are_not_quotes() -> None:
+    text = (
+        "Mayor calls budget 'a disgrace'\n\n"
+        'Mayor Ann Toller said on Monday the budget was "a disgrace" and vowed to veto it.'
+    )
+    assert [q.text for q in extract(text).quotes] == ["a disgrace"]
+    assert extract(text).quotes[0].start > text.index("\n")
+
+
+def test_british_style_single_marks_stay_quotes() -> None:
+    text = (
+        "The minister said the plan was 'fully costed'.\n\n"
+        "'We have done the sums,' she said. 'Every penny is accounted for.'"
+    )
+    assert len(extract(text).quotes) == 3
+
+
+def test_typewriter_marks_are_one_double_mark() -> None:
+    text = "''We are not going anywhere,'' Mr. Dorsey said. ''I told them, 'Not this year.'''"
+    got = [q.text for q in extract(text).quotes]
+    assert got == ["We are not going anywhere,", "I told them, 'Not this year.'"]
+    assert all(not t.startswith("'") for t in got)
+    assert extract(text).quotes[0].speaker == "Dorsey"
+
+
+def test_markup_never_yields_quotes() -> None:
+    text = (
+        "The senator replied on social media.\n\n"
+        '<tweet tweet-author="@senjones" tweet-date="May 2, 2016">We will “never” give up</tweet>\n\n'
+        '<a href="https://example.com/story" title="Read more">link</a> "This is real," she said.'
+    )
+    assert [q.text for q in extract(text).quotes] == ["This is real,"]
+
+
+# --- paragraphs ----------------------------------------------------------------------------------
+
+
+def test_single_newline_paragraphs_are_paragraphs_but_hard_wraps_are_not() -> None:
+    text = (
+        "The council met on Monday night to vote on the plan.\n"
+        "It passed by six votes to three after a long debate.\n\n"
+        "Members spent most of the evening arguing about\n"
+        "the cost of the new depot and who would pay for it."
+    )
+    paras = [text[s.start : s.end] for s in segment(text) if s.kind == "paragraph"]
+    assert len(paras) == 3
+    assert paras[2].startswith("Members") and paras[2].endswith("pay for it.")
