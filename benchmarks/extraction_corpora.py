@@ -1,5 +1,5 @@
 """Extraction quality on corpora others annotated, in one table: the sample-article gold,
-PolNeAR dev (and train), and, later, the check-worthiness sets.
+PolNeAR dev (and train), and the check-worthiness sets (CheckThat! dev and dev-test).
 
     python benchmarks/extraction_corpora.py --polnear DIR            # seeds + PolNeAR dev
     python benchmarks/extraction_corpora.py --splits dev train       # also PolNeAR train
@@ -108,10 +108,45 @@ def polnear_row(shared: Path, corpus: str, split: str, claims: bool) -> dict:
 
 
 def checkworthiness_rows(shared: Path) -> list[dict]:
-    """Check-worthiness rows (CheckThat! dev.tsv and dev-test.tsv, positive-class F1 at the
-    shipped threshold) are added here by the check-worthiness work: return dicts with the
-    keys of the other rows ("p", "r", "f1"; speaker and e2e None)."""
-    return []
+    """CheckThat! 2024 task 1 dev.tsv (in-domain) and dev-test.tsv (later debates): the
+    shipped scorer's positive-class P/R/F1 at its shipped threshold, each sentence on its
+    own, as the lab scores it. "docs" and "gold" are sentences and positive sentences."""
+    sys.path.insert(0, str(ROOT / "benchmarks"))
+    from train_checkworthy import read_tsv
+
+    from factcheck.extraction.engine import checkworthy
+
+    rows = []
+    for name in ("dev.tsv", "dev-test.tsv"):
+        path = shared / "datasets" / "checkworthiness" / name
+        if not path.exists():
+            print(f"check-worthiness {name} skipped: {path} is absent")
+            continue
+        data = read_tsv(path)
+        t0 = time.perf_counter()
+        scores = checkworthy.score_sentences([text for text, _ in data])
+        secs = (time.perf_counter() - t0) / max(1, len(data)) * 1000
+        predicted = [score >= checkworthy.THRESHOLD for score in scores]
+        tp = sum(1 for pred, (_, gold) in zip(predicted, data, strict=True) if pred and gold)
+        fp = sum(1 for pred, (_, gold) in zip(predicted, data, strict=True) if pred and not gold)
+        fn = sum(1 for pred, (_, gold) in zip(predicted, data, strict=True) if not pred and gold)
+        p = tp / (tp + fp) if tp + fp else 0.0
+        r = tp / (tp + fn) if tp + fn else 0.0
+        rows.append(
+            {
+                "corpus": f"check-worthiness {name}",
+                "docs": len(data),
+                "gold": sum(gold for _, gold in data),
+                "p": p,
+                "r": r,
+                "f1": 2 * p * r / (p + r) if p + r else 0.0,
+                "speaker": None,
+                "e2e": None,
+                "secs": secs,
+                "note": f"threshold {checkworthy.THRESHOLD:g}; last column: ms per sentence",
+            }
+        )
+    return rows
 
 
 def fmt(x: float | None) -> str:
