@@ -376,6 +376,9 @@ class _Person:
     titles: set[str] = field(default_factory=set)
     subject: bool = False
     sent_start: int = 0
+    # The subject of a reporting verb: a one-word name that speaks is a person even when
+    # the article never spells it out in full ("Obama said ...").
+    speaks: bool = False
 
 
 @dataclass(slots=True)
@@ -535,6 +538,7 @@ class _Article:
             titles=set(titles),
             subject=head.dep_ in ("nsubj", "nsubjpass") or _is_subject_appos(head),
             sent_start=_sent(head.doc, head.i).start,
+            speaks=head.dep_ == "nsubj" and _is_cue(head.head),
         )
 
     # --- resolution -------------------------------------------------------------------------
@@ -572,7 +576,12 @@ class _Article:
                 continue
             if gender and self.gender.get(people.surname(person.name), gender) != gender:
                 continue
-            if len(person.name.split()) < 2 and not person.titles and not self._confirmed(person.name):
+            if (
+                len(person.name.split()) < 2
+                and not person.titles
+                and not person.speaks
+                and not self._confirmed(person.name)
+            ):
                 continue
             if not sent_starts or person.sent_start != sent_starts[-1]:
                 if best_in_sent is not None:
@@ -818,6 +827,23 @@ def _walk_up(doc: Doc, lo: int, hi: int, in_quote: list[bool]) -> _Cue | None:
                 subj = _subject(node)
                 if subj is not None and not in_quote[subj.i]:
                     return _Cue(node, subj)
+            aside = _as_aside(node, in_quote)
+            if aside is not None:
+                return aside
+    return None
+
+
+def _as_aside(node: Token, in_quote: list[bool]) -> _Cue | None:
+    """'..., as X put it' / 'As X noted, ...' hung on a clause the quotation is part of: the
+    aside names who used the words, nearer than any reporting verb further up the tree."""
+    if node.pos_ not in ("VERB", "AUX"):
+        return None
+    for child in node.children:
+        if child.dep_ == "advcl" and _is_cue(child) and not in_quote[child.i]:
+            if any(c.dep_ == "mark" and c.lower_ == "as" for c in child.children):
+                subj = _subject(child)
+                if subj is not None and not in_quote[subj.i] and _speaker_like(subj):
+                    return _Cue(child, subj)
     return None
 
 
@@ -995,13 +1021,32 @@ def _previous_sentence_speaker(doc: Doc, lo: int, in_quote: list[bool]) -> _Cue 
 
 
 def _according_to(doc: Doc, lo: int, hi: int, in_quote: list[bool]) -> _Cue | None:
+    """'according to X' or 'per X' in the quotation's sentence: X is the source. A speech
+    or document someone gave stands for them: 'according to a speech Ms. Hale gave'."""
     sent = _sent(doc, lo)
     for t in sent:
-        if t.lower_ == "according" and not in_quote[t.i]:
+        if in_quote[t.i]:
+            continue
+        subj = None
+        if t.lower_ == "according":
             subj = _subject(t)
-            if subj is not None and not in_quote[subj.i]:
-                return _Cue(t, subj)
+        elif t.lower_ == "per" and t.dep_ == "prep":
+            subj = next((c for c in t.children if c.dep_ == "pobj" and _speaker_like(c)), None)
+        if subj is not None and not in_quote[subj.i]:
+            return _Cue(t, _author(subj, in_quote))
     return None
+
+
+def _author(noun: Token, in_quote: list[bool]) -> Token:
+    """'a speech Ms. Hale gave', 'the memo the senator wrote': the clause's subject."""
+    lemma = noun.lemma_.lower()
+    if lemma in SPEECH_NOUNS or lemma in DOCUMENT_NOUNS or lemma in ("speech", "interview", "address"):
+        for child in noun.children:
+            if child.dep_ in ("relcl", "acl"):
+                for c in child.children:
+                    if c.dep_ == "nsubj" and not in_quote[c.i] and (c.ent_type_ == "PERSON" or c.pos_ == "PROPN"):
+                        return c
+    return noun
 
 
 def _headline_subject(doc: Doc, lo: int, hi: int, in_quote: list[bool]) -> _Cue | None:
@@ -1170,8 +1215,8 @@ def _find_speaker(
     if dash is not None:
         return art.resolve_span(*dash), "―", _CONF_DASH
     later = (
-        (lambda: _governing(doc, lo, hi, in_quote), _CONF_GOVERNING),
         (lambda: _according_to(doc, lo, hi, in_quote), _CONF_ACCORDING),
+        (lambda: _governing(doc, lo, hi, in_quote), _CONF_GOVERNING),
         (lambda: None if q.partial else _previous_sentence_cue(doc, lo, in_quote), _CONF_COLON),
         (lambda: None if q.partial else _previous_sentence_speaker(doc, lo, in_quote), _CONF_PREVIOUS_SENTENCE),
     )
