@@ -792,6 +792,25 @@ def _subject(verb: Token, depth: int = 0) -> Token | None:
             return None
     if verb.dep_ not in ("conj", "xcomp", "advcl", "pcomp", "prep", "acl"):
         return None
+    got = _inherited_subject(verb, depth)
+    if got is not None and not _speaker_like(got):
+        # "Bennett denied the notion that a shakeup is coming, explaining ...": the parser
+        # hung the participle on the wrong clause; the speaker is higher up, among the
+        # subjects that can speak.
+        node = verb.head
+        for _ in range(6):
+            if node.head.i == node.i:
+                break
+            node = node.head
+            if node.pos_ in ("VERB", "AUX"):
+                subj = next((c for c in node.children if c.dep_ == "nsubj"), None)
+                if subj is not None and _speaker_like(subj):
+                    return subj
+    return got
+
+
+def _inherited_subject(verb: Token, depth: int) -> Token | None:
+    head = verb.head
     # "X said Kyiv aimed to ..., adding that ...": the parser often hangs the participle on the
     # reported verb; the one adding is the reporter, so a reporting verb higher up wins.
     node = head
