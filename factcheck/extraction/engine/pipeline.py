@@ -99,7 +99,7 @@ def extract_doc(doc: Doc, *, claims: bool = True) -> Extraction:
     quotes = find_quotes(text, segments)
     headlines = [(s.start, s.end) for s in segments if s.kind == "headline"]
     attribute(doc, quotes, headline_spans=headlines)
-    quotes, marked = split_marked_phrases(quotes)
+    quotes, marked = split_marked_phrases(quotes, text)
     found = _find_claims(doc, text, segments, quotes) if claims else []
     return Extraction(segments=segments, quotes=quotes, claims=found, sentences=sentences(doc), marked_phrases=marked)
 
