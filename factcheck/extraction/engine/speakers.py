@@ -738,8 +738,30 @@ def _propn_chain_text(tok: Token) -> str:
     return doc[start : tok.i + 1].text
 
 
+# Phrasal verbs of speech whose verb alone is not one: "he went on", "she fired back".
+_PHRASAL_CUES: dict[str, frozenset[str]] = {
+    "go": frozenset({"on"}),
+    "fire": frozenset({"back"}),
+    "shoot": frozenset({"back"}),
+    "hit": frozenset({"back"}),
+    "chime": frozenset({"in"}),
+    "weigh": frozenset({"in"}),
+    "point": frozenset({"out"}),
+    "lash": frozenset({"out"}),
+    "sum": frozenset({"up"}),
+    "spell": frozenset({"out"}),
+}
+
+
 def _is_cue(tok: Token) -> bool:
-    return tok.lemma_.lower() in SPEECH_LEMMAS and tok.pos_ in ("VERB", "AUX") or tok.lower_ == "according"
+    lemma = tok.lemma_.lower()
+    if tok.pos_ in ("VERB", "AUX"):
+        if lemma in SPEECH_LEMMAS:
+            return True
+        parts = _PHRASAL_CUES.get(lemma)
+        if parts is not None:
+            return any(c.dep_ == "prt" and c.lower_ in parts for c in tok.children)
+    return tok.lower_ == "according"
 
 
 def _subject(verb: Token, depth: int = 0) -> Token | None:
