@@ -1378,7 +1378,19 @@ def _governing(doc: Doc, lo: int, hi: int, in_quote: list[bool]) -> _Cue | None:
                 # describes the coach; the speaker governs the noun it hangs on.
                 continue
             if subj is not None and not in_quote[subj.i] and _speaker_like(_speaker_token(subj)):
-                return _Cue(node, subj)
+                outer = _outer_speaker(node, in_quote)
+                return outer if outer is not None else _Cue(node, subj)
+    return None
+
+
+def _outer_speaker(node: Token, in_quote: list[bool]) -> _Cue | None:
+    """'She assured the crowd that they had made “...”': the clause holding the words is
+    what the outer subject asserted, so the outer subject used them, not 'they'."""
+    while node.dep_ == "ccomp" and node.head.pos_ in ("VERB", "AUX"):
+        node = node.head
+        subj = _subject(node)
+        if subj is not None and not in_quote[subj.i] and _speaker_like(_speaker_token(subj)):
+            return _Cue(node, subj)
     return None
 
 
