@@ -867,7 +867,8 @@ def _walk_up(doc: Doc, lo: int, hi: int, in_quote: list[bool]) -> _Cue | None:
             if _is_cue(node) and node.lemma_.lower() not in _WEAK_CUES:
                 subj = _subject(node)
                 if subj is not None and not in_quote[subj.i]:
-                    return _Cue(node, subj)
+                    outer = _outer_speaker(node, in_quote)
+                    return outer if outer is not None and _is_cue(outer.verb) else _Cue(node, subj)
             aside = _as_aside(node, in_quote)
             if aside is not None:
                 return aside
