@@ -894,7 +894,7 @@ def _near_after(doc: Doc, hi: int, in_quote: list[bool]) -> _Cue | None:
     # A quotation that ends its own sentence ('"... base."') is followed by a new sentence:
     # its verb is the quotation's cue only when it has no content of its own.
     last = next((doc[k] for k in range(hi - 1, -1, -1) if not doc[k].is_space and not _is_mark(doc[k].text)), None)
-    closed = last is not None and last.text in (".", "!", "?")
+    closed = last is not None and last.text == "."
     seen = 0
     skip_to = hi
     for j in range(hi, min(len(doc), hi + 24)):
