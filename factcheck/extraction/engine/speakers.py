@@ -1062,6 +1062,34 @@ def _previous_sentence_speaker(doc: Doc, lo: int, in_quote: list[bool]) -> _Cue 
     return None
 
 
+def _previous_paragraph_person(doc: Doc, lo: int, in_quote: list[bool]) -> _Cue | None:
+    """A quotation paragraph with no cue after a paragraph about one person.
+
+    'Hale is upbeat about the vote, in part because she sees ... | “We will win this.”': news
+    style introduces the speaker in the paragraph before and lets the quotation stand alone.
+    Only when the quotation opens its paragraph and the last sentence before it has a person
+    (a name or he/she) as its subject, outside any quotation.
+    """
+    sent = _sent(doc, lo)
+    first = next((t for t in sent if not t.is_space and not _is_mark(t.text)), None)
+    if first is None or first.i < lo - 1 or sent.start == 0:
+        return None
+    if not any("\n" in t.text for t in doc[max(0, sent.start - 2) : lo]):
+        return None
+    prev = _previous_sentence(doc, sent)
+    if prev is None or any(in_quote[t.i] for t in prev):
+        return None
+    root = prev.root
+    if root.pos_ not in ("VERB", "AUX"):
+        return None
+    subj = next((c for c in root.children if c.dep_ in ("nsubj", "nsubjpass")), None)
+    if subj is None or in_quote[subj.i]:
+        return None
+    if subj.ent_type_ == "PERSON" or subj.lower_ in ("he", "she"):
+        return _Cue(root, subj)
+    return None
+
+
 def _according_to(doc: Doc, lo: int, hi: int, in_quote: list[bool]) -> _Cue | None:
     """'according to X' or 'per X' in the quotation's sentence: X is the source. A speech
     or document someone gave stands for them: 'according to a speech Ms. Hale gave'."""
@@ -1165,6 +1193,7 @@ _CONF_ACCORDING = 0.85
 _CONF_COLON = 0.9
 _CONF_GOVERNING = 0.92
 _CONF_PREVIOUS_SENTENCE = 0.85
+_CONF_PREVIOUS_PARAGRAPH = 0.7
 _CONF_CONTINUED = 0.98  # times the confidence of the quotation continued
 _CONF_ADJACENT = 0.8  # times the confidence of the neighbouring quotation
 # Below this, carrying a speaker over is a guess: the quotation keeps speaker None instead.
@@ -1261,6 +1290,7 @@ def _find_speaker(
         (lambda: _governing(doc, lo, hi, in_quote), _CONF_GOVERNING),
         (lambda: None if q.partial else _previous_sentence_cue(doc, lo, in_quote), _CONF_COLON),
         (lambda: None if q.partial else _previous_sentence_speaker(doc, lo, in_quote), _CONF_PREVIOUS_SENTENCE),
+        (lambda: None if q.partial else _previous_paragraph_person(doc, lo, in_quote), _CONF_PREVIOUS_PARAGRAPH),
     )
     for finder, conf in later:
         cue = finder()
