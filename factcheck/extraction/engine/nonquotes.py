@@ -47,7 +47,8 @@ _TERM_NOUNS = frozenset(
     """phrase phrases word words term terms slogan slogans expression label labels moniker
     nickname nicknames catchphrase mantra hashtag""".split()
 )
-_MARKS_RE = re.compile(r"[\"“”'‘’`\s]+")
+_MARK_CHARS = "\"“”'‘’`\t\n "
+_MARKS_RE = re.compile(r"\s+")
 
 
 def phrase_kind(text: str) -> str:
@@ -61,12 +62,12 @@ def phrase_kind(text: str) -> str:
 
 
 def _word_before(text: str, start: int) -> str:
-    before = _MARKS_RE.sub(" ", text[max(0, start - 40) : start]).split()
+    before = _MARKS_RE.sub(" ", text[max(0, start - 40) : start].rstrip(_MARK_CHARS)).split()
     return before[-1].lower().strip(",") if before else ""
 
 
 def _word_after(text: str, end: int) -> str:
-    after = _MARKS_RE.sub(" ", text[end : end + 30]).lstrip(" ,.").split()
+    after = text[end : end + 30].lstrip(_MARK_CHARS + " ,.").split()
     return after[0].lower() if after else ""
 
 
@@ -83,13 +84,29 @@ def in_title_place(text: str, q: QuoteSpan) -> bool:
     )
 
 
-def split_marked_phrases(quotes: list[QuoteSpan], text: str = "") -> tuple[list[QuoteSpan], list[MarkedPhrase]]:
+def naming_kind(text: str, q: QuoteSpan) -> str:
+    """Kind of a phrase quotes.py found named by the words before it: 'the phrase' -> term,
+    'titled' -> title, 'known as'/'dubbed' -> title or scare quote by its case."""
+    prev = _word_before(text, q.start)
+    if prev in _TERM_NOUNS:
+        return "term"
+    if prev in ("titled", "entitled"):
+        return "title"
+    return phrase_kind(q.text)
+
+
+def split_marked_phrases(
+    quotes: list[QuoteSpan], text: str = "", namings: list[QuoteSpan] | None = None
+) -> tuple[list[QuoteSpan], list[MarkedPhrase]]:
     """(quotations, marked phrases that are not quotations), both in text order.
 
     `text` is the article; without it only the unattributed-short-phrase rule applies.
+    `namings` are the phrases quotes.py set aside as names, titles or terms.
     """
     kept: list[QuoteSpan] = []
-    phrases: list[MarkedPhrase] = []
+    phrases: list[MarkedPhrase] = [
+        MarkedPhrase(start=q.start, end=q.end, text=q.text, kind=naming_kind(text, q)) for q in namings or []
+    ]
     for q in quotes:
         if text and in_title_place(text, q):
             phrases.append(MarkedPhrase(start=q.start, end=q.end, text=q.text, kind="title"))
@@ -98,4 +115,5 @@ def split_marked_phrases(quotes: list[QuoteSpan], text: str = "") -> tuple[list[
             phrases.append(MarkedPhrase(start=q.start, end=q.end, text=q.text, kind=kind))
         else:
             kept.append(q)
+    phrases.sort(key=lambda m: m.start)
     return kept, phrases

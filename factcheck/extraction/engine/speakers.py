@@ -771,7 +771,7 @@ def _subject(verb: Token, depth: int = 0) -> Token | None:
             if child.dep_ == "prep":
                 for obj in child.children:
                     if obj.dep_ == "pobj":
-                        return obj
+                        return _author(obj)
         return None
     for child in verb.children:
         if child.dep_ == "nsubj":
@@ -1103,18 +1103,18 @@ def _according_to(doc: Doc, lo: int, hi: int, in_quote: list[bool]) -> _Cue | No
         elif t.lower_ == "per" and t.dep_ == "prep":
             subj = next((c for c in t.children if c.dep_ == "pobj" and _speaker_like(c)), None)
         if subj is not None and not in_quote[subj.i]:
-            return _Cue(t, _author(subj, in_quote))
+            return _Cue(t, subj if t.lower_ == "according" else _author(subj))
     return None
 
 
-def _author(noun: Token, in_quote: list[bool]) -> Token:
+def _author(noun: Token) -> Token:
     """'a speech Ms. Hale gave', 'the memo the senator wrote': the clause's subject."""
     lemma = noun.lemma_.lower()
     if lemma in SPEECH_NOUNS or lemma in DOCUMENT_NOUNS or lemma in ("speech", "interview", "address"):
         for child in noun.children:
             if child.dep_ in ("relcl", "acl"):
                 for c in child.children:
-                    if c.dep_ == "nsubj" and not in_quote[c.i] and (c.ent_type_ == "PERSON" or c.pos_ == "PROPN"):
+                    if c.dep_ == "nsubj" and (c.ent_type_ == "PERSON" or c.pos_ == "PROPN"):
                         return c
     return noun
 
