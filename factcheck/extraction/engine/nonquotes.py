@@ -37,15 +37,63 @@ _TITLE_SMALL_WORDS = frozenset(
 # Words before a title: a preposition ("appeared on 'X'"), or a noun for a work ("the film 'X'").
 _TITLE_PREPOSITIONS = frozenset(["on", "in", "of", "from", "at"])
 _WORK_NOUNS = frozenset(
-    """show shows program programme documentary film movie book books series play ad ads album
-    song novel episode column sitcom podcast memoir musical video special broadcast newspaper
-    magazine headline titled entitled""".split()
+    [
+        "show",
+        "shows",
+        "program",
+        "programme",
+        "documentary",
+        "film",
+        "movie",
+        "book",
+        "books",
+        "series",
+        "play",
+        "ad",
+        "ads",
+        "album",
+        "song",
+        "novel",
+        "episode",
+        "column",
+        "sitcom",
+        "podcast",
+        "memoir",
+        "musical",
+        "video",
+        "special",
+        "broadcast",
+        "newspaper",
+        "magazine",
+        "headline",
+        "titled",
+        "entitled",
+    ]
 )
-_AFTER_TITLE = frozenset("star stars host hosts episode cast creator actor actress fame producer anchor".split())
+_AFTER_TITLE = frozenset(
+    ["star", "stars", "host", "hosts", "episode", "cast", "creator", "actor", "actress", "fame", "producer", "anchor"]
+)
 # Nouns for words used as words: "the phrase", "the word", "his slogan".
 _TERM_NOUNS = frozenset(
-    """phrase phrases word words term terms slogan slogans expression label labels moniker
-    nickname nicknames catchphrase mantra hashtag""".split()
+    [
+        "phrase",
+        "phrases",
+        "word",
+        "words",
+        "term",
+        "terms",
+        "slogan",
+        "slogans",
+        "expression",
+        "label",
+        "labels",
+        "moniker",
+        "nickname",
+        "nicknames",
+        "catchphrase",
+        "mantra",
+        "hashtag",
+    ]
 )
 _MARK_CHARS = "\"“”'‘’`\t\n "
 _MARKS_RE = re.compile(r"\s+")

@@ -881,11 +881,15 @@ def _as_aside(node: Token, in_quote: list[bool]) -> _Cue | None:
     if node.pos_ not in ("VERB", "AUX"):
         return None
     for child in node.children:
-        if child.dep_ == "advcl" and _is_cue(child) and not in_quote[child.i]:
-            if any(c.dep_ == "mark" and c.lower_ == "as" for c in child.children):
-                subj = _subject(child)
-                if subj is not None and not in_quote[subj.i] and _speaker_like(subj):
-                    return _Cue(child, subj)
+        if (
+            child.dep_ == "advcl"
+            and _is_cue(child)
+            and not in_quote[child.i]
+            and any(c.dep_ == "mark" and c.lower_ == "as" for c in child.children)
+        ):
+            subj = _subject(child)
+            if subj is not None and not in_quote[subj.i] and _speaker_like(subj):
+                return _Cue(child, subj)
     return None
 
 
