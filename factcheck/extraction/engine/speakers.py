@@ -1321,11 +1321,13 @@ def _framed_after(doc: Doc, text: str, q: QuoteSpan, lo: int, hi: int) -> bool:
     not '"Why now?" Her critics cited it ...'). A quotation opened right after a colon was
     introduced before it, so nothing after it frames it.
     """
-    if q.partial:
-        return False
     inside = text[q.start : q.end].rstrip()
     after = text[q.end : q.end + 4].lstrip("\"”'’ ")
     words = [t for t in doc[hi : min(len(doc), hi + 8)] if not t.is_space and not _is_mark(t.text)][:4]
+    if q.partial:
+        # 'He said he was ''very comfortable with it,'' The Post reported.': a comma and a
+        # reporting verb right after the marks name the source even of a partial quotation.
+        return inside[-1:] == "," and any(_is_cue(t) for t in words[:3])
     if _after_colon(doc, lo):
         # 'He had an excuse: "I have no time for this," he wrote.': a comma and a reporting
         # verb right after the marks frame the quotation even after a colon.
