@@ -1354,7 +1354,17 @@ def _line_start(text: str, pos: int, floor: int) -> int:
 
 def _speaker_token(tok: Token) -> Token:
     """What was said stands for who said it: "Clinton's response was ..." -> Clinton, and
-    "He released a letter that says ..." -> He (whoever issued the words said them)."""
+    "He released a letter that says ..." -> He (whoever issued the words said them), and
+    "an email sent by Sanders warned ..." -> Sanders."""
+    lemma = tok.lemma_.lower()
+    if lemma in DOCUMENT_NOUNS or lemma in SPEECH_NOUNS:
+        for child in tok.children:
+            if child.dep_ == "acl" and child.tag_ == "VBN":
+                for agent in child.children:
+                    if agent.dep_ == "agent":
+                        for obj in agent.children:
+                            if obj.dep_ == "pobj" and (obj.ent_type_ == "PERSON" or obj.pos_ == "PRON"):
+                                return obj
     if tok.lemma_.lower() in SPEECH_NOUNS:
         for child in tok.children:
             if child.dep_ == "poss" and child.pos_ in ("PROPN", "PRON", "NOUN"):
