@@ -389,3 +389,29 @@ def test_words_as_words_are_terms() -> None:
     x = extract(text)
     assert x.quotes == []
     assert [(m.text, m.kind) for m in x.marked_phrases] == [("hard border", "term")]
+
+
+def test_partial_quotation_framed_by_an_outlet_after_it() -> None:
+    text = (
+        "Ms. Olsen said at a conference in Reno that she was “entirely comfortable with the deal,” "
+        "the Tribune reported."
+    )
+    q = extract(text).quotes[0]
+    assert "Tribune" in text[q.speaker_start : q.speaker_end]
+
+
+def test_quote_after_a_colon_framed_by_a_comma_and_a_verb() -> None:
+    text = (
+        "Senator Hal Greer had an excuse for missing the hearing: "
+        '"I have a lot going on, and I just don\'t have the time," he wrote.'
+    )
+    q = extract(text).quotes[0]
+    assert q.speaker == "Hal Greer" and text[q.speaker_start : q.speaker_end] == "he"
+
+
+def test_a_document_sent_by_someone_speaks_for_them() -> None:
+    text = (
+        "A fundraising email sent by Senator Rosa Vance on Tuesday warned that the fight "
+        "“will be long and it will be expensive.”"
+    )
+    assert speaker_of(text, "long and it will") == "Rosa Vance"
