@@ -277,3 +277,141 @@ def test_single_newline_paragraphs_are_paragraphs_but_hard_wraps_are_not() -> No
     paras = [text[s.start : s.end] for s in segment(text) if s.kind == "paragraph"]
     assert len(paras) == 3
     assert paras[2].startswith("Members") and paras[2].endswith("pay for it.")
+
+
+# --- second round (issue 10): asides, nesting, phrasal verbs, paragraphs, titles' places ----------
+
+
+def test_as_x_put_it_aside_names_the_speaker() -> None:
+    text = (
+        "Most renters in the district, lawmakers say, now pay rent that is “a second mortgage "
+        "without the house,” as Mayor Ines Barros put it."
+    )
+    assert speaker_of(text, "second mortgage") == "Ines Barros"
+
+
+def test_according_to_a_document_beats_the_governing_subject() -> None:
+    text = (
+        "The two developers ran a “carefully hidden scheme” for eight years, according to a "
+        "complaint filed by state regulators."
+    )
+    q = extract(text).quotes[0]
+    assert "complaint" in text[q.speaker_start : q.speaker_end]
+
+
+def test_per_the_bylaws() -> None:
+    text = "Proxy votes are not allowed when members vote “to fill a vacancy on the board,” per the club's bylaws."
+    q = extract(text).quotes[0]
+    assert "bylaws" in text[q.speaker_start : q.speaker_end]
+
+
+def test_according_to_a_speech_someone_gave() -> None:
+    text = (
+        "The aim is to reward “patient investors” over quick traders, according to a speech "
+        "Senator Maria Vos gave in Denver last spring."
+    )
+    assert speaker_of(text, "patient investors") == "Maria Vos"
+
+
+def test_one_word_name_that_speaks_is_an_antecedent() -> None:
+    text = (
+        '"We have had trouble with hackers before," Okafor said after meeting Prime Minister '
+        "Liam Hartley in Oslo. He did not name a country. "
+        '"Our goal is to set rules that everybody follows."'
+    )
+    assert who(text)[1][1] == "Okafor"
+
+
+def test_participle_on_the_wrong_clause_goes_to_the_speaking_subject() -> None:
+    text = (
+        "Coach Dale Bennett denied the rumour that a shake-up is coming, explaining that he was "
+        "simply “taking a day off” on Tuesday."
+    )
+    assert speaker_of(text, "taking a day off") == "Dale Bennett"
+
+
+def test_phrasal_speech_verbs() -> None:
+    text = (
+        "Senator Hugo Rivera took questions for an hour.\n\n"
+        '"This bill is a gift to the lobbyists and nothing else," Rivera fired back.'
+    )
+    assert who(text)[0][1] == "Hugo Rivera"
+
+
+def test_words_in_an_asserted_clause_are_the_asserters() -> None:
+    text = (
+        "Senator Ana Ruiz spoke for twenty minutes.\n\n"
+        "She assured the volunteers that they had made “real cracks in the ceiling” this year."
+    )
+    got = who(text)
+    assert got[0][1] == "Ana Ruiz" and got[0][2] == "She"
+
+
+def test_nested_reporting_verbs_give_the_outer_speaker() -> None:
+    text = (
+        "Dr. Lina Park worked at a clinic in Fresno in the nineties.\n\n"
+        "She said she recalls her colleagues being “confused” by the order."
+    )
+    got = who(text)
+    assert got[0][1] == "Lina Park" and got[0][2] == "She"
+
+
+def test_question_framed_by_told() -> None:
+    text = "“Who knows what happens next?” Mayor Tom Reyes told a local radio station on Monday."
+    assert who(text)[0][1] == "Tom Reyes"
+
+
+def test_quotation_paragraph_after_a_paragraph_about_a_person() -> None:
+    text = (
+        "The vote is on Thursday.\n\n"
+        "Council president Ada Brooks is confident about the vote, in part because she sees the plan as popular.\n\n"
+        "“We will win this one by a wide margin, and everybody in the building knows it.”"
+    )
+    assert who(text)[0][1] == "Ada Brooks"
+
+
+def test_title_after_a_possessive_is_a_title_even_with_a_speaker() -> None:
+    text = 'Senator Mark Ellis said on CBS\'s "Sunday Desk" that the bill was "dead in the water."'
+    x = extract(text)
+    assert [q.text for q in x.quotes] == ["dead in the water."]
+    assert [(m.text, m.kind) for m in x.marked_phrases] == [("Sunday Desk", "title")]
+
+
+def test_title_after_a_work_noun() -> None:
+    text = "Director Ana Lind, who made the documentary “River Town,” said she is “not done with the river.”"
+    x = extract(text)
+    assert [m.kind for m in x.marked_phrases] == ["title"]
+    assert [q.text for q in x.quotes] == ["not done with the river."]
+
+
+def test_words_as_words_are_terms() -> None:
+    text = "The phrase “hard border” appears nowhere in the draft."
+    x = extract(text)
+    assert x.quotes == []
+    assert [(m.text, m.kind) for m in x.marked_phrases] == [("hard border", "term")]
+
+
+def test_partial_quotation_framed_by_an_outlet_after_it() -> None:
+    text = (
+        "Ms. Olsen said at a conference in Reno that she was “entirely comfortable with the deal,” "
+        "the Tribune reported."
+    )
+    q = extract(text).quotes[0]
+    assert "Tribune" in text[q.speaker_start : q.speaker_end]
+
+
+def test_quote_after_a_colon_framed_by_a_comma_and_a_verb() -> None:
+    text = (
+        "Senator Hal Greer had an excuse for missing the hearing: "
+        '"I have a lot going on, and I just don\'t have the time," he wrote.'
+    )
+    q = extract(text).quotes[0]
+    assert q.speaker == "Hal Greer" and text[q.speaker_start : q.speaker_end] == "he"
+
+
+def test_a_document_sent_by_someone_speaks_for_them() -> None:
+    text = (
+        "A fundraising email sent by Senator Rosa Vance on Tuesday warned that the fight "
+        "“will be long and it will be expensive.”"
+    )
+    assert speaker_of(text, "long and it will") == "Rosa Vance"

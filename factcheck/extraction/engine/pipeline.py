@@ -28,7 +28,7 @@ from .segment import segment
 from .speakers import attribute
 from .types import ClaimSpan, Extraction, QuoteSpan, Segment
 
-EXTRACTOR_VERSION = "engine-1.1.0"
+EXTRACTOR_VERSION = "engine-1.2.0"
 SEGMENTER_NAME = "factcheck_segmenter"
 _SEGMENTS_KEY = "factcheck_segments"
 
@@ -96,10 +96,11 @@ def extract_doc(doc: Doc, *, claims: bool = True) -> Extraction:
     """
     text = docview.text(doc)
     segments: list[Segment] = doc.user_data.get(_SEGMENTS_KEY) or segment(text)
-    quotes = find_quotes(text, segments)
+    namings: list[QuoteSpan] = []
+    quotes = find_quotes(text, segments, namings)
     headlines = [(s.start, s.end) for s in segments if s.kind == "headline"]
     attribute(doc, quotes, headline_spans=headlines)
-    quotes, marked = split_marked_phrases(quotes)
+    quotes, marked = split_marked_phrases(quotes, text, namings)
     found = _find_claims(doc, text, segments, quotes) if claims else []
     return Extraction(segments=segments, quotes=quotes, claims=found, sentences=sentences(doc), marked_phrases=marked)
 

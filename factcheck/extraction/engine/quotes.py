@@ -368,20 +368,25 @@ def _collapse_typewriter(text: str) -> tuple[str, list[int]] | None:
     return "".join(out), back
 
 
-def find_quotes(text: str, segments: list[Segment]) -> list[QuoteSpan]:
+def find_quotes(text: str, segments: list[Segment], namings: list[QuoteSpan] | None = None) -> list[QuoteSpan]:
     """Every direct quotation in the prose segments, in text order, without speakers.
 
     Offsets cover the words inside the marks (marks and surrounding spaces excluded).
     Headlines are scanned too (their scare quotes are quotations in British style).
     Typewriter pairs ('' and ``) are read as one double mark, so a quotation never starts or
-    ends with a stray apostrophe.
+    ends with a stray apostrophe. Marked words that a phrase before them names as a name, title
+    or term ("the phrase 'X'", "known as 'X'") are not quotations: when `namings` is given,
+    they are appended to it (nonquotes.py keeps them as marked phrases).
     """
     masked = _mask_markup(text)
     collapsed = _collapse_typewriter(masked)
+    found: list[QuoteSpan] = []
     if collapsed is None:
-        out = _find_quotes(masked, segments)
-        for q in out:
+        out = _find_quotes(masked, segments, found)
+        for q in out + found:
             q.text = text[q.start : q.end]
+        if namings is not None:
+            namings.extend(found)
         return out
     scan, back = collapsed
     fwd: list[int] = [-1] * (len(text) + 1)
@@ -391,10 +396,12 @@ def find_quotes(text: str, segments: list[Segment]) -> list[QuoteSpan]:
         if fwd[oi] < 0:
             fwd[oi] = fwd[oi - 1] + 1
     segs = [Segment(fwd[sg.start], fwd[sg.end], sg.kind) for sg in segments]
-    out = _find_quotes(scan, segs)
-    for q in out:
+    out = _find_quotes(scan, segs, found)
+    for q in out + found:
         q.start, q.end = back[q.start], back[q.end]
         q.text = text[q.start : q.end]
+    if namings is not None:
+        namings.extend(found)
     return out
 
 
@@ -420,7 +427,7 @@ def _mask_markup(text: str) -> str:
     return "".join(chars)
 
 
-def _find_quotes(text: str, segments: list[Segment]) -> list[QuoteSpan]:
+def _find_quotes(text: str, segments: list[Segment], namings: list[QuoteSpan]) -> list[QuoteSpan]:
     prose = [s for s in segments if s.kind in ("paragraph", "headline")]
     out: list[QuoteSpan] = []
     families: list[str] = []
@@ -440,6 +447,8 @@ def _find_quotes(text: str, segments: list[Segment]) -> list[QuoteSpan]:
             if end - start < 1 or not any(c.isalnum() for c in text[start:end]):
                 continue
             if not p.continued and _is_naming(text, lo, start, end):
+                if p.family == "double" or not families.count("double"):
+                    namings.append(QuoteSpan(start=start, end=end, text=text[start:end]))
                 continue
             out.append(
                 QuoteSpan(

@@ -376,6 +376,9 @@ class _Person:
     titles: set[str] = field(default_factory=set)
     subject: bool = False
     sent_start: int = 0
+    # The subject of a reporting verb: a one-word name that speaks is a person even when
+    # the article never spells it out in full ("Obama said ...").
+    speaks: bool = False
 
 
 @dataclass(slots=True)
@@ -535,6 +538,7 @@ class _Article:
             titles=set(titles),
             subject=head.dep_ in ("nsubj", "nsubjpass") or _is_subject_appos(head),
             sent_start=_sent(head.doc, head.i).start,
+            speaks=head.dep_ == "nsubj" and _is_cue(head.head),
         )
 
     # --- resolution -------------------------------------------------------------------------
@@ -572,7 +576,12 @@ class _Article:
                 continue
             if gender and self.gender.get(people.surname(person.name), gender) != gender:
                 continue
-            if len(person.name.split()) < 2 and not person.titles and not self._confirmed(person.name):
+            if (
+                len(person.name.split()) < 2
+                and not person.titles
+                and not person.speaks
+                and not self._confirmed(person.name)
+            ):
                 continue
             if not sent_starts or person.sent_start != sent_starts[-1]:
                 if best_in_sent is not None:
@@ -729,8 +738,30 @@ def _propn_chain_text(tok: Token) -> str:
     return doc[start : tok.i + 1].text
 
 
+# Phrasal verbs of speech whose verb alone is not one: "he went on", "she fired back".
+_PHRASAL_CUES: dict[str, frozenset[str]] = {
+    "go": frozenset({"on"}),
+    "fire": frozenset({"back"}),
+    "shoot": frozenset({"back"}),
+    "hit": frozenset({"back"}),
+    "chime": frozenset({"in"}),
+    "weigh": frozenset({"in"}),
+    "point": frozenset({"out"}),
+    "lash": frozenset({"out"}),
+    "sum": frozenset({"up"}),
+    "spell": frozenset({"out"}),
+}
+
+
 def _is_cue(tok: Token) -> bool:
-    return tok.lemma_.lower() in SPEECH_LEMMAS and tok.pos_ in ("VERB", "AUX") or tok.lower_ == "according"
+    lemma = tok.lemma_.lower()
+    if tok.pos_ in ("VERB", "AUX"):
+        if lemma in SPEECH_LEMMAS:
+            return True
+        parts = _PHRASAL_CUES.get(lemma)
+        if parts is not None:
+            return any(c.dep_ == "prt" and c.lower_ in parts for c in tok.children)
+    return tok.lower_ == "according"
 
 
 def _subject(verb: Token, depth: int = 0) -> Token | None:
@@ -740,7 +771,7 @@ def _subject(verb: Token, depth: int = 0) -> Token | None:
             if child.dep_ == "prep":
                 for obj in child.children:
                     if obj.dep_ == "pobj":
-                        return obj
+                        return _author(obj)
         return None
     for child in verb.children:
         if child.dep_ == "nsubj":
@@ -783,6 +814,25 @@ def _subject(verb: Token, depth: int = 0) -> Token | None:
             return None
     if verb.dep_ not in ("conj", "xcomp", "advcl", "pcomp", "prep", "acl"):
         return None
+    got = _inherited_subject(verb, depth)
+    if got is not None and not _speaker_like(got):
+        # "Bennett denied the notion that a shakeup is coming, explaining ...": the parser
+        # hung the participle on the wrong clause; the speaker is higher up, among the
+        # subjects that can speak.
+        node = verb.head
+        for _ in range(6):
+            if node.head.i == node.i:
+                break
+            node = node.head
+            if node.pos_ in ("VERB", "AUX"):
+                subj = next((c for c in node.children if c.dep_ == "nsubj"), None)
+                if subj is not None and _speaker_like(subj):
+                    return subj
+    return got
+
+
+def _inherited_subject(verb: Token, depth: int) -> Token | None:
+    head = verb.head
     # "X said Kyiv aimed to ..., adding that ...": the parser often hangs the participle on the
     # reported verb; the one adding is the reporter, so a reporting verb higher up wins.
     node = head
@@ -817,7 +867,29 @@ def _walk_up(doc: Doc, lo: int, hi: int, in_quote: list[bool]) -> _Cue | None:
             if _is_cue(node) and node.lemma_.lower() not in _WEAK_CUES:
                 subj = _subject(node)
                 if subj is not None and not in_quote[subj.i]:
-                    return _Cue(node, subj)
+                    outer = _outer_speaker(node, in_quote)
+                    return outer if outer is not None and _is_cue(outer.verb) else _Cue(node, subj)
+            aside = _as_aside(node, in_quote)
+            if aside is not None:
+                return aside
+    return None
+
+
+def _as_aside(node: Token, in_quote: list[bool]) -> _Cue | None:
+    """'..., as X put it' / 'As X noted, ...' hung on a clause the quotation is part of: the
+    aside names who used the words, nearer than any reporting verb further up the tree."""
+    if node.pos_ not in ("VERB", "AUX"):
+        return None
+    for child in node.children:
+        if (
+            child.dep_ == "advcl"
+            and _is_cue(child)
+            and not in_quote[child.i]
+            and any(c.dep_ == "mark" and c.lower_ == "as" for c in child.children)
+        ):
+            subj = _subject(child)
+            if subj is not None and not in_quote[subj.i] and _speaker_like(subj):
+                return _Cue(child, subj)
     return None
 
 
@@ -826,7 +898,7 @@ def _near_after(doc: Doc, hi: int, in_quote: list[bool]) -> _Cue | None:
     # A quotation that ends its own sentence ('"... base."') is followed by a new sentence:
     # its verb is the quotation's cue only when it has no content of its own.
     last = next((doc[k] for k in range(hi - 1, -1, -1) if not doc[k].is_space and not _is_mark(doc[k].text)), None)
-    closed = last is not None and last.text in (".", "!", "?")
+    closed = last is not None and last.text == "."
     seen = 0
     skip_to = hi
     for j in range(hi, min(len(doc), hi + 24)):
@@ -994,14 +1066,61 @@ def _previous_sentence_speaker(doc: Doc, lo: int, in_quote: list[bool]) -> _Cue 
     return None
 
 
+def _previous_paragraph_person(doc: Doc, lo: int, in_quote: list[bool]) -> _Cue | None:
+    """A quotation paragraph with no cue after a paragraph about one person.
+
+    'Hale is upbeat about the vote, in part because she sees ... | “We will win this.”': news
+    style introduces the speaker in the paragraph before and lets the quotation stand alone.
+    Only when the quotation opens its paragraph and the last sentence before it has a person
+    (a name or he/she) as its subject, outside any quotation.
+    """
+    sent = _sent(doc, lo)
+    first = next((t for t in sent if not t.is_space and not _is_mark(t.text)), None)
+    if first is None or first.i < lo - 1 or sent.start == 0:
+        return None
+    if not any("\n" in t.text for t in doc[max(0, sent.start - 2) : lo]):
+        return None
+    prev = _previous_sentence(doc, sent)
+    if prev is None or any(in_quote[t.i] for t in prev):
+        return None
+    root = prev.root
+    if root.pos_ not in ("VERB", "AUX"):
+        return None
+    subj = next((c for c in root.children if c.dep_ in ("nsubj", "nsubjpass")), None)
+    if subj is None or in_quote[subj.i]:
+        return None
+    if subj.ent_type_ == "PERSON" or subj.lower_ in ("he", "she"):
+        return _Cue(root, subj)
+    return None
+
+
 def _according_to(doc: Doc, lo: int, hi: int, in_quote: list[bool]) -> _Cue | None:
+    """'according to X' or 'per X' in the quotation's sentence: X is the source. A speech
+    or document someone gave stands for them: 'according to a speech Ms. Hale gave'."""
     sent = _sent(doc, lo)
     for t in sent:
-        if t.lower_ == "according" and not in_quote[t.i]:
+        if in_quote[t.i]:
+            continue
+        subj = None
+        if t.lower_ == "according":
             subj = _subject(t)
-            if subj is not None and not in_quote[subj.i]:
-                return _Cue(t, subj)
+        elif t.lower_ == "per" and t.dep_ == "prep":
+            subj = next((c for c in t.children if c.dep_ == "pobj" and _speaker_like(c)), None)
+        if subj is not None and not in_quote[subj.i]:
+            return _Cue(t, subj if t.lower_ == "according" else _author(subj))
     return None
+
+
+def _author(noun: Token) -> Token:
+    """'a speech Ms. Hale gave', 'the memo the senator wrote': the clause's subject."""
+    lemma = noun.lemma_.lower()
+    if lemma in SPEECH_NOUNS or lemma in DOCUMENT_NOUNS or lemma in ("speech", "interview", "address"):
+        for child in noun.children:
+            if child.dep_ in ("relcl", "acl"):
+                for c in child.children:
+                    if c.dep_ == "nsubj" and (c.ent_type_ == "PERSON" or c.pos_ == "PROPN"):
+                        return c
+    return noun
 
 
 def _headline_subject(doc: Doc, lo: int, hi: int, in_quote: list[bool]) -> _Cue | None:
@@ -1078,6 +1197,7 @@ _CONF_ACCORDING = 0.85
 _CONF_COLON = 0.9
 _CONF_GOVERNING = 0.92
 _CONF_PREVIOUS_SENTENCE = 0.85
+_CONF_PREVIOUS_PARAGRAPH = 0.7
 _CONF_CONTINUED = 0.98  # times the confidence of the quotation continued
 _CONF_ADJACENT = 0.8  # times the confidence of the neighbouring quotation
 # Below this, carrying a speaker over is a guess: the quotation keeps speaker None instead.
@@ -1170,10 +1290,11 @@ def _find_speaker(
     if dash is not None:
         return art.resolve_span(*dash), "―", _CONF_DASH
     later = (
-        (lambda: _governing(doc, lo, hi, in_quote), _CONF_GOVERNING),
         (lambda: _according_to(doc, lo, hi, in_quote), _CONF_ACCORDING),
+        (lambda: _governing(doc, lo, hi, in_quote), _CONF_GOVERNING),
         (lambda: None if q.partial else _previous_sentence_cue(doc, lo, in_quote), _CONF_COLON),
         (lambda: None if q.partial else _previous_sentence_speaker(doc, lo, in_quote), _CONF_PREVIOUS_SENTENCE),
+        (lambda: None if q.partial else _previous_paragraph_person(doc, lo, in_quote), _CONF_PREVIOUS_PARAGRAPH),
     )
     for finder, conf in later:
         cue = finder()
@@ -1200,15 +1321,21 @@ def _framed_after(doc: Doc, text: str, q: QuoteSpan, lo: int, hi: int) -> bool:
     not '"Why now?" Her critics cited it ...'). A quotation opened right after a colon was
     introduced before it, so nothing after it frames it.
     """
-    if q.partial or _after_colon(doc, lo):
-        return False
     inside = text[q.start : q.end].rstrip()
     after = text[q.end : q.end + 4].lstrip("\"”'’ ")
+    words = [t for t in doc[hi : min(len(doc), hi + 8)] if not t.is_space and not _is_mark(t.text)][:4]
+    if q.partial:
+        # 'He said he was ''very comfortable with it,'' The Post reported.': a comma and a
+        # reporting verb right after the marks name the source even of a partial quotation.
+        return inside[-1:] == "," and any(_is_cue(t) for t in words[:3])
+    if _after_colon(doc, lo):
+        # 'He had an excuse: "I have no time for this," he wrote.': a comma and a reporting
+        # verb right after the marks frame the quotation even after a colon.
+        return (inside[-1:] == "," or after[:1] == ",") and any(_is_cue(t) for t in words[:3])
     if inside[-1:] == "," or after[:1] == ",":
         return True
     if inside[-1:] not in ("?", "!", "—", "–"):
         return False
-    words = [t for t in doc[hi : min(len(doc), hi + 8)] if not t.is_space and not _is_mark(t.text)][:4]
     return any(_is_cue(t) for t in words)
 
 
@@ -1227,7 +1354,17 @@ def _line_start(text: str, pos: int, floor: int) -> int:
 
 def _speaker_token(tok: Token) -> Token:
     """What was said stands for who said it: "Clinton's response was ..." -> Clinton, and
-    "He released a letter that says ..." -> He (whoever issued the words said them)."""
+    "He released a letter that says ..." -> He (whoever issued the words said them), and
+    "an email sent by Sanders warned ..." -> Sanders."""
+    lemma = tok.lemma_.lower()
+    if lemma in DOCUMENT_NOUNS or lemma in SPEECH_NOUNS:
+        for child in tok.children:
+            if child.dep_ == "acl" and child.tag_ == "VBN":
+                for agent in child.children:
+                    if agent.dep_ == "agent":
+                        for obj in agent.children:
+                            if obj.dep_ == "pobj" and (obj.ent_type_ == "PERSON" or obj.pos_ == "PRON"):
+                                return obj
     if tok.lemma_.lower() in SPEECH_NOUNS:
         for child in tok.children:
             if child.dep_ == "poss" and child.pos_ in ("PROPN", "PRON", "NOUN"):
@@ -1292,7 +1429,19 @@ def _governing(doc: Doc, lo: int, hi: int, in_quote: list[bool]) -> _Cue | None:
                 # describes the coach; the speaker governs the noun it hangs on.
                 continue
             if subj is not None and not in_quote[subj.i] and _speaker_like(_speaker_token(subj)):
-                return _Cue(node, subj)
+                outer = _outer_speaker(node, in_quote)
+                return outer if outer is not None else _Cue(node, subj)
+    return None
+
+
+def _outer_speaker(node: Token, in_quote: list[bool]) -> _Cue | None:
+    """'She assured the crowd that they had made “...”': the clause holding the words is
+    what the outer subject asserted, so the outer subject used them, not 'they'."""
+    while node.dep_ == "ccomp" and node.head.pos_ in ("VERB", "AUX"):
+        node = node.head
+        subj = _subject(node)
+        if subj is not None and not in_quote[subj.i] and _speaker_like(_speaker_token(subj)):
+            return _Cue(node, subj)
     return None
 
 

@@ -75,7 +75,7 @@ class MarkedPhrase:
     start: int
     end: int
     text: str
-    kind: str  # "title" or "scare_quote"
+    kind: str  # "title", "scare_quote" or "term"
 
 
 @dataclass(slots=True)
