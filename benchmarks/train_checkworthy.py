@@ -30,9 +30,10 @@ F1 (each smoothed over +-0.02), so the in-domain file, three times larger, does 
 drown the out-of-domain one. The script prints an honest estimate of that choice: 5-fold
 cross-validation over the pooled files (stratified by file and label), choosing on four
 folds and scoring the fifth. It also prints the threshold fitted on train's out-of-fold
-predictions (crowd labels, noisier: it sits lower), for comparison.
+predictions (crowd labels) and what it would give on both files, as a cross-check.
 
-Deterministic (fixed seeds, lbfgs, full SVD). A few minutes on 2 CPU cores.
+Deterministic (fixed seeds, lbfgs, full-SVD PCA, the frozen model in inference mode). About
+10 minutes on 2 shared CPU cores (5-6 of them reading train through MiniLM for the table).
 """
 
 from __future__ import annotations
