@@ -1,8 +1,10 @@
-"""The check-worthiness scorer: API, the shipped artefact and its quality on dev."""
+"""The check-worthiness scorer: API, the shipped artefact, and its quality on dev (in-domain)
+and dev-test (out-of-domain)."""
 
 from __future__ import annotations
 
 import json
+import subprocess
 import sys
 from pathlib import Path
 
@@ -72,17 +74,104 @@ def test_read_tsv_handles_quoted_fields_and_glued_rows(tmp_path: Path) -> None:
     ]
 
 
+def _f1_at_threshold(name: str) -> tuple[float, float, float]:
+    rows = read_tsv(DATA / name)
+    scores = checkworthy.score_sentences([t for t, _ in rows])
+    tp = sum(s >= checkworthy.THRESHOLD and y for s, (_, y) in zip(scores, rows, strict=True))
+    fp = sum(s >= checkworthy.THRESHOLD and not y for s, (_, y) in zip(scores, rows, strict=True))
+    fn = sum(s < checkworthy.THRESHOLD and y for s, (_, y) in zip(scores, rows, strict=True))
+    precision, recall = tp / (tp + fp), tp / (tp + fn)
+    return precision, recall, 2 * precision * recall / (precision + recall)
+
+
 @requires_shared("datasets", "checkworthiness", "dev.tsv")
 def test_dev_f1_of_the_positive_class_at_the_shipped_threshold() -> None:
-    dev = read_tsv(DATA / "dev.tsv")
-    assert len(dev) == 1032
-    scores = checkworthy.score_sentences([t for t, _ in dev])
-    tp = sum(s >= checkworthy.THRESHOLD and y for s, (_, y) in zip(scores, dev, strict=True))
-    fp = sum(s >= checkworthy.THRESHOLD and not y for s, (_, y) in zip(scores, dev, strict=True))
-    fn = sum(s < checkworthy.THRESHOLD and y for s, (_, y) in zip(scores, dev, strict=True))
-    precision, recall = tp / (tp + fp), tp / (tp + fn)
-    f1 = 2 * precision * recall / (precision + recall)
-    assert f1 >= 0.88, (precision, recall, f1)
+    assert len(read_tsv(DATA / "dev.tsv")) == 1032
+    precision, recall, f1 = _f1_at_threshold("dev.tsv")
+    # Measured 0.871 (model card); the floor guards against a broken artefact, not noise.
+    assert f1 >= 0.86, (precision, recall, f1)
+
+
+@requires_shared("datasets", "checkworthiness", "dev-test.tsv")
+def test_dev_test_f1_off_home_ground_at_the_shipped_threshold() -> None:
+    """dev-test is from later debates than train and dev: the out-of-domain check."""
+    assert len(read_tsv(DATA / "dev-test.tsv")) == 318
+    precision, recall, f1 = _f1_at_threshold("dev-test.tsv")
+    assert f1 >= 0.80, (precision, recall, f1)
+
+
+def test_obvious_claims_above_and_opinions_below_the_threshold() -> None:
+    claims = [
+        "The city council approved a $45 million budget for road repairs on Tuesday.",
+        "Crime in the county rose by 12 percent between 2019 and 2022, according to police data.",
+        "The senator voted against the infrastructure bill three times.",
+        "More than 40,000 people died in traffic accidents in the United States last year.",
+    ]
+    opinions = [
+        "I think we can all agree that this is a wonderful day.",
+        "Thank you, it's an honor to be with you tonight.",
+        "Let me finish, please.",
+        "What do you think about that?",
+    ]
+    scores = checkworthy.score_sentences(claims + opinions)
+    assert min(scores[: len(claims)]) >= checkworthy.THRESHOLD, scores
+    assert max(scores[len(claims) :]) < checkworthy.THRESHOLD, scores
+
+
+def test_batch_scores_equal_one_by_one_scores() -> None:
+    texts = [
+        "Unemployment fell to 4.1 percent.",
+        "We will win.",
+        "",
+        "The plan costs $3 trillion over ten years, and it cuts taxes for 90 percent of families.",
+    ]
+    batch = checkworthy.score_sentences(texts)
+    assert batch == pytest.approx([checkworthy.score_sentences([t])[0] for t in texts], abs=1e-9)
+
+
+def test_scoring_is_deterministic_across_loads(monkeypatch: pytest.MonkeyPatch) -> None:
+    texts = ["The deficit doubled in four years.", "I love this country."]
+    first = checkworthy.score_sentences(texts)
+    monkeypatch.setattr(checkworthy, "_SCORER", None)  # a fresh load from the artefact
+    assert checkworthy.score_sentences(texts) == first
+
+
+def test_loads_and_scores_offline() -> None:
+    """The artefact needs no network: in a fresh interpreter with sockets disabled, it loads
+    and scores (nothing is downloaded or looked up at run time)."""
+    code = (
+        "import socket\n"
+        "def _no_network(*a, **k):\n"
+        "    raise OSError('network access attempted')\n"
+        "socket.socket.connect = _no_network\n"
+        "socket.getaddrinfo = _no_network\n"
+        "from factcheck.extraction.engine import checkworthy\n"
+        "(s,) = checkworthy.score_sentences(['Taxes rose 5 percent in 2020.'])\n"
+        "assert 0.0 <= s <= 1.0\n"
+        "print(s)\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert float(done.stdout.strip()) == pytest.approx(
+        checkworthy.score_sentences(["Taxes rose 5 percent in 2020."])[0]
+    )
+
+
+def test_threshold_calibration_weighs_both_held_out_files() -> None:
+    """The shipped threshold maximises the mean of the files' F1, so a small file counts as
+    much as a large one; the CV estimate scores every sentence with a threshold chosen
+    without it."""
+    import numpy as np
+    from train_checkworthy import calibrate_threshold
+
+    rng = np.random.default_rng(0)
+    y_big = rng.integers(0, 2, 1000)
+    y_small = rng.integers(0, 2, 100)
+    big = (y_big, np.clip(0.6 * y_big + rng.normal(0.2, 0.15, 1000), 0, 1))
+    small = (y_small, np.clip(0.6 * y_small + rng.normal(0.0, 0.15, 100), 0, 1))
+    threshold, cv = calibrate_threshold({"big": big, "small": small}, seed=0)
+    assert 0.2 <= threshold <= 0.8
+    assert set(cv) == {"big", "small"} and all(0.0 <= f <= 1.0 for f in cv.values())
 
 
 def test_fast_scoring_path_equals_the_tfidf_matrices_it_replaces() -> None:

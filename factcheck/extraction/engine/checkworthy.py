@@ -5,11 +5,15 @@ A linear model (logistic regression) over three cheap views of the sentence:
 1. hashed word 1-3-grams, TF-IDF (sublinear tf, l2),
 2. hashed character 2-5-grams within word boundaries, TF-IDF (sublinear tf, l2),
 3. a static semantic embedding: the SIF-weighted mean of per-wordpiece vectors distilled
-   from all-MiniLM-L6-v2 (each vocabulary piece run through the model once, at training
-   time; the Model2Vec idea), PCA-reduced, l2-normalised.
+   from all-MiniLM-L6-v2 at training time (each piece's mean output vector in context over
+   the training sentences, plus its vector run alone; the Model2Vec/tokenlearn idea),
+   PCA-reduced, l2-normalised.
 
 No transformer runs at inference: scoring is a tokenizer call, two hashing passes and a
-few sparse/dense products, so it costs a small fraction of the spaCy parse. Trained on
+few sparse/dense products, so it costs a small fraction of the spaCy parse (a MiniLM
+forward pass per sentence costs several times the parse on the workers' CPUs; see the
+model card). The threshold is calibrated on held-out folds of both development files,
+in-domain (dev) and out-of-domain (dev-test). Trained on
 ClaimBuster (Arslan et al., ICWSM 2020, CC BY 4.0) as binarised for CLEF CheckThat!
 2024 task 1; see `models/checkworthy/MODEL_CARD.md` and `benchmarks/train_checkworthy.py`.
 
