@@ -1,0 +1,205 @@
+"""The fullest name an article gives for a person or an organisation it mentions.
+
+A story names someone in full once ("Alexei Smirnov", "Russia's defence ministry") and then
+shortly ("Smirnov", "the defence ministry"). An editor reading a claimant or a speaker wants
+the full form, so `fullest_name(doc, name)` looks the short form up among the article's own
+mentions:
+
+- people: every PERSON entity, widened to the left over capitalised proper nouns the small
+  model left out ("Alexei" in "Alexei Smirnov"), but never over a title ("Gov.") or a place;
+  the candidates are the mentions `people.same_person` matches with the name. When they all
+  name one person the longest wins (ties: the spelling met first); when the article has two
+  people of that surname ("Hillary Clinton", "Bill Clinton"), the one named last before the
+  mention (`at`) wins, and a name with none before it is left as it is.
+- organisations: an ORG mention qualified by its country in the article ("Russia's defence
+  ministry", "the Russian defence ministry") is the full form of the bare one ("the defence
+  ministry", "defence ministry"); two different countries make it ambiguous: the nearest
+  before `at` wins.
+
+A name the article never gives more fully is returned exactly as it was given. One
+`ArticleNames` index is built per Doc, on first use, and kept in `doc.user_data`. The
+speaker code can call `fullest_name` the same way (it only reads the Doc).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from . import docview
+from .people import fold, is_title, normalize_name, same_person
+
+__all__ = ["ArticleNames", "article_names", "fullest_name"]
+
+_KEY = "factcheck_names"
+_QUALIFIER_LABELS = frozenset({"GPE", "NORP"})
+_LEADING_THE = re.compile(r"^(?:the|The)\s+")
+_POSSESSIVE = re.compile(r"[’']s?$")
+
+
+def _plain(name: str) -> str:
+    """'the defence ministry's' -> 'defence ministry'."""
+    return _POSSESSIVE.sub("", _LEADING_THE.sub("", name.strip())).strip()
+
+
+@dataclass
+class ArticleNames:
+    """The article's person and organisation mentions, as (start offset, name), in text order."""
+
+    people: list[tuple[int, str]] = field(default_factory=list)
+    # (start offset, folded bare name, qualified name): "Russia's defence ministry" under
+    # "defence ministry".
+    orgs: list[tuple[int, str, str]] = field(default_factory=list)
+
+    def person(self, name: str, at: int | None = None) -> str | None:
+        """The fullest form of a person's name, or None when the article has no fuller one."""
+        norm = normalize_name(name)
+        if not norm:
+            return None
+        found = [(s, n) for s, n in self.people if same_person(norm, n)]
+        fuller = [(s, n) for s, n in found if len(n.split()) > len(norm.split())]
+        if not fuller:
+            return None
+        distinct: list[str] = []
+        for _, n in fuller:
+            if not any(same_person(n, d) for d in distinct):
+                distinct.append(n)
+        if len(distinct) > 1:  # two people share the surname: the one named last before `at`
+            before = [(s, n) for s, n in fuller if at is None or s < at]
+            if at is None or not before:
+                return None
+            last = before[-1][1]
+            fuller = [(s, n) for s, n in fuller if same_person(n, last)]
+        best = max(fuller, key=lambda sn: (len(sn[1].split()), len(sn[1]), -sn[0]))
+        return best[1]
+
+    def org(self, name: str, at: int | None = None) -> str | None:
+        """The country-qualified form of an organisation's name, or None."""
+        key = fold(_plain(name))
+        if not key:
+            return None
+        found = [(s, q) for s, k, q in self.orgs if k == key and fold(q) != key]
+        if not found:
+            return None
+        if len({fold(q) for _, q in found}) > 1 and at is not None:
+            before = [sq for sq in found if sq[0] < at]
+            found = before or found
+            return found[-1][1]
+        return found[0][1]
+
+
+def article_names(doc: Any) -> ArticleNames:
+    """The index of `doc`'s names, built once per Doc."""
+    cached = doc.user_data.get(_KEY)
+    if cached is None:
+        cached = _build(doc)
+        doc.user_data[_KEY] = cached
+    return cached
+
+
+def fullest_name(doc: Any, name: str, at: int | None = None, label: str | None = None) -> str:
+    """The fullest form of `name` the article gives (see the module docstring).
+
+    `at` is the offset of the mention being named (it settles two people with one surname);
+    `label` ("PERSON", "ORG", ...) when the caller knows it, else both kinds are tried.
+    """
+    names = article_names(doc)
+    plain = _plain(name)
+    if label in (None, "PERSON"):
+        full = names.person(plain, at)
+        if full is not None:
+            return full
+    if label != "PERSON":
+        full = names.org(plain, at)
+        if full is not None:
+            return full
+    return name
+
+
+def _build(doc: Any) -> ArticleNames:
+    out = ArticleNames()
+    ents = docview.ents(doc)
+    # Runs of two or three capitalised proper nouns outside any entity: the small model
+    # misses names, most often at the start of a sentence ("Alexei Smirnov, the governor, ...").
+    run: list[Any] = []
+    for tok in [*doc, None]:
+        if tok is not None and _name_word(tok) and tok.ent_type_ in ("", "PERSON") and not (run and tok.is_sent_start):
+            run.append(tok)
+            continue
+        if 2 <= len(run) <= 3 and any(t.ent_type_ == "" for t in run):
+            out.people.append((run[0].idx, " ".join(t.text for t in run)))
+        run = [tok] if tok is not None and _name_word(tok) and tok.ent_type_ in ("", "PERSON") else []
+    for ent in ents:
+        if ent.label_ == "PERSON":
+            start = _widen_left(doc, ent)
+            text = doc[start : ent.end].text
+            name = normalize_name(_plain(text))
+            if name:
+                out.people.append((doc[start].idx, name))
+        elif ent.label_ == "ORG":
+            bare = _plain(ent.text)
+            qualified = _qualified(doc, ent) or bare
+            out.orgs.append((ent.start_char, fold(bare), qualified))
+            # "the Russian defence ministry" is also the full form of "defence ministry".
+            first = ent[0] if ent[0].lower_ != "the" else (ent[1] if len(ent) > 1 else None)
+            if first is not None and first.ent_iob_ and len(ent) > 2 and _is_country_word(first):
+                rest = _plain(doc[first.i + 1 : ent.end].text)
+                out.orgs.append((ent.start_char, fold(rest), _plain(ent.text)))
+    out.people.sort(key=lambda sn: sn[0])
+    return out
+
+
+def _name_word(tok: Any) -> bool:
+    return tok.pos_ == "PROPN" and tok.is_alpha and tok.text[:1].isupper() and not is_title(tok.text)
+
+
+def _is_country_word(tok: Any) -> bool:
+    """'Russian', 'Ukraine': a nationality or a country at the head of an organisation's name."""
+    return tok.text[:1].isupper() and (tok.tag_ in ("NNP", "JJ", "NNPS") and tok.lower_ not in ("the", "new"))
+
+
+def _widen_left(doc: Any, ent: Any) -> int:
+    """Start of the PERSON mention with the capitalised given names NER left out."""
+    i = ent.start
+    while i > 0:
+        tok = doc[i - 1]
+        if (
+            tok.pos_ == "PROPN"
+            and tok.text[:1].isupper()
+            and tok.is_alpha
+            and not is_title(tok.text)
+            and tok.ent_type_ in ("", "PERSON")
+            and not tok.is_sent_start
+            or (tok.pos_ == "PROPN" and tok.is_sent_start and tok.ent_type_ == "" and not is_title(tok.text))
+        ):
+            i -= 1
+            if ent.start - i >= 3:
+                break
+        else:
+            break
+    return i
+
+
+def _qualified(doc: Any, ent: Any) -> str | None:
+    """ "Russia's defence ministry" for the ORG "defence ministry" written after "Russia's"."""
+    i = ent.start
+    if i >= 2 and doc[i - 1].tag_ == "POS":
+        owner = doc[i - 2]
+        if owner.ent_type_ in _QUALIFIER_LABELS:
+            j = i - 2
+            while (
+                j > 0
+                and doc[j - 1].ent_type_ == owner.ent_type_
+                and doc[j - 1].ent_iob_ == "I"
+                or (j > 0 and doc[j].ent_iob_ == "I")
+            ):
+                j -= 1
+            return f"{doc[j : i - 1].text}{doc[i - 1].text} {_plain(ent.text)}"
+    if i >= 1 and doc[i - 1].ent_type_ in _QUALIFIER_LABELS and doc[i - 1].tag_ in ("NNP", "JJ"):
+        # "the Russian [defence ministry]": the nationality left outside the entity.
+        j = i - 1
+        while j > 0 and doc[j].ent_iob_ == "I":
+            j -= 1
+        return f"{doc[j:i].text} {_plain(ent.text)}"
+    return None
