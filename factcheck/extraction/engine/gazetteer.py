@@ -16,6 +16,8 @@ after spaCy's NER (pipeline.py adds it as a component) and relabels, in place:
   not as the subject of a speech verb. Countries, US states and cities of a million people
   need no context ("Kyiv claimed ..."). Never when a title stands before the name or the
   article names a person with it ("Andrew Jackson", "Whitney Houston");
+- a one-word GPE/ORG/NORP that is the surname of a person the article names in full and
+  is the subject of a speech verb or has a title before it ("Lincoln said") -> PERSON;
 - a weekday or month name labelled anything but DATE -> DATE.
 
 The place names are GeoNames (geonames.org, CC BY 4.0), written to data/places.tsv by
@@ -203,40 +205,51 @@ def correct_entities(doc: Any) -> Any:
     if not ents:
         return doc
     places = _places()
-    person_words: set[str] | None = None
-    place_texts: set[str] | None = None
-    org_texts: set[str] | None = None
     changed = False
+    # Pass 1: labels that are wrong on a place whatever the context, and date words.
     for ent in ents:
         label = ent.label_
-        new = None
         low = ent.text.lower()
         if label != "DATE" and label in _DATE_WRONG and (low in _WEEKDAYS or low in _MONTHS):
-            new = "DATE"
-        elif label in _WRONG_FOR_PLACE or label == "PERSON":
+            ent.label_ = "DATE"
+            changed = True
+        elif label in _WRONG_FOR_PLACE:
             name = _bare(ent.text)
             kind, population = places.get(name, ("", 0))
-            least = _LEAST_POPULATION[label]
-            if kind and _prominent(kind, population, least):
-                if place_texts is None:
-                    place_texts = {_bare(e.text) for e in ents if e.label_ in _PLACE_LABELS}
-                    org_texts = {e.text for e in ents if e.label_ == "ORG" and len(e) > 1}
-                    person_words = {w for e in ents if e.label_ == "PERSON" and len(e) > 1 for w in e.text.split()}
-                if label == "PERSON":
-                    # A capital-sized city or a country "said" things for its government
-                    # ("Kyiv claimed ..."); a town named like a person needs place context.
-                    big = _prominent(kind, population, _BIG_CITY)
-                    if (
-                        name not in person_words
-                        and not _has_title(doc, ent)
-                        and (big or not _speaks(ent))
-                        and (big or _place_context(doc, ent) or name in place_texts)
-                    ):
-                        new = "GPE"
-                elif label != "ORG" or not any(name in o.split() for o in org_texts):
-                    new = "GPE"
-        if new is not None:
-            ent.label_ = new
+            if not kind or not _prominent(kind, population, _LEAST_POPULATION[label]):
+                continue
+            if label == "ORG" and any(name in e.text.split() for e in ents if e.label_ == "ORG" and len(e) > 1):
+                continue  # "Washington" where the article writes "the Washington Post"
+            ent.label_ = "GPE"
+            changed = True
+    # Pass 2: PERSON on a place, and a person's surname the model took for a place.
+    person_words = {w for e in ents if e.label_ == "PERSON" and len(e) > 1 for w in e.text.split()}
+    place_texts = {_bare(e.text) for e in ents if e.label_ in _PLACE_LABELS}
+    for ent in ents:
+        name = _bare(ent.text)
+        if ent.label_ == "PERSON":
+            kind, population = places.get(name, ("", 0))
+            if not kind or not _prominent(kind, population, _LEAST_POPULATION["PERSON"]):
+                continue
+            # A capital-sized city or a country "said" things for its government
+            # ("Kyiv claimed ..."); a town named like a person needs place context.
+            big = _prominent(kind, population, _BIG_CITY)
+            if (
+                name not in person_words
+                and not _has_title(doc, ent)
+                and (big or not _speaks(ent))
+                and (big or _place_context(doc, ent) or name in place_texts)
+            ):
+                ent.label_ = "GPE"
+                changed = True
+        elif (
+            ent.label_ in ("GPE", "ORG", "NORP")
+            and len(ent) == 1
+            and name in person_words
+            and (_speaks(ent) or _has_title(doc, ent))
+        ):
+            # "Senator Maria Lincoln ... Lincoln said": the surname of a person named in full.
+            ent.label_ = "PERSON"
             changed = True
     if changed:
         doc.ents = ents

@@ -48,6 +48,9 @@ class ArticleNames:
     """The article's person and organisation mentions, as (start offset, name), in text order."""
 
     people: list[tuple[int, str]] = field(default_factory=list)
+    text: str = ""
+    # end offset of a GPE/NORP entity -> (its start, its text): the countries that qualify.
+    qualifiers: dict[int, tuple[int, str]] = field(default_factory=dict)
     # (start offset, folded bare name, qualified name): "Russia's defence ministry" under
     # "defence ministry".
     orgs: list[tuple[int, str, str]] = field(default_factory=list)
@@ -76,10 +79,13 @@ class ArticleNames:
 
     def org(self, name: str, at: int | None = None) -> str | None:
         """The country-qualified form of an organisation's name, or None."""
-        key = fold(_plain(name))
+        plain = _plain(name)
+        key = fold(plain)
         if not key:
             return None
         found = [(s, q) for s, k, q in self.orgs if k == key and fold(q) != key]
+        if not found and any(w.islower() for w in plain.split()):
+            found = self._qualified_in_text(plain)
         if not found:
             return None
         if len({fold(q) for _, q in found}) > 1 and at is not None:
@@ -87,6 +93,23 @@ class ArticleNames:
             found = before or found
             return found[-1][1]
         return found[0][1]
+
+    def _qualified_in_text(self, plain: str) -> list[tuple[int, str]]:
+        """ "Hungary's transport ministry", "the Hungarian transport ministry" anywhere in the
+        text, for a description the model did not tag ("the transport ministry")."""
+        out = []
+        for m in re.finditer(r"(?<![\w-])" + re.escape(plain) + r"(?![\w-])", self.text, re.IGNORECASE):
+            before = self.text[max(0, m.start() - 3) : m.start()]
+            if before in ("'s ", "’s "):
+                cut = m.start() - 3
+            elif before.endswith(" "):
+                cut = m.start() - 1
+            else:
+                continue
+            owner = self.qualifiers.get(cut)
+            if owner is not None:
+                out.append((owner[0], self.text[owner[0] : m.end()]))
+        return out
 
 
 def article_names(doc: Any) -> ArticleNames:
@@ -118,8 +141,9 @@ def fullest_name(doc: Any, name: str, at: int | None = None, label: str | None =
 
 
 def _build(doc: Any) -> ArticleNames:
-    out = ArticleNames()
+    out = ArticleNames(text=docview.text(doc))
     ents = docview.ents(doc)
+    out.qualifiers = {e.end_char: (e.start_char, e.text) for e in ents if e.label_ in _QUALIFIER_LABELS}
     # Runs of two or three capitalised proper nouns outside any entity: the small model
     # misses names, most often at the start of a sentence ("Alexei Smirnov, the governor, ...").
     run: list[Any] = []
