@@ -162,7 +162,10 @@ def test_fullest_name_helper(nlp) -> None:
     assert fullest_name(doc, "Ms Kovacs") == "Mirela Kovacs"
     assert fullest_name(doc, "the transport ministry") == "Hungary's transport ministry"
     assert fullest_name(doc, "Vesna Ilic") == "Vesna Ilic"  # never mentioned: as given
-    # Two people share the surname: the one named last before the mention, else as given.
-    at = ARTICLE.index("Anna Orsos said")
-    assert fullest_name(doc, "Orsos", at=at) == "Anna Orsos"
-    assert fullest_name(doc, "Orsos") == "Orsos"
+    # Two people share the surname: a bare surname is left as given.
+    assert fullest_name(doc, "Orsos", at=ARTICLE.index("Anna Orsos said")) == "Orsos"
+    assert fullest_name(doc, "Anna Orsos") == "Anna Orsos"
+    # Titles, plural titles and a capitalised verb at a sentence start are no given names.
+    other = nlp("Senators Tomas Brandt and Ilse Moor met. Injecting Brandt into the race was odd. Brandt left.")
+    assert fullest_name(other, "Brandt") == "Tomas Brandt"
+    assert fullest_name(other, "who") == "who"

@@ -9,8 +9,8 @@ mentions:
   model left out ("Alexei" in "Alexei Smirnov"), but never over a title ("Gov.") or a place;
   the candidates are the mentions `people.same_person` matches with the name. When they all
   name one person the longest wins (ties: the spelling met first); when the article has two
-  people of that surname ("Hillary Clinton", "Bill Clinton"), the one named last before the
-  mention (`at`) wins, and a name with none before it is left as it is.
+  people of that surname ("Donald Trump", "Ivanka Trump") the name is left as it is: a bare
+  surname then most often means the story's main person, which no local rule can tell.
 - organisations: an ORG mention qualified by its country in the article ("Russia's defence
   ministry", "the Russian defence ministry") is the full form of the bare one ("the defence
   ministry", "defence ministry"); two different countries make it ambiguous: the nearest
@@ -28,11 +28,15 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from . import docview
+from .gazetteer import place_kind
 from .people import fold, is_title, normalize_name, same_person
 
 __all__ = ["ArticleNames", "article_names", "fullest_name"]
 
 _KEY = "factcheck_names"
+# Words that stand before names in copy but are no part of them ("Candidate Trump").
+_MORE_TITLES = frozenset({"candidate", "nominee", "commissioner", "universe", "sens", "reps", "speaker", "first"})
+_PARTICLES = frozenset({"van", "von", "de", "der", "den", "da", "di", "du", "la", "le", "bin", "al", "el", "ibn"})
 _QUALIFIER_LABELS = frozenset({"GPE", "NORP"})
 _LEADING_THE = re.compile(r"^(?:the|The)\s+")
 _POSSESSIVE = re.compile(r"[’']s?$")
@@ -58,8 +62,8 @@ class ArticleNames:
     def person(self, name: str, at: int | None = None) -> str | None:
         """The fullest form of a person's name, or None when the article has no fuller one."""
         norm = normalize_name(name)
-        if not norm:
-            return None
+        if not norm or not norm[:1].isupper():
+            return None  # "who", "the network": not a person's name
         found = [(s, n) for s, n in self.people if same_person(norm, n)]
         fuller = [(s, n) for s, n in found if len(n.split()) > len(norm.split())]
         if not fuller:
@@ -68,12 +72,10 @@ class ArticleNames:
         for _, n in fuller:
             if not any(same_person(n, d) for d in distinct):
                 distinct.append(n)
-        if len(distinct) > 1:  # two people share the surname: the one named last before `at`
-            before = [(s, n) for s, n in fuller if at is None or s < at]
-            if at is None or not before:
-                return None
-            last = before[-1][1]
-            fuller = [(s, n) for s, n in fuller if same_person(n, last)]
+        if len(distinct) > 1:
+            # Two people share the surname ("Donald Trump", "Ivanka Trump"): a bare "Trump"
+            # most often means the story's main one, which a rule cannot tell: keep it as given.
+            return None
         best = max(fuller, key=lambda sn: (len(sn[1].split()), len(sn[1]), -sn[0]))
         return best[1]
 
@@ -148,17 +150,19 @@ def _build(doc: Any) -> ArticleNames:
     # misses names, most often at the start of a sentence ("Alexei Smirnov, the governor, ...").
     run: list[Any] = []
     for tok in [*doc, None]:
-        if tok is not None and _name_word(tok) and tok.ent_type_ in ("", "PERSON") and not (run and tok.is_sent_start):
+        ok = tok is not None and _name_word(tok) and tok.ent_type_ in ("", "PERSON")
+        if ok and not (run and tok.is_sent_start):
             run.append(tok)
             continue
         if 2 <= len(run) <= 3 and any(t.ent_type_ == "" for t in run):
-            out.people.append((run[0].idx, " ".join(t.text for t in run)))
-        run = [tok] if tok is not None and _name_word(tok) and tok.ent_type_ in ("", "PERSON") else []
+            name = _person_name([t.text for t in run])
+            if name:
+                out.people.append((run[0].idx, name))
+        run = [tok] if ok else []
     for ent in ents:
         if ent.label_ == "PERSON":
             start = _widen_left(doc, ent)
-            text = doc[start : ent.end].text
-            name = normalize_name(_plain(text))
+            name = _person_name(_plain(doc[start : ent.end].text).split())
             if name:
                 out.people.append((doc[start].idx, name))
         elif ent.label_ == "ORG":
@@ -167,7 +171,7 @@ def _build(doc: Any) -> ArticleNames:
             out.orgs.append((ent.start_char, fold(bare), qualified))
             # "the Russian defence ministry" is also the full form of "defence ministry".
             first = ent[0] if ent[0].lower_ != "the" else (ent[1] if len(ent) > 1 else None)
-            if first is not None and first.ent_iob_ and len(ent) > 2 and _is_country_word(first):
+            if first is not None and len(ent) > 2 and _is_country_word(first):
                 rest = _plain(doc[first.i + 1 : ent.end].text)
                 out.orgs.append((ent.start_char, fold(rest), _plain(ent.text)))
     out.people.sort(key=lambda sn: sn[0])
@@ -175,33 +179,42 @@ def _build(doc: Any) -> ArticleNames:
 
 
 def _name_word(tok: Any) -> bool:
-    return tok.pos_ == "PROPN" and tok.is_alpha and tok.text[:1].isupper() and not is_title(tok.text)
+    if not (tok.pos_ == "PROPN" and tok.is_alpha and tok.text[:1].isupper()) or _title_like(tok.text):
+        return False
+    # A capitalised verb at a sentence start ("Injecting Clinton's ...") is not a given name.
+    return not (tok.is_sent_start and tok.lower_.endswith(("ing", "ed")))
+
+
+def _title_like(word: str) -> bool:
+    """A title, a plural one ("Senators"), or a word that stands before names in copy."""
+    w = fold(word).strip(".")
+    return is_title(word) or is_title(w.rstrip("s")) or w in _MORE_TITLES
+
+
+def _person_name(words: list[str]) -> str | None:
+    """The name in a run of words: leading titles dropped, every word capitalised."""
+    while words and _title_like(words[0]):
+        words = words[1:]
+    if not words or not all(w[:1].isupper() or fold(w) in _PARTICLES for w in words):
+        return None
+    return normalize_name(" ".join(words)) or None
 
 
 def _is_country_word(tok: Any) -> bool:
     """'Russian', 'Ukraine': a nationality or a country at the head of an organisation's name."""
-    return tok.text[:1].isupper() and (tok.tag_ in ("NNP", "JJ", "NNPS") and tok.lower_ not in ("the", "new"))
+    if place_kind(tok.text) in ("country", "state"):
+        return True
+    return tok.text[:1].isupper() and len(tok.text) > 5 and tok.lower_.endswith(("ian", "ese", "ean", "ish"))
 
 
 def _widen_left(doc: Any, ent: Any) -> int:
-    """Start of the PERSON mention with the capitalised given names NER left out."""
+    """Start of the PERSON mention with up to two given names NER left out."""
     i = ent.start
-    while i > 0:
+    while i > 0 and ent.start - i < 2 and not doc[i].is_sent_start:
         tok = doc[i - 1]
-        if (
-            tok.pos_ == "PROPN"
-            and tok.text[:1].isupper()
-            and tok.is_alpha
-            and not is_title(tok.text)
-            and tok.ent_type_ in ("", "PERSON")
-            and not tok.is_sent_start
-            or (tok.pos_ == "PROPN" and tok.is_sent_start and tok.ent_type_ == "" and not is_title(tok.text))
-        ):
-            i -= 1
-            if ent.start - i >= 3:
-                break
-        else:
+        if not (_name_word(tok) and tok.ent_type_ in ("", "PERSON")):
             break
+        i -= 1
     return i
 
 
