@@ -86,7 +86,9 @@ class ArticleNames:
         if not key:
             return None
         found = [(s, q) for s, k, q in self.orgs if k == key and fold(q) != key]
-        if not found and any(w.islower() for w in plain.split()):
+        words = plain.split()
+        # A description of two or more words ("transport ministry"), never "that" or "who".
+        if not found and len(words) >= 2 and words[-1].isalpha() and words[-1].islower():
             found = self._qualified_in_text(plain)
         if not found:
             return None
