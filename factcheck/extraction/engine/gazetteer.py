@@ -6,16 +6,18 @@ PRODUCT) and now and then a weekday as an organisation. `correct_entities(doc)` 
 after spaCy's NER (pipeline.py adds it as a component) and relabels, in place:
 
 - an entity that is exactly a gazetteer place (country, continent, US state, city of 15,000
-  people or more) and is labelled PRODUCT, WORK_OF_ART, NORP or ORG -> GPE. These labels are
-  almost never right on a bare place name in news; ORG is kept when the article itself writes
-  the same name as a longer ORG ("Washington Post") elsewhere;
-- a PERSON that is a gazetteer place -> GPE only with place context, because towns share
-  names with people ("Jackson", "Lincoln", "Obama", "Carson"): after "in", "near",
-  "outside", ...; before "region", "oblast", "city", ...; after "city/region/governor of";
-  before ", <country or US state>"; or labelled GPE/LOC elsewhere in the same article; and
-  not as the subject of a speech verb. Countries, US states and cities of a million people
-  need no context ("Kyiv claimed ..."). Never when a title stands before the name or the
-  article names a person with it ("Andrew Jackson", "Whitney Houston");
+  people or more) labelled PRODUCT, WORK_OF_ART, NORP, ORG or PERSON -> GPE, when the place
+  is a country, a US state or a city of a million people ("Kyiv claimed ..."), or the words
+  around it say place: after "in", "near", "outside", ...; before "region", "oblast",
+  "city", ...; after "city/region/governor of"; before ", <country or US state>". A name
+  with none of that becomes GPE only where the article has it as a place elsewhere ("the
+  Kursk nuclear plant"), and a PERSON only when listed next to a place ("in Kursk, Belgorod
+  and ..."). Towns share names with people,
+  brands and magazines ("Jackson", "Rubio", "Latina", "Vine"), so: never a name the article
+  gives a person ("Marco Rubio ... Rubio's allies"), a name after a title, a possessive
+  ("in Davis' column"), a party to a case ("v. Ferguson"), an ORG word of a longer ORG
+  ("the Washington Post"), or a small town's name as the subject of a speech verb; and
+  cities need 50,000 people (PERSON, PRODUCT, WORK_OF_ART) or 100,000 (ORG, NORP);
 - a one-word GPE/ORG/NORP that is the surname of a person the article names in full and
   is the subject of a speech verb or has a title before it ("Lincoln said") -> PERSON;
 - a weekday or month name labelled anything but DATE -> DATE.
@@ -199,53 +201,71 @@ def _speaks(ent: Any) -> bool:
     return root.dep_ in ("nsubj", "nsubjpass") and root.head.lemma_.lower() in _SPEECH_LEMMAS
 
 
+def _listed_with(doc: Any, ent: Any, place_tokens: set[int]) -> bool:
+    """ "Kursk, Belgorod and Bryansk": a name in a list next to a place."""
+    if ent.start >= 2 and doc[ent.start - 1].lower_ in (",", "and", "or") and ent.start - 2 in place_tokens:
+        return True
+    return ent.end + 1 < len(doc) and doc[ent.end].lower_ in (",", "and", "or") and ent.end + 1 in place_tokens
+
+
 def correct_entities(doc: Any) -> Any:
     """Relabel gazetteer places and date words the model mislabelled (see the module docstring)."""
     ents = list(doc.ents)
     if not ents:
         return doc
     places = _places()
+    person_words = {w for e in ents if e.label_ == "PERSON" and len(e) > 1 for w in e.text.split()}
+    # Names the article plainly gives people: words of full names, and one-word PERSON
+    # mentions that speak or follow a title ("Rubio said"; not a stray "Belgorod" PERSON).
+    person_names = person_words | {
+        _bare(e.text) for e in ents if e.label_ == "PERSON" and (_speaks(e) or _has_title(doc, e))
+    }
     changed = False
-    # Pass 1: labels that are wrong on a place whatever the context, and date words.
+    pending = []
+    # Pass 1: date words; places with evidence of their own (size, or the words around them).
     for ent in ents:
         label = ent.label_
         low = ent.text.lower()
         if label != "DATE" and label in _DATE_WRONG and (low in _WEEKDAYS or low in _MONTHS):
             ent.label_ = "DATE"
             changed = True
-        elif label in _WRONG_FOR_PLACE:
-            name = _bare(ent.text)
-            kind, population = places.get(name, ("", 0))
-            if not kind or not _prominent(kind, population, _LEAST_POPULATION[label]):
-                continue
-            if label == "ORG" and any(name in e.text.split() for e in ents if e.label_ == "ORG" and len(e) > 1):
-                continue  # "Washington" where the article writes "the Washington Post"
+            continue
+        if label not in _WRONG_FOR_PLACE and label != "PERSON":
+            continue
+        name = _bare(ent.text)
+        kind, population = places.get(name, ("", 0))
+        if not kind or not _prominent(kind, population, _LEAST_POPULATION[label]):
+            continue
+        # Someone's name in this article ("Marco Rubio ... Rubio's allies"), or a title before it.
+        if name in (person_words if label == "PERSON" else person_names) or _has_title(doc, ent):
+            continue
+        if label == "ORG" and any(name in e.text.split() for e in ents if e.label_ == "ORG" and len(e) > 1):
+            continue  # "Washington" where the article writes "the Washington Post"
+        # A country or a capital-sized city needs no context ("Kyiv claimed ..."); a town
+        # named like a person or a brand does, and one that speaks is a person.
+        big = _prominent(kind, population, _BIG_CITY)
+        if label == "PERSON" and _speaks(ent) and not big:
+            continue
+        if big or _place_context(doc, ent):
             ent.label_ = "GPE"
             changed = True
-    # Pass 2: PERSON on a place, and a person's surname the model took for a place.
-    person_words = {w for e in ents if e.label_ == "PERSON" and len(e) > 1 for w in e.text.split()}
+        else:
+            pending.append(ent)
+    # Pass 2: a name the article (or pass 1) makes a place elsewhere ("the Kursk nuclear
+    # plant"); a PERSON only when listed with a place ("in Kursk, Belgorod and ...").
     place_texts = {_bare(e.text) for e in ents if e.label_ in _PLACE_LABELS}
+    place_tokens = {i for e in ents if e.label_ in _PLACE_LABELS for i in (e.start, e.end - 1)}
+    for ent in pending:
+        person = ent.label_ == "PERSON"
+        if _listed_with(doc, ent, place_tokens) if person else _bare(ent.text) in place_texts:
+            ent.label_ = "GPE"
+            changed = True
+    # Pass 3: a person's surname the model took for a place or an organisation.
     for ent in ents:
-        name = _bare(ent.text)
-        if ent.label_ == "PERSON":
-            kind, population = places.get(name, ("", 0))
-            if not kind or not _prominent(kind, population, _LEAST_POPULATION["PERSON"]):
-                continue
-            # A capital-sized city or a country "said" things for its government
-            # ("Kyiv claimed ..."); a town named like a person needs place context.
-            big = _prominent(kind, population, _BIG_CITY)
-            if (
-                name not in person_words
-                and not _has_title(doc, ent)
-                and (big or not _speaks(ent))
-                and (big or _place_context(doc, ent) or name in place_texts)
-            ):
-                ent.label_ = "GPE"
-                changed = True
-        elif (
+        if (
             ent.label_ in ("GPE", "ORG", "NORP")
             and len(ent) == 1
-            and name in person_words
+            and _bare(ent.text) in person_words
             and (_speaks(ent) or _has_title(doc, ent))
         ):
             # "Senator Maria Lincoln ... Lincoln said": the surname of a person named in full.
