@@ -254,10 +254,13 @@ def correct_entities(doc: Any) -> Any:
     # Pass 2: a name the article (or pass 1) makes a place elsewhere ("the Kursk nuclear
     # plant"); a PERSON only when listed with a place ("in Kursk, Belgorod and ...").
     place_texts = {_bare(e.text) for e in ents if e.label_ in _PLACE_LABELS}
+    for ent in pending:
+        if ent.label_ != "PERSON" and _bare(ent.text) in place_texts:
+            ent.label_ = "GPE"
+            changed = True
     place_tokens = {i for e in ents if e.label_ in _PLACE_LABELS for i in (e.start, e.end - 1)}
     for ent in pending:
-        person = ent.label_ == "PERSON"
-        if _listed_with(doc, ent, place_tokens) if person else _bare(ent.text) in place_texts:
+        if ent.label_ == "PERSON" and _listed_with(doc, ent, place_tokens):
             ent.label_ = "GPE"
             changed = True
     # Pass 3: a person's surname the model took for a place or an organisation.
