@@ -202,10 +202,16 @@ def _speaks(ent: Any) -> bool:
 
 
 def _listed_with(doc: Any, ent: Any, place_tokens: set[int]) -> bool:
-    """ "Kursk, Belgorod and Bryansk": a name in a list next to a place."""
-    if ent.start >= 2 and doc[ent.start - 1].lower_ in (",", "and", "or") and ent.start - 2 in place_tokens:
+    """ "Kursk, Belgorod and Bryansk", "Kursk and Belgorod": a name in a list of places (but
+    not "In New Hampshire, Rubio has ...", where the comma ends a phrase)."""
+    n = len(doc)
+    prev = doc[ent.start - 1].lower_ if ent.start >= 2 else ""
+    nxt = doc[ent.end].lower_ if ent.end < n else ""
+    if prev in ("and", "or") and ent.start - 2 in place_tokens:
         return True
-    return ent.end + 1 < len(doc) and doc[ent.end].lower_ in (",", "and", "or") and ent.end + 1 in place_tokens
+    if prev == "," and ent.start - 2 in place_tokens and nxt in (",", "and", "or"):
+        return True
+    return nxt in (",", "and", "or") and ent.end + 1 in place_tokens
 
 
 def correct_entities(doc: Any) -> Any:
