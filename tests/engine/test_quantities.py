@@ -34,7 +34,7 @@ def one(text: str, ref_date: date | None = REF):
         ("a £3.5m grant", 3.5e6, "gbp", "exact"),
         ("€20bn", 2e10, "eur", "exact"),
         ("twenty-five people", 25, "people", "exact"),
-        ("two and a half years ago", 2.5, "year", "exact"),
+        ("for two and a half years", 2.5, "year", "exact"),
         ("a dozen drones", 12, None, "exact"),
         ("two hundred and fifty thousand", 250000, None, "exact"),
         ("1.5 million refugees", 1.5e6, "people", "exact"),

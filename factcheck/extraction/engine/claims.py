@@ -14,6 +14,7 @@ from datetime import date
 from typing import Any
 
 from . import checkworthy, docview
+from .names import fullest_name
 from .quantities import find_quantities
 from .types import ClaimSpan, Entity, Quantity, QuoteSpan, Segment
 
@@ -126,6 +127,9 @@ def find_claims(
             continue
         quantities = _quantities(span, start, end, ref_date)
         claimant, c_start, c_end, in_quote = _claimant(doc, span, start, end, quotes, names)
+        if claimant and claimant.lower() not in _PRONOUNS:
+            # "Smirnov" -> "Alexei Smirnov", "defence ministry" -> "Russia's defence ministry"
+            claimant = fullest_name(doc, claimant, at=c_start)
         claims.append(
             ClaimSpan(
                 start=start,
@@ -282,6 +286,12 @@ def _name_of(doc: Any, head: Any, span: Any, names: list[Any]) -> tuple[str, int
         if prior:
             return _full_name(prior[-1], names), head.idx, head.idx + len(head.text)
         return head.text, head.idx, head.idx + len(head.text)
+    if ents and head.pos_ == "PROPN" and not any(e.start <= head.i < e.end for e in ents):
+        # "Alexei Smirnov, the governor of Kursk, said": the model missed the name; the
+        # subject is the name, not the place in its apposition.
+        left = min([c.i for c in head.children if c.dep_ == "compound" and c.i < head.i] + [head.i])
+        s, e = doc[left].idx, head.idx + len(head.text)
+        return fullest_name(doc, docview.text(doc)[s:e], at=s), s, e
     if ents:
         ents.sort(key=lambda e: (e.label_ != "PERSON", e.label_ != "ORG", e.start_char))
         e = ents[0]
@@ -291,16 +301,8 @@ def _name_of(doc: Any, head: Any, span: Any, names: list[Any]) -> tuple[str, int
 
 
 def _full_name(ent: Any, names: list[Any]) -> str:
-    """A surname alone ("Gladkov") becomes the fuller name used earlier ("Vyacheslav Gladkov")."""
-    name = _strip_possessive(ent.text)
-    if ent.label_ == "PERSON" and len(name.split()) == 1:
-        for prior in names:
-            if prior.start_char >= ent.start_char:
-                break
-            full = _strip_possessive(prior.text)
-            if prior.label_ == "PERSON" and len(full.split()) > 1 and full.split()[-1] == name:
-                return full
-    return name
+    """A surname alone ("Gladkov") becomes the fuller name the article gives ("Vyacheslav Gladkov")."""
+    return fullest_name(ent.doc, _strip_possessive(ent.text), at=ent.start_char, label=ent.label_)
 
 
 def _strip_possessive(name: str) -> str:

@@ -22,6 +22,7 @@ from spacy.tokens import Doc
 
 from . import claims as claims_module
 from . import docview
+from .gazetteer import correct_entities
 from .nonquotes import split_marked_phrases
 from .quotes import find_quotes
 from .segment import segment
@@ -30,6 +31,7 @@ from .types import ClaimSpan, Extraction, QuoteSpan, Segment
 
 EXTRACTOR_VERSION = "engine-1.2.0"
 SEGMENTER_NAME = "factcheck_segmenter"
+PLACES_NAME = "factcheck_places"
 _SEGMENTS_KEY = "factcheck_segments"
 
 _nlp: Language | None = None
@@ -49,11 +51,18 @@ def _segmenter(doc: Doc) -> Doc:
     return doc
 
 
+@Language.component(PLACES_NAME)
+def _places(doc: Doc) -> Doc:
+    """Gazetteer places and date words the small model mislabels, relabelled (gazetteer.py)."""
+    return correct_entities(doc)
+
+
 def get_nlp() -> Language:
     """The spaCy pipeline, loaded once per process (the model takes about a second to load).
 
     All components stay enabled: speakers need the parser, NER and lemmas, and claims the
-    tagger. The segmenter is added before the parser so sentence starts are fixed in time.
+    tagger. The segmenter is added before the parser so sentence starts are fixed in time;
+    the place corrector after the NER, so that speakers and claims see the corrected labels.
     """
     global _nlp
     if _nlp is None:
@@ -65,6 +74,8 @@ def get_nlp() -> Language:
                 if SEGMENTER_NAME not in nlp.pipe_names:
                     before = "parser" if "parser" in nlp.pipe_names else None
                     nlp.add_pipe(SEGMENTER_NAME, before=before)
+                if PLACES_NAME not in nlp.pipe_names and "ner" in nlp.pipe_names:
+                    nlp.add_pipe(PLACES_NAME, after="ner")
                 _nlp = nlp
     return _nlp
 

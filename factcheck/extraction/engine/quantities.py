@@ -18,7 +18,10 @@ Conventions (see types.Quantity):
   singular form ("74 settlements" -> "settlement").
 - Dates: unit "date", iso_date "YYYY-MM-DD", "YYYY-MM" or "YYYY"; weekdays and
   yesterday/today/tomorrow resolve only against `ref_date` (the publication date): a
-  weekday is the latest such day on or before it.
+  weekday is the latest such day on or before it. Dates without a day are dates too, never
+  counts or durations: "last week", "earlier this month", "next year" (resolved to the
+  month or year where the reference date allows), "in March", "mid-August", "two weeks ago"
+  / "a year ago" (resolved against `ref_date`), "three years earlier", "9/11", "8/14/2024".
 - A conversion in brackets right after a quantity ("1,000 square kilometers (386 square
   miles)") is the same figure and is dropped.
 - Not quantities: ordinals ("first", "4th"), model names ("Su-34", "COVID-19", "G7"),
@@ -259,13 +262,35 @@ _YEAR = re.compile(r"(?<![\d,.$£€-])\b(1[89]\d\d|20\d\d)s?\b(?![,.]\d|%)")
 _RELATIVE_DAY = re.compile(
     r"\b(Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|yesterday|today|tomorrow)\b", re.IGNORECASE
 )
+# Dates without a day number: "last week", "earlier this month", "next year", "mid-August",
+# "in March" (capitalised month names; "May" only after a word that makes it a month).
+_RELATIVE_PERIOD = re.compile(
+    r"\b(?:(?:earlier|later) )?(last|this|next|past) (week|weekend|month|year)\b", re.IGNORECASE
+)
+_FULL_MONTH = (
+    r"(?:(?:early|mid|late)[- ])?"
+    r"(January|February|March|April|June|July|August|September|October|November|December)\b"
+)
+_MONTH_ALONE = re.compile(
+    rf"\b{_FULL_MONTH}|\b(?:in|since|until|by|early|late|last|next|this|of) (May)\b|\bmid-(May)\b"
+)
+# "two weeks ago", "a year ago": a point in time, not a duration.
+_A_PERIOD_AGO = re.compile(r"\b(?:a|an|one) (day|week|month|year) ago\b", re.IGNORECASE)
+# "9/11" names a date; "8/14/2024" is one (month first, as US copy writes it).
+_NUMERIC_DATE = re.compile(r"(?<![\d/.])(\d{1,2})/(\d{1,2})/(\d{4}|\d{2})(?![\d/])|(?<![\d/.])9/11(?![\d/])")
+_PERIOD_UNITS = frozenset({"day", "week", "month", "year"})
 # Every quantity starts at a digit or one of these words (number words, vague amounts,
 # fractions, relative days): a text with none of them has no quantity, and most sentences
 # are skipped at the cost of one regex search (tests/engine pin that nothing is lost).
 _TRIGGER_WORDS = sorted(
     {*_SMALL, *_TENS, *_SCALES, *_VAGUE, *_FRACTIONS, *_WEEKDAYS, "dozen", "yesterday", "today", "tomorrow"}
+    | {"an?", "week", "weekend", "month", "year"}
+    | {m for m in _MONTHS if len(m) > 3 or m == "may"}
 )
-_MAY_HOLD_QUANTITY = re.compile(r"\d|\b(?:" + "|".join(_TRIGGER_WORDS) + r")\b", re.IGNORECASE)
+_MAY_HOLD_QUANTITY = re.compile(
+    r"\d|\b(?:" + "|".join(w for w in _TRIGGER_WORDS if w != "an?") + r")\b|\ban? (?:day|week|month|year) ago\b",
+    re.IGNORECASE,
+)
 
 
 def parse_number_words(words: list[str]) -> tuple[float, int] | None:
@@ -379,6 +404,31 @@ def _find_dates(text: str, ref_date: date | None) -> list[Quantity]:
             else:
                 iso = (ref_date + timedelta(days={"yesterday": -1, "today": 0, "tomorrow": 1}[word])).isoformat()
         add(m.start(), m.end(), iso)
+    for m in _NUMERIC_DATE.finditer(text):
+        if m.group(1) is None:
+            add(m.start(), m.end(), "2001-09-11")
+            continue
+        year = int(m.group(3)) + (2000 if len(m.group(3)) == 2 else 0)
+        add(m.start(), m.end(), _iso(year, int(m.group(1)), int(m.group(2))))
+    for m in _A_PERIOD_AGO.finditer(text):
+        add(m.start(), m.end(), _ago(ref_date, 1, m.group(1).lower()))
+    for m in _RELATIVE_PERIOD.finditer(text):
+        which, period = m.group(1).lower(), m.group(2).lower()
+        iso = None
+        if ref_date is not None and which != "past" and period in ("month", "year"):
+            step = {"last": -1, "this": 0, "next": 1}[which]
+            if period == "year":
+                iso = _iso(ref_date.year + step)
+            else:
+                months = ref_date.year * 12 + ref_date.month - 1 + step
+                iso = _iso(months // 12, months % 12 + 1)
+        add(m.start(), m.end(), iso)
+    for m in _MONTH_ALONE.finditer(text):
+        group = next(g for g in (1, 2, 3) if m.group(g))
+        month = _MONTHS[m.group(group).lower()]
+        # The month this year when it is not after the publication date, else unresolved.
+        iso = _iso(ref_date.year, month) if ref_date is not None and month <= ref_date.month else None
+        add(m.start(2) if group == 2 else m.start(), m.end(), iso)
     for m in _YEAR.finditer(text):
         after = text[m.end() : m.end() + 30].lower().split()
         nxt = after[0].strip(".,;:)") if after else ""
@@ -389,6 +439,40 @@ def _find_dates(text: str, ref_date: date | None) -> list[Quantity]:
             iso = None  # a decade
         add(m.start(), m.end(), iso)
     return found
+
+
+def _ago(ref_date: date | None, n: float, period: str) -> str | None:
+    """The date `n` periods before the publication date ("two weeks ago"), to the period's grain."""
+    if ref_date is None:
+        return None
+    if period in ("day", "week"):
+        return (ref_date - timedelta(days=round(n * (7 if period == "week" else 1)))).isoformat()
+    if period == "month" and n == int(n):
+        months = ref_date.year * 12 + ref_date.month - 1 - int(n)
+        return _iso(months // 12, months % 12 + 1)
+    if period == "year" and n == int(n):
+        return _iso(ref_date.year - int(n))
+    return None
+
+
+def _dates_from_durations(text: str, quantities: list[Quantity], ref_date: date | None) -> list[Quantity]:
+    """ "two weeks ago", "three years earlier": a point in time, so a date, not a duration."""
+    out = []
+    for q in quantities:
+        after = _AGO_AFTER.match(text, q.end)
+        if q.unit in _PERIOD_UNITS and q.value is not None and q.approx == "exact" and after:
+            end = after.end()
+            iso = _ago(ref_date, q.value, q.unit) if after.group(1).lower() == "ago" else None
+            q = replace(q, text=text[q.start : end], end=end, value=None, unit="date", iso_date=iso)
+        out.append(q)
+    return out
+
+
+# "ago", or "earlier"/"before" that ends the phrase ("three years earlier," but not "three
+# years before the war", where the figure is a duration).
+_AGO_AFTER = re.compile(
+    r"\s+(ago\b|(?:earlier|before)\b(?!\s+(?:the|a|an|his|her|its|their|this|that)\b))", re.IGNORECASE
+)
 
 
 def _tokens(text: str) -> list[_Tok]:
@@ -685,6 +769,7 @@ def _parse_quantities(obj: Any, text: str, ref_date: date | None) -> list[Quanti
         while i < len(toks) and toks[i].start < end:
             i += 1
     quantities.sort(key=lambda q: q.start)
+    quantities = _dates_from_durations(text, quantities, ref_date)
     quantities = _drop_bracketed_conversions(text, quantities)
     if base:  # offsets into the Doc's text, not the span's
         quantities = [replace(q, start=q.start + base, end=q.end + base) for q in quantities]
