@@ -17,6 +17,7 @@ paragraph that follows another from the same speaker.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from spacy.tokens import Doc, Span, Token
@@ -847,6 +848,22 @@ def _inherited_subject(verb: Token, depth: int) -> Token | None:
     return _subject(head, depth + 1)
 
 
+def _quote_roots(doc: Doc, lo: int, hi: int) -> list[Token]:
+    """The quoted tokens whose head lies outside the quotation (or who are their own head)."""
+    return [t for t in doc[lo:hi] if not (lo <= t.head.i < hi) or t.head.i == t.i]
+
+
+def _ancestors_outside(token: Token, lo: int, hi: int) -> Iterator[Token]:
+    """The token's ancestors outside [lo, hi), nearest first, at most _MAX_WALK steps up."""
+    node = token
+    for _ in range(_MAX_WALK):
+        if node.head.i == node.i:
+            return
+        node = node.head
+        if not (lo <= node.i < hi):
+            yield node
+
+
 @dataclass(slots=True)
 class _Cue:
     verb: Token
@@ -855,15 +872,8 @@ class _Cue:
 
 def _walk_up(doc: Doc, lo: int, hi: int, in_quote: list[bool]) -> _Cue | None:
     """From the quoted tokens up the tree to the first reporting verb outside the quotation."""
-    roots = [t for t in doc[lo:hi] if not (lo <= t.head.i < hi) or t.head.i == t.i]
-    for root in roots:
-        node = root
-        for _ in range(_MAX_WALK):
-            if node.head.i == node.i:
-                break
-            node = node.head
-            if lo <= node.i < hi:
-                continue
+    for root in _quote_roots(doc, lo, hi):
+        for node in _ancestors_outside(root, lo, hi):
             if _is_cue(node) and node.lemma_.lower() not in _WEAK_CUES:
                 subj = _subject(node)
                 if subj is not None and not in_quote[subj.i]:
@@ -1414,14 +1424,9 @@ def _governing(doc: Doc, lo: int, hi: int, in_quote: list[bool]) -> _Cue | None:
     words. Only subjects that can be a source count (a person, group, document, pronoun), so
     "the plan was a “disaster”" gives nothing rather than "the plan".
     """
-    roots = [t for t in doc[lo:hi] if not (lo <= t.head.i < hi) or t.head.i == t.i]
-    for root in roots:
-        node = root
-        for _ in range(_MAX_WALK):
-            if node.head.i == node.i:
-                break
-            node = node.head
-            if lo <= node.i < hi or node.pos_ not in ("VERB", "AUX"):
+    for root in _quote_roots(doc, lo, hi):
+        for node in _ancestors_outside(root, lo, hi):
+            if node.pos_ not in ("VERB", "AUX"):
                 continue
             subj = _subject(node)
             if subj is not None and subj.lower_ in _RELATIVE and node.dep_ == "relcl":
