@@ -1,8 +1,11 @@
+from django import forms
 from django.contrib import admin, messages
 
-from factcheck.articles.models import Article, ExtractionState, Outlet
+from factcheck.articles.models import Article, ExtractionState, Outlet, body_fingerprint
+from factcheck.articles.services import article_create
 from factcheck.claims.models import Claim, Quote
 from factcheck.core.admin import ReadOnlyInline
+from factcheck.core.errors import ApplicationError
 from factcheck.extraction.services import extraction_request
 
 
@@ -70,10 +73,46 @@ class ArticleAdmin(admin.ModelAdmin):
         # The body is kept exactly as received: every span points into it.
         return [*self.readonly_fields, "body"] if obj else self.readonly_fields
 
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change=change, **kwargs)
+        if obj is not None:
+            return form
+
+        class AddForm(form):
+            def clean_body(self):
+                body = self.cleaned_data.get("body", "")
+                if not body.strip():
+                    raise forms.ValidationError("The article text is empty.")
+                existing = Article.objects.filter(fingerprint=body_fingerprint(body)).first()
+                if existing is not None:
+                    raise forms.ValidationError(f"This text is already stored as article #{existing.pk}.")
+                return body
+
+        return AddForm
+
     def save_model(self, request, obj, form, change):
-        super().save_model(request, obj, form, change)
-        if not change:
-            extraction_request(article=obj)
+        if change:
+            super().save_model(request, obj, form, change)
+            return
+        # A new article goes through the same intake as every other path (fingerprint,
+        # audit of who submitted it, extraction queued on commit).
+        try:
+            result = article_create(
+                body=obj.body,
+                published=obj.published,
+                outlet_name=obj.outlet.name if obj.outlet_id else "",
+                url=obj.url,
+                headline=obj.headline,
+                byline=obj.byline,
+                source_name=obj.source_name or "admin site",
+                submitted_by=request.user,
+                kind=obj.kind,
+            )
+        except ApplicationError as exc:
+            raise forms.ValidationError(exc.message) from None
+        obj.pk = result.article.pk
+        obj._state.adding = False
+        obj.refresh_from_db()
 
     @admin.action(description="Run extraction again")
     def re_extract(self, request, queryset):

@@ -117,3 +117,36 @@ def test_admin_action_reruns_extraction(client, admin_user, article, django_capt
     article.refresh_from_db()
     assert (article.extraction_state, article.extraction_error) == (ExtractionState.PENDING, "")
     assert len(callbacks) == 1
+
+
+def _admin_add(client, body: str):
+    return client.post(
+        reverse("admin:articles_article_add"),
+        {
+            "kind": "news",
+            "headline": "Admin article",
+            "body": body,
+            "url": "",
+            "byline": "",
+            "source_name": "",
+            "published": "2024-08-14",
+            **{f"{prefix}-{key}": "0" for prefix in ("quotes", "claims") for key in ("TOTAL_FORMS", "INITIAL_FORMS")},
+        },
+    )
+
+
+def test_article_added_in_admin_goes_through_intake(client, admin_user):
+    """The admin site adds articles through article_create: audited, and a duplicate text is
+    refused with a message instead of a database error."""
+    from factcheck.articles.models import Article
+    from factcheck.audit.models import AuditEvent
+
+    client.force_login(admin_user)
+    assert _admin_add(client, "The minister said 40% of homes lost power.").status_code == 302
+    article = Article.objects.get()
+    event = AuditEvent.objects.for_object(article).get()
+    assert (event.action, event.actor) == ("submitted", admin_user)
+    again = _admin_add(client, "The  minister said 40% of homes lost power.\n")
+    assert again.status_code == 200
+    assert f"already stored as article #{article.pk}" in again.content.decode()
+    assert Article.objects.count() == 1
