@@ -192,6 +192,10 @@ class Quote(ArticleSpan):
     speaker_start = models.PositiveIntegerField(null=True, blank=True)
     speaker_end = models.PositiveIntegerField(null=True, blank=True)
     speaker = models.ForeignKey(Person, null=True, blank=True, on_delete=models.SET_NULL, related_name="quotes")
+    # How sure the extractor was of the speaker, calibrated on news others annotated (a
+    # confidence of 0.8 is right about 8 times in 10); None when an editor set the speaker
+    # or the extractor found none.
+    speaker_confidence = models.FloatField(null=True, blank=True)
 
     objects = QuoteQuerySet.as_manager()
 
@@ -207,6 +211,11 @@ class Quote(ArticleSpan):
                     & Q(speaker_end__gt=F("speaker_start"))
                 ),
                 name="quote_speaker_span_valid",
+            ),
+            models.CheckConstraint(
+                condition=Q(speaker_confidence__isnull=True)
+                | (Q(speaker_confidence__gte=0) & Q(speaker_confidence__lte=1)),
+                name="quote_speaker_confidence_in_unit_range",
             ),
         ]
         indexes = [

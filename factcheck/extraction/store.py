@@ -31,6 +31,7 @@ QUOTE_REFRESH = [
     "speaker_start",
     "speaker_end",
     "speaker",
+    "speaker_confidence",
     "extractor_version",
 ]
 CLAIM_REFRESH = [
@@ -152,6 +153,7 @@ def candidates_store_many(*, extractions: dict[int, Extraction], version: str) -
             "speaker_start": span.speaker_start,
             "speaker_end": span.speaker_end,
             "speaker": speaker,
+            "speaker_confidence": span.speaker_confidence if speaker is not None else None,
             "extractor_version": version,
         }
 

@@ -23,7 +23,16 @@ def extraction_for(body: str) -> Extraction:
     h_end = body.index("\n", h_start)
     return Extraction(
         segments=[],
-        quotes=[QuoteSpan(q_start, q_end, body[q_start:q_end], speaker="Volodymyr Zelenskyy", speaker_kind="person")],
+        quotes=[
+            QuoteSpan(
+                q_start,
+                q_end,
+                body[q_start:q_end],
+                speaker="Volodymyr Zelenskyy",
+                speaker_kind="person",
+                speaker_confidence=0.85,
+            )
+        ],
         claims=[
             ClaimSpan(c_start, c_end, body[c_start:c_end], score=0.9, checkworthy=True, kind="quantity"),
             ClaimSpan(h_start, h_end, body[h_start:h_end], score=0.8, checkworthy=True, kind="quantity"),
@@ -39,7 +48,29 @@ def test_store_creates_candidates_and_marks_done(article):
     assert article.extractor_version == "v1"
     quote = Quote.objects.get()
     assert quote.speaker.name == "Volodymyr Zelenskyy"
+    assert quote.speaker_confidence == 0.85
     assert quote.text == article.body[quote.start : quote.end]
+
+
+def test_speaker_confidence_is_shown_and_an_editors_speaker_clears_it(article, client, checker):
+    from django.urls import reverse
+
+    from factcheck.claims.services import quote_edit
+
+    candidates_store(article_id=article.pk, extraction=extraction_for(article.body), version="v1")
+    client.force_login(checker)
+    assert "(confidence 0.85)" in client.get(reverse("review:article", args=[article.pk])).content.decode()
+    quote = Quote.objects.get()
+    quote_edit(
+        quote=quote,
+        start=quote.start,
+        end=quote.end,
+        speaker_name="Oleksandr Syrskyi",
+        actor=checker,
+        expected_version=quote.version,
+    )
+    quote.refresh_from_db()
+    assert quote.speaker.name == "Oleksandr Syrskyi" and quote.speaker_confidence is None
 
 
 def test_running_twice_duplicates_nothing(article):

@@ -167,7 +167,8 @@ def quote_edit(*, quote: Quote, start: int, end: int, speaker_name: str, actor, 
             current.speaker = speaker
             current.speaker_text = speaker_name[:300]
             current.speaker_start = current.speaker_end = None
-            fields += ["speaker", "speaker_text", "speaker_start", "speaker_end"]
+            current.speaker_confidence = None  # the editor's word, not the extractor's guess
+            fields += ["speaker", "speaker_text", "speaker_start", "speaker_end", "speaker_confidence"]
     current.edited_by = actor
     save_versioned(current, fields=[*fields, "edited_by"])
     audit_record(actor=actor, obj=current, action="edited", changes=diff_fields(current, before, QUOTE_EDITABLE))
