@@ -815,6 +815,17 @@ def _subject(verb: Token, depth: int = 0) -> Token | None:
             return None
     if verb.dep_ not in ("conj", "xcomp", "advcl", "pcomp", "prep", "acl"):
         return None
+    before = verb.doc[verb.i - 1] if verb.i > 0 else None
+    if (
+        verb.tag_ == "VBG"
+        and verb.dep_ in ("xcomp", "advcl", "acl")
+        and before is not None
+        and before.dep_ in ("pobj", "dobj")
+        and before.ent_type_ == "PERSON"
+    ):
+        # "The ad uses footage of Hillary Clinton asking, ...": the person right before the
+        # participle does the asking, whatever clause the parser hung it on.
+        return before
     got = _inherited_subject(verb, depth)
     if got is not None and not _speaker_like(got):
         # "Bennett denied the notion that a shakeup is coming, explaining ...": the parser
@@ -1185,6 +1196,8 @@ def _nearest_nominal(doc: Doc, lo: int, hi: int, anchor: int, in_quote: list[boo
             continue
         if t.ent_type_ in _NOT_SPEAKER_ENTS or not _speaker_like(t):
             continue
+        if t.dep_ == "appos" and t.left_edge.i > 0 and doc[t.left_edge.i - 1].text == "(":
+            continue  # "Rep. Paul Ryan (R-WI) said": the bracketed party and state
         if t.pos_ == "PROPN" and j + 1 < hi and doc[j + 1].pos_ == "PROPN":
             continue  # take the last word of a name
         if best is None or abs(j - anchor) < abs(best.i - anchor):
