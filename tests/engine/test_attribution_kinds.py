@@ -441,3 +441,8 @@ def test_party_and_state_in_brackets_are_not_the_speaker() -> None:
     )
     got = speakers._nearest_nominal(doc, 0, 8, 8, [False] * len(doc))
     assert got is not None and got.text == "Cole"
+
+
+def test_a_document_states_tagged_as_a_noun() -> None:
+    text = '"We reject the proposal in full," the memo states.'
+    assert speaker_of(text, "reject the proposal") == "memo"

@@ -183,6 +183,7 @@ SPEECH_LEMMAS: frozenset[str] = frozenset(
 # Reporting verbs that can sit on a quotation's path without being the cue ("continue",
 # "begin" only count when they are the verb right next to the marks).
 _WEAK_CUES = frozenset({"continue", "begin", "rule", "order", "post", "report"})
+_SLIPPED_CUES = frozenset({"says", "states", "reads", "writes", "notes", "adds", "warns"})
 _PERSON_PRONOUNS = frozenset({"he", "she", "him", "her"})
 _GROUP_PRONOUNS = frozenset({"it", "they", "them"})
 _RELATIVE = frozenset({"who", "that", "which", "whom"})
@@ -943,6 +944,17 @@ def _near_after(doc: Doc, hi: int, in_quote: list[bool]) -> _Cue | None:
         # still separate the marks from the verb.
         if seen > 12 and not _is_cue(t):
             continue
+        if seen == 3 and t.lower_ in _SLIPPED_CUES and t.pos_ == "NOUN" and j + 1 < len(doc):
+            # '"...," the document states.': the tagger took the verb for a plural noun.
+            subj, det = doc[j - 1], doc[j - 2]
+            if (
+                subj.pos_ == "NOUN"
+                and det.pos_ == "DET"
+                and doc[j + 1].text in (".", ",")
+                and not in_quote[subj.i]
+                and _speaker_like(subj)
+            ):
+                return _Cue(t, subj)
         if _is_cue(t):
             if _introduces_next(doc, t):
                 return None  # 'Mr. Zahed said: "..."' belongs to the quotation after it
