@@ -415,3 +415,34 @@ def test_a_document_sent_by_someone_speaks_for_them() -> None:
         "“will be long and it will be expensive.”"
     )
     assert speaker_of(text, "long and it will") == "Rosa Vance"
+
+
+def test_footage_of_a_person_saying() -> None:
+    text = "The ad uses footage of Carla Benton asking, “Why aren’t I fifty points ahead, you might ask?”"
+    assert speaker_of(text, "fifty points") == "Carla Benton"
+
+
+def test_party_and_state_in_brackets_are_not_the_speaker() -> None:
+    # The parse the tagger gave one such frame, "Rep. Ivan Cole (R-WI) said": no subject
+    # for "said", so the nearest source-like word is sought; the bracket is not one.
+    from spacy.tokens import Doc
+    from spacy.vocab import Vocab
+
+    from factcheck.extraction.engine import speakers
+
+    words = ["Rep.", "Ivan", "Cole", "(", "R", "-", "WI", ")", "said"]
+    doc = Doc(
+        Vocab(),
+        words=words,
+        pos=["PROPN", "PROPN", "PROPN", "PUNCT", "NOUN", "PUNCT", "PROPN", "PUNCT", "VERB"],
+        deps=["compound", "compound", "nsubjpass", "punct", "compound", "punct", "appos", "punct", "ROOT"],
+        heads=[2, 2, 8, 2, 6, 6, 2, 8, 8],
+        ents=["O", "B-PERSON", "I-PERSON", "O", "O", "O", "O", "O", "O"],
+    )
+    got = speakers._nearest_nominal(doc, 0, 8, 8, [False] * len(doc))
+    assert got is not None and got.text == "Cole"
+
+
+def test_a_document_states_tagged_as_a_noun() -> None:
+    text = '"We reject the proposal in full," the memo states.'
+    assert speaker_of(text, "reject the proposal") == "memo"

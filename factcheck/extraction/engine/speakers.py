@@ -183,6 +183,7 @@ SPEECH_LEMMAS: frozenset[str] = frozenset(
 # Reporting verbs that can sit on a quotation's path without being the cue ("continue",
 # "begin" only count when they are the verb right next to the marks).
 _WEAK_CUES = frozenset({"continue", "begin", "rule", "order", "post", "report"})
+_SLIPPED_CUES = frozenset({"says", "states", "reads", "writes", "notes", "adds", "warns"})
 _PERSON_PRONOUNS = frozenset({"he", "she", "him", "her"})
 _GROUP_PRONOUNS = frozenset({"it", "they", "them"})
 _RELATIVE = frozenset({"who", "that", "which", "whom"})
@@ -815,6 +816,17 @@ def _subject(verb: Token, depth: int = 0) -> Token | None:
             return None
     if verb.dep_ not in ("conj", "xcomp", "advcl", "pcomp", "prep", "acl"):
         return None
+    before = verb.doc[verb.i - 1] if verb.i > 0 else None
+    if (
+        verb.tag_ == "VBG"
+        and verb.dep_ in ("xcomp", "advcl", "acl")
+        and before is not None
+        and before.dep_ in ("pobj", "dobj")
+        and before.ent_type_ == "PERSON"
+    ):
+        # "The ad uses footage of Hillary Clinton asking, ...": the person right before the
+        # participle does the asking, whatever clause the parser hung it on.
+        return before
     got = _inherited_subject(verb, depth)
     if got is not None and not _speaker_like(got):
         # "Bennett denied the notion that a shakeup is coming, explaining ...": the parser
@@ -932,6 +944,17 @@ def _near_after(doc: Doc, hi: int, in_quote: list[bool]) -> _Cue | None:
         # still separate the marks from the verb.
         if seen > 12 and not _is_cue(t):
             continue
+        if seen == 3 and t.lower_ in _SLIPPED_CUES and t.pos_ == "NOUN" and j + 1 < len(doc):
+            # '"...," the document states.': the tagger took the verb for a plural noun.
+            subj, det = doc[j - 1], doc[j - 2]
+            if (
+                subj.pos_ == "NOUN"
+                and det.pos_ == "DET"
+                and doc[j + 1].text in (".", ",")
+                and not in_quote[subj.i]
+                and _speaker_like(subj)
+            ):
+                return _Cue(t, subj)
         if _is_cue(t):
             if _introduces_next(doc, t):
                 return None  # 'Mr. Zahed said: "..."' belongs to the quotation after it
@@ -1185,6 +1208,8 @@ def _nearest_nominal(doc: Doc, lo: int, hi: int, anchor: int, in_quote: list[boo
             continue
         if t.ent_type_ in _NOT_SPEAKER_ENTS or not _speaker_like(t):
             continue
+        if t.dep_ == "appos" and t.left_edge.i > 0 and doc[t.left_edge.i - 1].text == "(":
+            continue  # "Rep. Paul Ryan (R-WI) said": the bracketed party and state
         if t.pos_ == "PROPN" and j + 1 < hi and doc[j + 1].pos_ == "PROPN":
             continue  # take the last word of a name
         if best is None or abs(j - anchor) < abs(best.i - anchor):
