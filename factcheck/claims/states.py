@@ -26,10 +26,6 @@ from factcheck.accounts.roles import Cap, has_cap
 from factcheck.claims.models import Claim, ClaimState, Workflow
 
 
-def claim_state(claim: Claim) -> ClaimState:
-    return claim.state
-
-
 @dataclass(frozen=True)
 class Action:
     allowed_from: frozenset[ClaimState]
@@ -60,11 +56,11 @@ def has_editorial_work(claim: Claim) -> bool:
     return claim.workflow != Workflow.DRAFT or claim.verdict_id is not None
 
 
-def refusal(claim: Claim, action: str) -> str | None:
-    """Why `action` is not allowed in the claim's current state (None if it is). The
-    capability is checked apart (it is about the user, not the claim)."""
+def refusal(claim: Claim, action: str, actor=None) -> str | None:
+    """Why `action` is not allowed on the claim as it is now, by `actor` if given (None if
+    it is). The capability is checked apart (it is about the role, not the claim)."""
     rule = ACTIONS[action]
-    state = claim_state(claim)
+    state = claim.state
     if action == "submit" and claim.verdict_id is None and state in (ClaimState.CANDIDATE, ClaimState.DRAFT):
         return "Choose a verdict before submitting this claim for review."
     if state not in rule.allowed_from:
@@ -74,6 +70,8 @@ def refusal(claim: Claim, action: str) -> str | None:
         return f"Claim #{claim.pk} already has a verdict in progress; it cannot be {rule.verb}."
     if action in ("submit", "approve", "publish") and claim.verdict_id is None:
         return "Choose a verdict before submitting this claim for review."
+    if action == "approve" and actor is not None and claim.verdict_by_id == actor.pk:
+        return "Two-person rule: you wrote this verdict, so another editor must approve it."
     return None
 
 
@@ -81,9 +79,6 @@ def claim_actions(claim: Claim, user) -> frozenset[str]:
     """The actions `user` may take on `claim` now: what the pages offer as buttons."""
     allowed = set()
     for name, rule in ACTIONS.items():
-        if has_cap(user, rule.cap) and refusal(claim, name) is None:
+        if has_cap(user, rule.cap) and refusal(claim, name, user) is None:
             allowed.add(name)
-    # Two-person rule: whoever wrote the verdict cannot approve it.
-    if "approve" in allowed and claim.verdict_by_id == getattr(user, "pk", None):
-        allowed.discard("approve")
     return frozenset(allowed)

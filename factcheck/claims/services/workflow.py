@@ -49,13 +49,8 @@ class WorkflowError(Conflict):
     """The claim's current state does not allow this action. The message is for the user."""
 
 
-def _sync(claim: Claim, current: Claim, fields: list[str]) -> None:
-    """Copy the saved values back onto the caller's instance."""
-    copy_saved(current, claim, fields)
-
-
-def _check(current: Claim, action: str) -> None:
-    if problem := refusal(current, action):
+def _check(current: Claim, action: str, actor: Any = None) -> None:
+    if problem := refusal(current, action, actor):
         raise WorkflowError(problem)
 
 
@@ -137,7 +132,7 @@ def claim_label(
         changes=diff_fields(current, before, [*LABEL_FIELDS, "status", "workflow"]),
         reason=reason,
     )
-    _sync(claim, current, fields)
+    copy_saved(current, claim, fields)
     return current
 
 
@@ -181,7 +176,7 @@ def claim_correct(
         made_by=actor,
     )
     audit_record(actor=actor, obj=current, action="correct", changes=changes, reason=reason)
-    _sync(claim, current, fields)
+    copy_saved(current, claim, fields)
     return correction
 
 
@@ -207,9 +202,7 @@ def _transition(
 ) -> Claim:
     require_cap(actor, ACTIONS[name].cap, TRANSITION_WHAT[name])
     current = lock_for_edit(claim, expected_version=expected_version, fields=TRANSITION_FIELDS)
-    _check(current, name)
-    if name == "approve" and current.verdict_by_id is not None and current.verdict_by_id == actor.pk:
-        raise WorkflowError("Two-person rule: you wrote this verdict, so another editor must approve it.")
+    _check(current, name, actor)
     before = snapshot(current, TRANSITION_FIELDS)
     current.workflow = to
     fields = ["workflow"]
@@ -232,7 +225,7 @@ def _transition(
         changes=diff_fields(current, before, TRANSITION_FIELDS),
         reason=reason,
     )
-    _sync(claim, current, fields)
+    copy_saved(current, claim, fields)
     return current
 
 
