@@ -252,6 +252,8 @@ LINK_LEXICAL_RANK = os.environ.get("LINK_LEXICAL_RANK", "dice")
 if LINK_LEXICAL_RANK not in {"dice", "cover"}:
     raise ImproperlyConfigured(f"LINK_LEXICAL_RANK={LINK_LEXICAL_RANK!r} must be 'dice' or 'cover'")
 LINK_WARM_WORKER = envbool("LINK_WARM_WORKER", True)
+# Web processes load the encoder in the background at start (wsgi.py), not on the first search.
+LINK_WARM_WEB = envbool("LINK_WARM_WEB", True)
 
 # Security. Production (DEBUG off) turns on everything `check --deploy` asks for.
 SESSION_COOKIE_HTTPONLY = True
