@@ -9,10 +9,12 @@ See .env.example for every variable.
 
 from __future__ import annotations
 
+import datetime
 import os
 from pathlib import Path
 
 import dj_database_url
+from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -92,6 +94,8 @@ INSTALLED_APPS = [
     "crispy_forms",
     "crispy_bootstrap5",
     "bootstrap",
+    "axes",
+    "csp",
     "factcheck.core",
     "factcheck.accounts",
     "factcheck.audit",
@@ -112,6 +116,10 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Security (README "Security"): the Content-Security-Policy header; login throttling
+    # (axes' middleware must come last).
+    "csp.middleware.CSPMiddleware",
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "factcheck.urls"
@@ -159,6 +167,11 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+# Axes first: it refuses a locked-out username+IP before the password is even checked.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
 ]
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "review:dashboard"
@@ -270,6 +283,42 @@ if not DEBUG:
     SECURE_HSTS_PRELOAD = envbool("SECURE_HSTS_PRELOAD", True)
     if envbool("BEHIND_PROXY", False):
         SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+
+# Login throttling (django-axes, README "Security"): after AXES_FAILURE_LIMIT wrong
+# passwords for one username from one IP address, that pair is locked out for
+# AXES_COOLOFF_TIME; the count is reset by a successful login, by an administrator in
+# the admin site (Axes > Access attempts: delete the row) or by `manage.py axes_reset`.
+# Attempts are stored in the database, so every web process sees the same count.
+AXES_ENABLED = envbool("AXES_ENABLED", True)
+AXES_FAILURE_LIMIT = envint("AXES_FAILURE_LIMIT", 5)
+AXES_COOLOFF_TIME = datetime.timedelta(minutes=envint("AXES_COOLOFF_MINUTES", 30))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+# Behind the TLS proxy (BEHIND_PROXY) REMOTE_ADDR is the proxy's: take the client's
+# address from the X-Forwarded-For entry the proxy appended.
+AXES_CLIENT_IP_CALLABLE = "factcheck.accounts.throttling.client_ip"
+AXES_TRUST_FORWARDED_FOR = envbool("BEHIND_PROXY", False)
+
+# Content-Security-Policy (django-csp, README "Security"): scripts and styles only from
+# our own static files, no inline script, no inline style, no framing. The public page's
+# ClaimReview JSON-LD is a data block (type="application/ld+json"), which CSP does not
+# treat as script. Rating colours come from /factchecks/ratings.css, not style="".
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        # Bootstrap's CSS draws select arrows and check marks as data: SVG images.
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "form-action": [SELF],
+        "base-uri": [SELF],
+        "object-src": [NONE],
+        "frame-ancestors": [NONE],
+    },
+}
 
 LOGGING = {
     "version": 1,

@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from factcheck.core.problems import IntakeProblem
+from factcheck.core.validators import parse_publication_date, web_url
 
 __all__ = ["Review", "iter_reviews", "parse_document", "rating_to_scale", "review_key"]
 
@@ -99,13 +100,15 @@ def _number(value: Any) -> float | None:
         return None
 
 
-def _date(value: Any) -> datetime.date | None:
-    if not isinstance(value, str) or len(value) < 10:
+def _date(value: Any, name: str) -> datetime.date | None:
+    """An optional ClaimReview date: absent is None; present, it must pass the one
+    publication-date rule (factcheck.core.validators), or the review is refused."""
+    if value is None or value == "":
         return None
     try:
-        return datetime.date.fromisoformat(value[:10])
-    except ValueError:
-        return None
+        return parse_publication_date(value)
+    except ValueError as exc:
+        raise ValueError(f"{name}: {exc}") from None
 
 
 def _is_type(obj: dict, name: str) -> bool:
@@ -130,6 +133,12 @@ def _review(obj: dict, source: str) -> Review | IntakeProblem:
     claim = _text(obj.get("claimReviewed"), MAX_CLAIM_CHARS)
     if not url.startswith(("http://", "https://")):
         return IntakeProblem(source, "ClaimReview has no http(s) url")
+    try:
+        url = web_url(url)
+        date_published = _date(obj.get("datePublished"), "datePublished")
+        date_modified = _date(obj.get("dateModified"), "dateModified")
+    except ValueError as exc:
+        return IntakeProblem(source, f"ClaimReview {exc}")
     if not claim:
         return IntakeProblem(source, "ClaimReview has no claimReviewed text")
     rating = obj.get("reviewRating") or {}
@@ -154,7 +163,7 @@ def _review(obj: dict, source: str) -> Review | IntakeProblem:
         url=url[:1000],
         claim_reviewed=claim,
         publisher=_name(obj.get("author")) or _name(obj.get("publisher")),
-        date_published=_date(obj.get("datePublished")),
+        date_published=date_published,
         rating_value=_number(rating.get("ratingValue")),
         best_rating=_number(rating.get("bestRating")),
         worst_rating=_number(rating.get("worstRating")),
@@ -163,7 +172,7 @@ def _review(obj: dict, source: str) -> Review | IntakeProblem:
         appearance_url=appearance_url,
         headline=_text(obj.get("headline") or obj.get("name"), MAX_HEADLINE_CHARS),
         description=_text(obj.get("description") or obj.get("abstract"), MAX_DESCRIPTION_CHARS),
-        date_modified=_date(obj.get("dateModified")),
+        date_modified=date_modified,
     )
 
 
