@@ -15,15 +15,17 @@ VERSION_MAX = 2**31 - 1  # PositiveIntegerField's upper bound on PostgreSQL
 
 class WebURLField(forms.URLField):
     """A web address readers may follow: http:// or https:// only, by the shared rule
-    (factcheck.core.validators.web_url), whose message is shown alone when it refuses."""
+    (factcheck.core.validators.web_url), whose message is shown alone for another scheme."""
 
     default_validators = [URLValidator(schemes=["http", "https"])]
 
     def run_validators(self, value):
         if value in self.empty_values:
             return
+        if not value.strip().lower().startswith(("http://", "https://")):
+            validate_web_url(value)  # a scheme readers must not follow: the rule's message alone
+        super().run_validators(value)  # a malformed http(s) address: the field's own message
         validate_web_url(value)
-        super().run_validators(value)
 
 
 class VersionField(forms.IntegerField):
