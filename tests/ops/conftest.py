@@ -70,8 +70,8 @@ def celery_broker(url: str) -> Iterator[None]:
     from factcheck.celery import app
 
     def reset_pools() -> None:
-        if app._pool is not None:
-            app._pool.force_close_all()
+        # Drop the app's references only: kombu keeps one pool per broker URL in a global
+        # registry, and closing the shared one would break every later enqueue in this process.
         app._pool = None
         app.amqp._producer_pool = None
 
@@ -92,12 +92,14 @@ def broker_at(settings):
 
     @contextlib.contextmanager
     def _at(url: str) -> Iterator[None]:
-        before = settings.CELERY_BROKER_URL
-        settings.CELERY_BROKER_URL = url
-        try:
-            with celery_broker(url):
+        # The Celery app reads Django settings lazily: repoint it before touching settings, or
+        # its first read would take the new URL as the one to restore.
+        with celery_broker(url):
+            before = settings.CELERY_BROKER_URL
+            settings.CELERY_BROKER_URL = url
+            try:
                 yield
-        finally:
-            settings.CELERY_BROKER_URL = before
+            finally:
+                settings.CELERY_BROKER_URL = before
 
     return _at
