@@ -16,6 +16,7 @@ from pathlib import Path
 import dj_database_url
 from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
+from django_guid.integrations import CeleryIntegration
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -91,12 +92,14 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "django.contrib.postgres",
+    "django_guid",
     "crispy_forms",
     "crispy_bootstrap5",
     "bootstrap",
     "axes",
     "csp",
     "factcheck.core",
+    "factcheck.ops",
     "factcheck.accounts",
     "factcheck.audit",
     "factcheck.articles",
@@ -107,8 +110,17 @@ INSTALLED_APPS = [
     "factcheck.publishing",
 ]
 
+# Production serving (README "Production"): the request id first, so every log line of the
+# request carries it; health and readiness next, answered before the host check, the HTTPS
+# redirect, sessions and login (a load balancer probes by IP over plain HTTP); WhiteNoise right
+# after SecurityMiddleware, as its docs ask, so static files skip everything below it; then one
+# log line per page request.
 MIDDLEWARE = [
+    "django_guid.middleware.guid_middleware",
+    "factcheck.ops.middleware.probes",
     "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "factcheck.ops.middleware.request_log",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -187,10 +199,12 @@ STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", BASE_DIR / "staticfiles"))
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    # Production: WhiteNoise serves what collectstatic wrote, under content-hashed names (cached
+    # for a year) with gzip and Brotli copies made once at collectstatic time.
     "staticfiles": {
         "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
         if DEBUG
-        else "django.contrib.staticfiles.storage.ManifestStaticFilesStorage"
+        else "whitenoise.storage.CompressedManifestStaticFilesStorage"
     },
 }
 
@@ -320,11 +334,35 @@ CONTENT_SECURITY_POLICY = {
     },
 }
 
+# Logs: one JSON object a line in production (LOG_FORMAT=json, the default when DEBUG is off),
+# plain text in development; either way each line of a web request carries its request id
+# (django-guid: the incoming X-Request-ID when it is a valid id, else a new one; echoed in the
+# response's X-Request-ID header), and a worker's task lines carry the id of the request that
+# queued the task.
+LOG_FORMAT = os.environ.get("LOG_FORMAT") or ("text" if DEBUG else "json")
+if LOG_FORMAT not in {"json", "text"}:
+    raise ImproperlyConfigured(f"LOG_FORMAT={LOG_FORMAT!r} must be 'json' or 'text'")
+DJANGO_GUID = {
+    "GUID_HEADER_NAME": "X-Request-ID",
+    "VALIDATE_GUID": True,
+    "INTEGRATIONS": [CeleryIntegration(use_django_logging=True)],
+}
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "filters": {"request_id": {"()": "django_guid.log_filters.CorrelationId", "correlation_id_field": "request_id"}},
+    "formatters": {
+        "text": {"format": "%(asctime)s %(levelname)s [%(request_id)s] %(name)s: %(message)s"},
+        "json": {
+            "()": "pythonjsonlogger.json.JsonFormatter",
+            "fmt": "%(asctime)s %(levelname)s %(name)s %(message)s %(request_id)s",
+            "rename_fields": {"asctime": "time", "levelname": "level", "name": "logger"},
+        },
+    },
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "formatter": LOG_FORMAT, "filters": ["request_id"]},
+    },
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
+    # django_guid notes every id it sets at INFO: noise, not news.
+    "loggers": {"django.db.backends": {"level": "WARNING"}, "django_guid": {"level": "WARNING"}},
 }
