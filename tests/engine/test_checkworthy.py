@@ -187,10 +187,42 @@ def test_fast_scoring_path_equals_the_tfidf_matrices_it_replaces() -> None:
         + checkworthy.tfidf(scorer.char.transform(texts), scorer.idf_char) @ scorer.coef_char
         + scorer.intercept
     )
+    parsed = checkworthy.parse(texts)
+    counts = scorer.syntax.transform(checkworthy.syntax_features(doc) for doc in parsed)
+    expected += checkworthy.tfidf(counts, scorer.idf_syntax) @ scorer.coef_syntax
     pieces = checkworthy.wordpiece_ids(scorer.tokenizer, texts)
     for row, ids in enumerate(pieces):  # the static view, one text at a time
         if ids:
             v = (scorer.table[ids].astype(np.float32) * scorer.sif[ids, None]).sum(0)
             expected[row] += (v / np.linalg.norm(v)) @ scorer.coef_static
-    assert np.allclose(scorer.logits(texts), expected, atol=1e-5)
+    assert np.allclose(scorer.logits(texts, parsed), expected, atol=1e-5)
     assert checkworthy.tfidf_dot(csr_matrix((2, 8)), np.ones(8), np.ones(8)).tolist() == [0.0, 0.0]
+
+
+def test_parse_view_reads_tags_entity_types_and_closed_class_words() -> None:
+    """The parse view abstracts away from topics: entity types, closed-class words and tags."""
+    (doc,) = checkworthy.parse(["We raised taxes by 20 percent in 2019."])
+    features = set(checkworthy.syntax_features(doc))
+    assert {"e:PERCENT", "e:DATE", "x:first", "x:Past", "r:VBD", "rl:raise", "x:nums2"} <= features
+    assert "m:<s> we VBD NNS by" in features and "m:by PERCENT in DATE" in features  # the shape sequence
+    assert any(f.startswith("p:") for f in features) and any(f.startswith("d:") for f in features)
+    (question,) = checkworthy.parse(["Will you answer the question?"])
+    assert {"x:question", "x:second", "x:md:will", "m:NN ? </s>"} <= set(checkworthy.syntax_features(question))
+    assert set(checkworthy.syntax_features([])) == {"m:<s>", "m:</s>", "m:<s> </s>", "len:0", "x:nums0"}
+
+
+def test_scores_from_the_callers_parse_equal_the_text_only_path() -> None:
+    """claims.py hands the scorer the Spans of the article's parse; callers with only text get
+    the same model's parse, so both paths score a sentence alike."""
+    texts = ["The deficit doubled in four years.", "I love this country."]
+    article = checkworthy.parse([" ".join(texts)])[0]
+    spans = [article.char_span(0, len(texts[0])), article.char_span(len(texts[0]) + 1, len(article.text))]
+    assert [s.text for s in spans] == texts
+    assert checkworthy.score_sentences(texts, parsed=spans) == pytest.approx(
+        checkworthy.score_sentences(texts), abs=0.02
+    )
+    docs = checkworthy.parse(texts)
+    assert checkworthy.score_sentences(texts, parsed=docs) == checkworthy.score_sentences(texts)
+    assert checkworthy.score_sentences(texts, parsed=[None, docs[1]]) == checkworthy.score_sentences(texts)
+    with pytest.raises(ValueError):
+        checkworthy.score_sentences(texts, parsed=docs[:1])
