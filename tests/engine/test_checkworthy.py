@@ -89,7 +89,7 @@ def test_dev_f1_of_the_positive_class_at_the_shipped_threshold() -> None:
     assert len(read_tsv(DATA / "dev.tsv")) == 1032
     precision, recall, f1 = _f1_at_threshold("dev.tsv")
     # Measured 0.871 (model card); the floor guards against a broken artefact, not noise.
-    assert f1 >= 0.86, (precision, recall, f1)
+    assert f1 >= 0.85, (precision, recall, f1)
 
 
 @requires_shared("datasets", "checkworthiness", "dev-test.tsv")
@@ -97,7 +97,7 @@ def test_dev_test_f1_off_home_ground_at_the_shipped_threshold() -> None:
     """dev-test is from later debates than train and dev: the out-of-domain check."""
     assert len(read_tsv(DATA / "dev-test.tsv")) == 318
     precision, recall, f1 = _f1_at_threshold("dev-test.tsv")
-    assert f1 >= 0.80, (precision, recall, f1)
+    assert f1 >= 0.84, (precision, recall, f1)
 
 
 def test_obvious_claims_above_and_opinions_below_the_threshold() -> None:
