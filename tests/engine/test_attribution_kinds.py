@@ -446,3 +446,73 @@ def test_party_and_state_in_brackets_are_not_the_speaker() -> None:
 def test_a_document_states_tagged_as_a_noun() -> None:
     text = '"We reject the proposal in full," the memo states.'
     assert speaker_of(text, "reject the proposal") == "memo"
+
+
+# --- engine-1.3.1: quoted words that go on after a framed quotation -------------------------
+
+
+def test_partial_quote_after_a_framed_sentence_goes_on_with_its_speaker() -> None:
+    text = (
+        "''The budget is a mess,'' said Carla Benning, a fiscal analyst at the Cato Group. "
+        "Unless lawmakers act soon, ''the county will be out of cash by spring.''"
+    )
+    assert speaker_of(text, "out of cash") == "Carla Benning"
+
+
+def test_partial_quote_after_said_x_in_wire_style() -> None:
+    text = (
+        '"We knew it would be close," Mayor Dan Ortiz said. Instead, the count turned into '
+        '"a nightmare for every volunteer."'
+    )
+    assert speaker_of(text, "a nightmare") == "Dan Ortiz"
+
+
+def test_partial_quote_in_the_next_paragraph_is_not_carried_over() -> None:
+    text = (
+        '"We knew it would be close," Mayor Dan Ortiz said.\n\n'
+        'Critics have called the new count a "nightmare" ever since.'
+    )
+    assert speaker_of(text, "nightmare") != "Dan Ortiz"
+
+
+# --- participles of speech hung on the wrong clause ------------------------------------------
+
+
+def test_second_participle_on_the_reported_clause_keeps_the_teller() -> None:
+    text = (
+        "Judge Amelia Gross stepped up her criticism on Monday, telling a radio host that the "
+        "governor is a “bully” and asking how he has “kept his job this long.”"
+    )
+    assert speaker_of(text, "kept his job") == "Amelia Gross"
+
+
+def test_fronted_place_taken_for_a_subject_is_not_the_speaker() -> None:
+    text = (
+        "Campaigning at a diner in Concord, New Hampshire, Senator Rob Kline went after his "
+        "rival, calling him “a total lightweight.”"
+    )
+    assert speaker_of(text, "lightweight") == "Rob Kline"
+
+
+def test_dateline_is_not_the_speaker() -> None:
+    text = (
+        "Paris (AFP) – Minister Claire Dubois has taken a swipe at the opposition's plan, "
+        "saying that “empty promises” will not fix the hospitals."
+    )
+    assert speaker_of(text, "empty promises") == "Claire Dubois"
+
+
+def test_frame_before_the_marks_beats_a_verb_in_the_next_sentence() -> None:
+    text = (
+        "Mr. Pryce spoke first. Ms. Landry seemed to mock his plan, saying at one point, "
+        "''The answer is not to shout louder.'' But Mr. Pryce did not respond."
+    )
+    assert speaker_of(text, "shout louder") == "Landry"
+
+
+def test_participle_whose_quote_the_parser_took_for_the_main_clause() -> None:
+    text = (
+        "Paul Weaver did not seem impressed with the minister's remarks on Friday, telling "
+        "reporters, “A lot of people said the minister should resign.”"
+    )
+    assert speaker_of(text, "should resign") == "Paul Weaver"

@@ -775,9 +775,14 @@ def _subject(verb: Token, depth: int = 0) -> Token | None:
                     if obj.dep_ == "pobj":
                         return _author(obj)
         return None
-    for child in verb.children:
-        if child.dep_ == "nsubj":
-            return child
+    subjects = [c for c in verb.children if c.dep_ == "nsubj"]
+    if subjects:
+        # "Speaking in Salem, New Hampshire, Trump went ...", "Washington (AFP) - Clinton
+        # has ...": a dateline or fronted phrase the parser also took for a subject; the
+        # subject nearest the verb, not a place, is the one that governs it.
+        cands = [c for c in subjects if c.ent_type_ not in ("GPE", "LOC")] or subjects
+        before = [c for c in cands if c.i < verb.i]
+        return before[-1] if before else cands[0]
     for child in verb.children:
         if child.dep_ == "agent":  # "it was said by X"
             for obj in child.children:
@@ -854,6 +859,12 @@ def _inherited_subject(verb: Token, depth: int) -> Token | None:
             for child in node.children:
                 if child.dep_ == "nsubj":
                     return child
+            if node.tag_ == "VBG" and depth < 3:
+                # "..., telling CNN that Trump is a faker and questioning how he ...": the
+                # second participle hangs on the reported clause; the one telling questions.
+                got = _subject(node, depth + 1)
+                if got is not None:
+                    return got
         if node.head.i == node.i or node.dep_ not in ("ccomp", "conj", "advcl", "xcomp", "relcl"):
             break
         node = node.head
@@ -1004,12 +1015,50 @@ def _near_before(doc: Doc, lo: int, in_quote: list[bool]) -> _Cue | None:
             return None
         if _is_cue(t):
             subj = _subject(t)
+            if subj is not None and in_quote[subj.i]:
+                # 'Weaver seemed unimpressed, telling reporters, "A lot of people said ..."':
+                # the parser hung the clause on the quoted verb; the subject of the nearest
+                # clause above the cue outside the quotation is the speaker.
+                subj = _clause_subject_outside(t, in_quote)
             if subj is None:
                 subj = _nearest_nominal(doc, max(0, k - 6), k, k, in_quote)
             if subj is not None and not in_quote[subj.i]:
                 return _Cue(t, subj)
             return None
     return None
+
+
+def _clause_subject_outside(verb: Token, in_quote: list[bool]) -> Token | None:
+    """The subject of the first verb above `verb` (itself included) outside the quotations."""
+    node = verb
+    for _ in range(4):
+        if in_quote[node.i]:
+            return None
+        if node.pos_ in ("VERB", "AUX"):
+            subj = next((c for c in node.children if c.dep_ in ("nsubj", "nsubjpass")), None)
+            if subj is not None and not in_quote[subj.i]:
+                return subj
+        if node.head.i == node.i:
+            return None
+        node = node.head
+    return None
+
+
+def _introduced_before(doc: Doc, lo: int, in_quote: list[bool]) -> bool:
+    """'..., saying at one point, "..."' / '..., telling reporters: "..."': a reporting verb a
+    few words before the opening mark, closed off by a comma or colon, introduces it."""
+    j = lo - 1
+    while j >= 0 and (_is_mark(doc[j].text) or doc[j].is_space):
+        j -= 1
+    if j < 0 or doc[j].text not in (",", ":"):
+        return False
+    for k in range(j - 1, max(-1, j - 5), -1):
+        t = doc[k]
+        if in_quote[k] or t.text in (".", "!", "?", ";") or "\n" in t.text:
+            return False
+        if _is_cue(t) and t.lower_ != "according":
+            return True
+    return False
 
 
 def _previous_sentence_cue(doc: Doc, lo: int, in_quote: list[bool]) -> _Cue | None:
@@ -1276,6 +1325,18 @@ def attribute(
             # previous paragraph is, in news style, the same speaker going on. A few quoted
             # words inside a sentence are not: they are someone's term, or the writer's.
             _copy_speaker(q, prev, _CONF_ADJACENT)
+        elif (
+            prev is not None
+            and prev.speaker
+            and q.partial
+            and not prev.partial
+            and _para_of(text_paragraph, prev.start) == _para_of(text_paragraph, q.start)
+            and (prev.speaker_confidence or 0) * _CONF_ADJACENT >= _MIN_CONFIDENCE
+        ):
+            # '"It is over," said X, a strategist. Unless rivals quit, "he cannot be stopped."':
+            # quoted words with no cue of their own, in the paragraph a speaker's quoted
+            # sentence opened, go on with that speaker.
+            _copy_speaker(q, prev, _CONF_ADJACENT)
         prev = q
     return quotes
 
@@ -1310,6 +1371,10 @@ def _find_speaker(
         # '"...," said X' / '"...?" X asked': the frame after the marks is the attribution,
         # whatever the parser hung the quoted sentence on.
         steps.insert(0, steps.pop(1))
+    elif _introduced_before(doc, lo, in_quote):
+        # '..., saying, "The answer is no." But Mr. Trump did not respond.': the frame
+        # before the marks is the attribution; a verb after them starts a new sentence.
+        steps.insert(1, steps.pop(2))
     for finder, conf in steps:
         cue = finder()
         if cue is not None:
