@@ -516,3 +516,48 @@ def test_participle_whose_quote_the_parser_took_for_the_main_clause() -> None:
         "reporters, “A lot of people said the minister should resign.”"
     )
     assert speaker_of(text, "should resign") == "Paul Weaver"
+
+
+# --- relative clauses: the mention runs to the pronoun the clause uses -----------------------
+
+
+def who_said(text: str, words: str) -> tuple[str | None, str | None]:
+    """(speaker, mention) of the quotation that contains `words`."""
+    for q, speaker, mention in who(text):
+        if words in q:
+            return speaker, mention
+    raise AssertionError(f"no quotation contains {words!r}")
+
+
+def test_quote_inside_a_who_clause_after_said_x() -> None:
+    text = (
+        "''The roads are a disgrace,'' said Councillor Maria Lund, who thinks the county "
+        "''needs to stop patching and start paving.''"
+    )
+    speaker, mention = who_said(text, "start paving")
+    assert speaker == "Maria Lund"
+    assert mention is not None and mention.endswith("who")
+
+
+def test_quote_inside_a_who_clause_of_the_subject() -> None:
+    text = 'Hallman, who estimates his costs were "well into six figures," sued the firm in May.'
+    speaker, mention = who_said(text, "six figures")
+    assert speaker == "Hallman"
+    assert mention == "Hallman, who"
+
+
+def test_the_name_alone_when_the_quote_is_outside_the_clause() -> None:
+    text = 'Hallman, who sued the firm in May, called the ruling "a joke."'
+    speaker, mention = who_said(text, "a joke")
+    assert speaker == "Hallman"
+    assert mention == "Hallman"
+
+
+def test_which_reported_parsed_as_a_clause_of_its_own() -> None:
+    text = (
+        "To settle it, reporters turned to the Ohio Highway Patrol which reported "
+        "“1,204 crashes” on the interstate last year."
+    )
+    speaker, mention = who_said(text, "1,204 crashes")
+    assert speaker == "Ohio Highway Patrol"
+    assert mention is not None and mention.endswith("which")

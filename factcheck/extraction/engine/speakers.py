@@ -605,6 +605,17 @@ class _Article:
         """Name, mention offsets and kind for the subject token of a reporting verb."""
         doc = self.doc
         low = tok.lower_
+        if low in _RELATIVE and tok.head.dep_ != "relcl" and tok.dep_ in ("nsubj", "nsubjpass"):
+            # "the Police Department which reported ..." parsed as a clause of its own: the
+            # noun right before the pronoun is what it stands for.
+            j = tok.i - 1
+            while j >= 0 and doc[j].is_punct and j > tok.i - 3:
+                j -= 1
+            if j >= 0 and doc[j].pos_ in ("NOUN", "PROPN") and not self.in_quote[j]:
+                res = self.resolve(doc[j])
+                if res is not None:
+                    res.end = max(res.end, tok.idx + len(tok))
+                return res
         if low in _RELATIVE and tok.head.dep_ == "relcl":
             # "Beck, who said ...": the name is the antecedent's, the mention runs from it to
             # the relative pronoun the clause actually uses.
@@ -1314,6 +1325,7 @@ def attribute(
             q.speaker_kind = resolved.kind
             q.cue = cue_text
             q.speaker_confidence = round(conf * resolved.support, 2)
+            _extend_to_relative(art, q, lo)
         elif (
             prev is not None
             and prev.speaker
@@ -1538,6 +1550,32 @@ def _outer_speaker(node: Token, in_quote: list[bool]) -> _Cue | None:
         if subj is not None and not in_quote[subj.i] and _speaker_like(_speaker_token(subj)):
             return _Cue(node, subj)
     return None
+
+
+def _extend_to_relative(art: _Article, q: QuoteSpan, lo: int) -> None:
+    """'said Jo Ruiz, an aide, who thinks the plan "needs work"': the quotation is inside the
+    relative clause the speaker's name opens, so the mention runs on to the pronoun the
+    clause uses, as for a relative pronoun that is itself the subject of the cue."""
+    if q.speaker_end is None or q.speaker_kind is None:
+        return
+    doc = art.doc
+    sent = _sent(doc, lo)
+    span = doc.char_span(q.speaker_start, q.speaker_end, alignment_mode="expand")
+    if span is None or span.end > lo or span.start < sent.start:
+        return
+    for j in range(span.end, min(lo, span.end + 12)):
+        t = doc[j]
+        if art.in_quote[j] or t.text in (".", ";", "!", "?"):
+            return
+        if (
+            t.lower_ in ("who", "which", "that")
+            and t.dep_ in ("nsubj", "nsubjpass")
+            and t.head.dep_ == "relcl"
+            and t.head.head.i < t.i
+            and t.head.right_edge.i >= lo
+        ):
+            q.speaker_end = t.idx + len(t)
+            return
 
 
 def _copy_speaker(q: QuoteSpan, prev: QuoteSpan, factor: float) -> None:
