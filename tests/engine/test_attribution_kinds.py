@@ -561,3 +561,38 @@ def test_which_reported_parsed_as_a_clause_of_its_own() -> None:
     speaker, mention = who_said(text, "1,204 crashes")
     assert speaker == "Ohio Highway Patrol"
     assert mention is not None and mention.endswith("which")
+
+
+# --- asides earlier in the sentence: "as X put it", "he said," ------------------------------
+
+
+def test_as_x_observed_far_from_the_marks() -> None:
+    text = (
+        "Yet, as Ms. Okonjo observed, in the first months of a new cabinet -- when nobody "
+        "is worried about the polls -- ''who would stop them?''"
+    )
+    assert speaker_of(text, "who would stop them") == "Okonjo"
+
+
+def test_as_x_put_it_in_a_statement() -> None:
+    text = (
+        "As Mr. Brandt put it in a statement to our reporter in June, the network is "
+        "“giving viewers a view they won't get anywhere else.”"
+    )
+    assert speaker_of(text, "anywhere else") == "Brandt"
+
+
+def test_he_said_between_commas_before_a_partial_quote() -> None:
+    text = (
+        "“Museums can help a visitor understand anger,” Mr. Lane said. And perhaps, he said, "
+        "they could help a visitor see officers who, “in fits and starts, are trying to do "
+        "the right thing.”"
+    )
+    speaker, mention = who_said(text, "fits and starts")
+    assert speaker == "Lane"
+    assert mention == "he"
+
+
+def test_said_with_its_own_clause_is_not_an_aside() -> None:
+    text = "Chen said the vote was close, and critics later called the count “a farce” online."
+    assert speaker_of(text, "a farce") != "Chen"

@@ -937,6 +937,30 @@ def _as_aside(node: Token, in_quote: list[bool]) -> _Cue | None:
     return None
 
 
+def _sentence_aside(doc: Doc, lo: int, in_quote: list[bool]) -> _Cue | None:
+    """'As Ms. Varga put it in a statement, the channel is "..."', 'And perhaps, he said, it
+    could show "..."': an aside earlier in the quotation's sentence names who used the words,
+    however far from the marks the parser left it. The nearest aside before the marks wins."""
+    sent = _sent(doc, lo)
+    for k in range(lo - 1, sent.start - 1, -1):
+        t = doc[k]
+        if in_quote[k] or not _is_cue(t) or t.lower_ == "according":
+            continue
+        as_marked = any(c.dep_ == "mark" and c.lower_ == "as" for c in t.children)
+        between_commas = (
+            k + 1 < len(doc)
+            and doc[k + 1].text == ","
+            and not any(c.dep_ in ("ccomp", "dobj", "xcomp") for c in t.children)
+            and any(doc[j].text == "," for j in range(max(sent.start, k - 4), k))
+        )
+        if not (as_marked or between_commas):
+            continue
+        subj = _subject(t)
+        if subj is not None and subj.i < k and not in_quote[subj.i] and _speaker_like(subj):
+            return _Cue(t, subj)
+    return None
+
+
 def _near_after(doc: Doc, hi: int, in_quote: list[bool]) -> _Cue | None:
     """'..., he added' / '..." said X' : a reporting verb within a few tokens after the marks."""
     # A quotation that ends its own sentence ('"... base."') is followed by a new sentence:
@@ -1402,6 +1426,7 @@ def _find_speaker(
     if dash is not None:
         return art.resolve_span(*dash), "―", _CONF_DASH
     later = (
+        (lambda: _sentence_aside(doc, lo, in_quote), _CONF_NEAR_BEFORE),
         (lambda: _according_to(doc, lo, hi, in_quote), _CONF_ACCORDING),
         (lambda: _governing(doc, lo, hi, in_quote), _CONF_GOVERNING),
         (lambda: None if q.partial else _previous_sentence_cue(doc, lo, in_quote), _CONF_COLON),
