@@ -596,3 +596,24 @@ def test_he_said_between_commas_before_a_partial_quote() -> None:
 def test_said_with_its_own_clause_is_not_an_aside() -> None:
     text = "Chen said the vote was close, and critics later called the count “a farce” online."
     assert speaker_of(text, "a farce") != "Chen"
+
+
+# --- descriptions the parser left without a plain subject ----------------------------------
+
+
+def test_said_the_age_description_refers_to_the_person_named_before() -> None:
+    text = (
+        "The retired nurse Joan Albright took the stage on Monday night.\n\n"
+        "“My town deserves better than this,” said the 71-year-old."
+    )
+    speaker, mention = who_said(text, "deserves better")
+    assert speaker == "Joan Albright"
+    assert mention == "the 71-year-old"
+
+
+def test_subject_with_a_who_clause_swallowed_into_a_clause() -> None:
+    text = (
+        "One delegate, who like others spoke on the condition of anonymity to describe the "
+        'closed session, said the mood was that "nobody wants a fight before the vote."'
+    )
+    assert speaker_of(text, "nobody wants a fight") == "One delegate"

@@ -676,6 +676,17 @@ class _Article:
         if tok.pos_ in ("NOUN", "PROPN"):
             kind = "org" if lemma in DOCUMENT_NOUNS else "person"
             return _Resolved(text, m_start, m_end, kind, 0.87)
+        if (
+            tok.lower_ == "old"
+            and tok.i >= 2
+            and doc[tok.i - 2].lower_ in ("year", "years")
+            and any(c.dep_ == "det" for c in tok.children)
+        ):
+            # '..., said the 46-year-old.': an age standing for the person the article names.
+            person = self.antecedent(tok)
+            if person is not None:
+                return _Resolved(self.canonical_person(person.name), m_start, m_end, "person", 0.8)
+            return _Resolved(text, m_start, m_end, "person", 0.7)
         return None
 
     def resolve_span(self, start: int, end: int) -> _Resolved:
@@ -799,6 +810,13 @@ def _subject(verb: Token, depth: int = 0) -> Token | None:
             for obj in child.children:
                 if obj.dep_ == "pobj":
                     return obj
+    for child in verb.lefts:
+        if child.dep_ == "ccomp" and not _is_mark(child.text):
+            # "One attendee, who like others spoke anonymously, said ...": the parser made the
+            # subject and its clause a clause of the verb; that clause's subject says it.
+            subj = next((c for c in child.children if c.dep_ == "nsubj" and c.i < child.i), None)
+            if subj is not None and subj.pos_ in ("NOUN", "PROPN") and (_speaker_like(subj) or _has_who(subj)):
+                return subj
     if depth >= 4:
         return None
     head = verb.head
@@ -1514,6 +1532,11 @@ def _speaker_token(tok: Token) -> Token:
                 if child.dep_ == "nsubj" and (child.pos_ in ("PROPN", "PRON") or child.ent_type_ == "PERSON"):
                     return child
     return tok
+
+
+def _has_who(tok: Token) -> bool:
+    """'One attendee, who ...': a noun a 'who' clause describes is a person."""
+    return any(c.dep_ == "relcl" and any(g.lower_ == "who" for g in c.children) for c in tok.children)
 
 
 def _speaker_like(tok: Token) -> bool:
