@@ -617,3 +617,13 @@ def test_subject_with_a_who_clause_swallowed_into_a_clause() -> None:
         'closed session, said the mood was that "nobody wants a fight before the vote."'
     )
     assert speaker_of(text, "nobody wants a fight") == "One delegate"
+
+
+def test_a_who_clause_of_another_noun_does_not_stretch_the_mention() -> None:
+    text = (
+        "Governor Ana Ruiz said she wants a budget deal that keeps the parks open, and "
+        "backed the mayors who called the cuts “a betrayal of the valley.”"
+    )
+    for q, _speaker, mention in who(text):
+        if "betrayal" in q:
+            assert mention is None or not mention.endswith("who")

@@ -1615,11 +1615,14 @@ def _extend_to_relative(art: _Article, q: QuoteSpan, lo: int) -> None:
         t = doc[j]
         if art.in_quote[j] or t.text in (".", ";", "!", "?"):
             return
+        noun = t.head.head
+        if noun.dep_ == "appos":  # "said Jo Ruiz, an aide who ..."
+            noun = noun.head
         if (
             t.lower_ in ("who", "which", "that")
             and t.dep_ in ("nsubj", "nsubjpass")
             and t.head.dep_ == "relcl"
-            and t.head.head.i < t.i
+            and span.start <= noun.i < span.end
             and t.head.right_edge.i >= lo
         ):
             q.speaker_end = t.idx + len(t)
