@@ -624,3 +624,11 @@ def test_a_relative_clause_of_another_noun_does_not_stretch_the_mention() -> Non
     for q, speaker, mention in who(text):
         if "living wage" in q and speaker is not None:
             assert mention is not None and not mention.endswith("that")
+
+
+def test_a_title_in_apposition_taken_for_a_second_subject_is_not_the_speaker() -> None:
+    text = (
+        "Laura Penn, research director at the Institute for Fiscal Studies, said the plan "
+        'would leave families "badly squeezed".'
+    )
+    assert speaker_of(text, "badly squeezed") == "Laura Penn"

@@ -803,6 +803,8 @@ def _subject(verb: Token, depth: int = 0) -> Token | None:
         # has ...": a dateline or fronted phrase the parser also took for a subject; the
         # subject nearest the verb, not a place, is the one that governs it.
         cands = [c for c in subjects if c.ent_type_ not in ("GPE", "LOC")] or subjects
+        # "Matthew Savill, military sciences director at ..., said": the name, not its title.
+        cands = [c for c in cands if c.pos_ == "PROPN" or c.ent_type_ == "PERSON"] or cands
         before = [c for c in cands if c.i < verb.i]
         return before[-1] if before else cands[0]
     for child in verb.children:
