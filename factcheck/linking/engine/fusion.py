@@ -1,0 +1,186 @@
+"""Retrieval fusion for "has this been checked before?": query cleaning for social posts,
+BM25 over a candidate list, reciprocal rank fusion, and the learned blend that turns a
+candidate's features into a calibrated match probability. Pure Python and numpy.
+
+The blend's weights and the calibration are fitted on CLEF CheckThat! 2020 task 2 train and
+checked on its dev split (benchmarks/retrieval_clef.py; figures in docs/benchmarks.md,
+"Previously fact-checked claims").
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+from factcheck.linking.engine.text import content_terms
+
+__all__ = [
+    "BLEND",
+    "Blend",
+    "bm25_scores",
+    "clean_query",
+    "fusion_features",
+    "rrf",
+    "split_hashtag",
+]
+
+_URL_RE = re.compile(r"(?:https?://|www\.)\S+|\bpic\.twitter\.com/\S+", re.I)
+# The embed trailer of a copied tweet: "— Name (@handle) January 14, 2020".
+_TRAILER_RE = re.compile(
+    r"\s*[—–-]{1,2}\s*(?P<name>[^—–()]{0,80}?)\s*\(@\w+\)\s*(?:[A-Z][a-z]+\.? \d{1,2}, \d{4})?\s*$"
+)
+_HASHTAG_RE = re.compile(r"#(\w+)")
+_HANDLE_RE = re.compile(r"(?<!\w)@(\w+)")
+_CAMEL_RE = re.compile(r"[A-Z]+(?=[A-Z][a-z])|[A-Z]?[a-z]+|[A-Z]+|\d+")
+
+
+def split_hashtag(tag: str) -> str:
+    """ "AustralianFires" -> "Australian Fires"; "COVID19" -> "COVID 19"; "maga" stays."""
+    parts = _CAMEL_RE.findall(tag)
+    return " ".join(parts) if parts else tag
+
+
+def clean_query(text: str, *, keep_author: bool = True) -> str:
+    """A social post as a claim: links dropped, hashtags and @handles split into words, the
+    embed trailer ("— Name (@handle) date") reduced to the author's name (or dropped)."""
+    text = _URL_RE.sub(" ", text)
+    m = _TRAILER_RE.search(text)
+    if m:
+        name = m.group("name").strip()
+        text = text[: m.start()] + ((" " + name) if keep_author and name else "")
+    text = _HASHTAG_RE.sub(lambda m: " " + split_hashtag(m.group(1)) + " ", text)
+    text = _HANDLE_RE.sub(lambda m: split_hashtag(m.group(1)), text)
+    return " ".join(text.split())
+
+
+# BM25 ---------------------------------------------------------------------------------------
+
+BM25_K1 = 1.2
+BM25_B = 0.75
+
+
+def bm25_scores(
+    query: Sequence[str],
+    docs: Sequence[Sequence[str]],
+    df: Mapping[str, float],
+    n_docs: float,
+    avgdl: float,
+    *,
+    k1: float = BM25_K1,
+    b: float = BM25_B,
+) -> list[float]:
+    """Okapi BM25 of each document (a list of terms) for a query (terms), with document
+    frequencies `df` (of the whole store, or scaled up from a sample) among `n_docs` documents
+    of mean length `avgdl`. Scores only the documents given: the candidates, never the store."""
+    qterms = list(dict.fromkeys(query))
+    idf = {t: math.log(1.0 + (n_docs - df.get(t, 0.0) + 0.5) / (df.get(t, 0.0) + 0.5)) for t in qterms}
+    avgdl = max(avgdl, 1e-9)
+    out = []
+    for doc in docs:
+        tf: dict[str, int] = {}
+        for t in doc:
+            if t in idf:
+                tf[t] = tf.get(t, 0) + 1
+        norm = k1 * (1 - b + b * len(doc) / avgdl)
+        out.append(sum(idf[t] * f * (k1 + 1) / (f + norm) for t, f in tf.items()))
+    return out
+
+
+def terms(text: str) -> list[str]:
+    """BM25's terms: the engine's stemmed content words, repeats kept."""
+    return content_terms(text)
+
+
+# Fusion -------------------------------------------------------------------------------------
+
+
+def rrf(rankings: Sequence[Sequence[int]], k: int = 60) -> dict[int, float]:
+    """Reciprocal rank fusion: sum over rankings of 1 / (k + rank), rank from 1."""
+    out: dict[int, float] = {}
+    for ranking in rankings:
+        for r, key in enumerate(ranking, 1):
+            out[key] = out.get(key, 0.0) + 1.0 / (k + r)
+    return out
+
+
+FEATURES = ("cos_doc", "cos_claim", "cos_title", "bm25", "dice", "cos_gap", "bm25_gap")
+
+
+def fusion_features(
+    cos_doc: Sequence[float],
+    bm25: Sequence[float],
+    *,
+    cos_claim: Sequence[float] | None = None,
+    cos_title: Sequence[float] | None = None,
+    dice: Sequence[float] | None = None,
+) -> list[dict[str, float]]:
+    """Each candidate's features for the blend, from its cosine with the query (`cos_doc`: the
+    stored document's vector, claim + title for a fact-check), its BM25 against the query and,
+    where known, its cosines with the claim and the title alone and its Dice overlap of content
+    words. The gaps are to the query's best candidate, so the blend can tell a clear winner from
+    a crowd; BM25 is scaled by the query's best, so long and short queries compare."""
+    n = len(cos_doc)
+    if not n:
+        return []
+    top_cos = max(cos_doc)
+    top_bm = max(bm25) if bm25 else 0.0
+    scale = top_bm if top_bm > 0 else 1.0
+    out = []
+    for i in range(n):
+        f = {
+            "cos_doc": cos_doc[i],
+            "bm25": bm25[i] / scale,
+            "cos_gap": top_cos - cos_doc[i],
+            "bm25_gap": (top_bm - bm25[i]) / scale,
+        }
+        f["cos_claim"] = cos_claim[i] if cos_claim is not None else cos_doc[i]
+        f["cos_title"] = cos_title[i] if cos_title is not None else cos_doc[i]
+        f["dice"] = dice[i] if dice is not None else 0.0
+        out.append(f)
+    return out
+
+
+@dataclass(frozen=True, slots=True)
+class Blend:
+    """Logistic regression over named `fusion_features`: the probability that a candidate is a
+    match (a fact-check of the query's claim). Fitted on CLEF 2020 train."""
+
+    weights: Mapping[str, float]
+    bias: float
+
+    def logit(self, features: Mapping[str, float]) -> float:
+        return self.bias + sum(w * features[name] for name, w in self.weights.items())
+
+    def probability(self, features: Mapping[str, float]) -> float:
+        z = self.logit(features)
+        if z < -35:
+            return 0.0
+        return 1.0 / (1.0 + math.exp(-z))
+
+
+# Placeholder until fitted (benchmarks/retrieval_clef.py --fit prints the constants).
+BLEND = Blend(weights={"cos_doc": 6.0, "bm25": 1.0, "cos_gap": -10.0, "bm25_gap": -1.0}, bias=-4.0)
+
+
+# Documents ----------------------------------------------------------------------------------
+
+
+def document_text(claim: str, headline: str = "", summary: str = "") -> str:
+    """What a stored fact-check is matched on: the claim reviewed, then the review's headline
+    and description where they add words (an import that copied the claim into the headline
+    adds nothing). A news claim is its own text."""
+    parts = [" ".join(claim.split())]
+    seen = fold_key(parts[0])
+    for extra in (headline, summary):
+        extra = " ".join((extra or "").split())
+        key = fold_key(extra)
+        if key and key not in seen:
+            parts.append(extra)
+            seen += " " + key
+    return " ".join(p for p in parts if p)
+
+
+def fold_key(text: str) -> str:
+    return " ".join(re.findall(r"\w+", text.lower()))
