@@ -19,7 +19,6 @@ import argparse
 import hashlib
 import importlib.util
 import json
-import math
 import os
 import sys
 from collections import Counter
@@ -44,7 +43,7 @@ def _tool():
 
 
 def encode_cached(cache: Path, name: str, texts: list[str]) -> np.ndarray:
-    key = hashlib.md5("\x1e".join(texts).encode()).hexdigest()[:12]
+    key = hashlib.md5("\x1e".join(texts).encode(), usedforsecurity=False).hexdigest()[:12]
     path = cache / f"{name}-{key}.npy"
     if path.exists():
         return np.load(path)
@@ -123,6 +122,15 @@ def top(scores: np.ndarray, k: int) -> np.ndarray:
     return part[np.argsort(-scores[part], kind="stable")]
 
 
+def dedup_order(cand: list[int], scores: list[float], vecs: np.ndarray, same: float) -> list[int]:
+    """Best first, with near-duplicate documents (cosine >= `same` between their vectors)
+    grouped at their best member's place and ordered oldest first within the group (the
+    product: fusion.group_duplicates)."""
+    order = sorted(range(len(cand)), key=lambda k: (-scores[k], cand[k]))
+    ranked = [cand[k] for k in order]
+    return fusion.group_duplicates(ranked, lambda a, b: float(vecs[a] @ vecs[b]) >= same)
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--data", default="/tmp/ret", help="holds train/ and dev/ from score_retrieval.py build")
@@ -130,6 +138,12 @@ def main() -> None:
     ap.add_argument("--cache", default="/tmp/ret/emb")
     ap.add_argument("--fit", action="store_true", help="fit the blend on train, print its constants")
     ap.add_argument("--json", help="write the table as JSON here")
+    ap.add_argument(
+        "--doc-vector",
+        choices=["doc", "claim"],
+        default="claim",
+        help="the stored vector: claim (shipped) or claim+title",
+    )
     args = ap.parse_args()
     tool = _tool()
     cache = Path(args.cache)
@@ -154,7 +168,8 @@ def main() -> None:
     for split in ("train", "dev"):
         root = tool.corpus(args.clef2020, split)
         _, rel = tool.queries(root, split)
-        qs = [json.loads(x) for x in open(data / split / "queries.jsonl", encoding="utf-8") if x.strip()]
+        with open(data / split / "queries.jsonl", encoding="utf-8") as fh:
+            qs = [json.loads(x) for x in fh if x.strip()]
         ids = [str(q["id"]) for q in qs]
         raw = [q["text"] for q in qs]
         clean = [fusion.clean_query(t) for t in raw]
@@ -207,24 +222,33 @@ def main() -> None:
             qterms = fusion.terms(s["clean"][i])
             bm_all = bm_doc.scores(qterms)
             cand = list(dict.fromkeys([*top(cd_all, 30), *top(bm_all, 30)]))
-            cd = [float(cd_all[j]) for j in cand]
+            cd = [float((v_claim if args.doc_vector == "claim" else v_doc)[j] @ q) for j in cand]
             cc = [float(v_claim[j] @ q) for j in cand]
             ct = [float(v_title[j] @ q) if titles[j] else float(v_claim[j] @ q) for j in cand]
             # BM25 as the product computes it: over the candidates, with the store's df.
             bm = fusion.bm25_scores(qterms, [t_doc[j] for j in cand], bm_doc.df, bm_doc.n, bm_doc.avgdl)
             qset = set(qterms)
             dice = [2 * len(qset & set(t_doc[j])) / max(len(qset) + len(set(t_doc[j])), 1) for j in cand]
-            out.append((cand, fusion.fusion_features(cd, bm, cos_claim=cc, cos_title=ct, dice=dice)))
+            feats = fusion.fusion_features(cd, bm, cos_claim=cc, cos_title=ct, dice=dice)
+            for f, raw in zip(feats, bm, strict=True):
+                f["bm25_raw"] = raw
+            out.append((cand, feats))
         feats_cache[split] = out
         return out
 
-    def blend_method(blend: fusion.Blend, split: str):
+    def blend_method(blend: fusion.Blend, split: str, dedup: float | None = None, key: str | None = None):
         feats = candidate_features(split)
 
         def method(s, i):
             cand, f = feats[i]
-            p = [blend.probability(x) for x in f]
-            order = sorted(range(len(cand)), key=lambda k: -p[k])
+            if key:
+                blend_ = fusion.Blend(weights={key: 1.0}, bias=0.0)
+                p = [blend_.logit(x) for x in f]
+            else:
+                p = [blend.logit(x) for x in f]
+            if dedup:
+                return dedup_order(cand, p, v_claim, dedup)[:5]
+            order = sorted(range(len(cand)), key=lambda k: (-p[k], cand[k]))
             return [cand[k] for k in order[:5]]
 
         return method
@@ -252,7 +276,7 @@ def main() -> None:
         "blend: cos_doc, bm25, dice, gaps": ("cos_doc", "bm25", "dice", "cos_gap", "bm25_gap"),
         "blend: all (claim, title, doc cosines, bm25, dice, gaps)": fusion.FEATURES,
     }
-    blends = {"blend (shipped constants)": fusion.BLEND}
+    blends = {}
     if args.fit:
         from sklearn.linear_model import LogisticRegression
 
@@ -273,8 +297,77 @@ def main() -> None:
     for name, blend in blends.items():
         for split in ("train", "dev"):
             table.setdefault(name, {})[split] = run(split, blend_method(blend, split))
+            table.setdefault(f"{name} + duplicates grouped", {})[split] = run(
+                split, blend_method(blend, split, dedup=fusion.DUPLICATE_COSINE)
+            )
 
-    print(f"| method | train MAP@5 | train MRR | train R@5 | dev MAP@1 | dev MAP@5 | dev MRR | dev R@5 |")
+    # The ranking score: cosine + lam * BM25 (scaled by the query's best), lam chosen on train.
+    def linear(lam: float, split: str, dedup: float | None = fusion.DUPLICATE_COSINE):
+        blend_ = fusion.Blend(weights={"cos_doc": 1.0, "bm25": lam}, bias=0.0)
+        return blend_method(blend_, split, dedup=dedup)
+
+    grid = {
+        lam: run("train", linear(lam, "train"))["map@5"] for lam in (0.0, 0.05, 0.1, 0.15, 0.2, 0.25, 0.3, 0.4, 0.5)
+    }
+    print("train MAP@5 by lam:", {k: round(v, 4) for k, v in grid.items()}, file=sys.stderr)
+    print("dev MAP@5 by lam:", {k: round(run("dev", linear(k, "dev"))["map@5"], 4) for k in grid}, file=sys.stderr)
+    best = max(grid, key=lambda k: (grid[k], -k))
+    for split in ("train", "dev"):
+        table.setdefault(f"linear cos + {best} * BM25 (lam fitted on train), duplicates grouped", {})[split] = run(
+            split, linear(best, split)
+        )
+        table.setdefault(f"linear cos + {best} * BM25, no grouping", {})[split] = run(split, linear(best, split, None))
+    for key in ("cos_claim", "cos_doc"):
+        for split in ("train", "dev"):
+            table.setdefault(f"MiniLM {key} over candidates, duplicates grouped", {})[split] = run(
+                split, blend_method(None, split, dedup=fusion.DUPLICATE_COSINE, key=key)
+            )
+
+    # The shipped ranking (fusion.rank_scores, duplicates grouped) and its calibration.
+    def shipped(split: str):
+        feats = candidate_features(split)
+        out = []
+        for cand, f in feats:
+            scores = fusion.rank_scores([x["cos_doc"] for x in f], [x["bm25_raw"] for x in f])
+            out.append((cand, scores))
+        return out
+
+    def shipped_method(split: str):
+        rows = shipped(split)
+        return lambda s, i: dedup_order(rows[i][0], rows[i][1], v_claim, fusion.DUPLICATE_COSINE)[:5]
+
+    for split in ("train", "dev"):
+        table.setdefault(f"shipped: cos + {fusion.RANK_BM25} * BM25, duplicates grouped", {})[split] = run(
+            split, shipped_method(split)
+        )
+    index_of = {v: j for j, v in enumerate(pool_ids)}
+
+    def is_match(j: int, good: set[str]) -> int:
+        """A relevant fact-check, or a near-duplicate of one (the same claim reviewed again:
+        the qrels mark one copy; for an editor each is a match)."""
+        if pool_ids[j] in good:
+            return 1
+        return int(any(float(v_claim[j] @ v_claim[index_of[g]]) >= fusion.DUPLICATE_COSINE for g in good))
+
+    calibration = fusion.CALIBRATION
+    if args.fit:
+        from sklearn.linear_model import LogisticRegression
+
+        X, y = [], []
+        for i, (cand, scores) in enumerate(shipped("train")):
+            good = splits["train"]["rel"].get(splits["train"]["ids"][i], set())
+            top_s = max(scores)
+            for j, sc in zip(cand, scores, strict=True):
+                X.append([sc, top_s - sc])
+                y.append(is_match(j, good))
+        lr = LogisticRegression(C=10.0, max_iter=5000).fit(np.array(X), np.array(y))
+        calibration = fusion.Blend(
+            weights={"score": round(float(lr.coef_[0][0]), 4), "score_gap": round(float(lr.coef_[0][1]), 4)},
+            bias=round(float(lr.intercept_[0]), 4),
+        )
+        print(f"CALIBRATION = {calibration!r}", file=sys.stderr)
+
+    print("| method | train MAP@5 | train MRR | train R@5 | dev MAP@1 | dev MAP@5 | dev MRR | dev R@5 |")
     print("|---|---|---|---|---|---|---|---|")
     for name, row in table.items():
         t, d = row["train"], row["dev"]
@@ -284,36 +377,36 @@ def main() -> None:
         )
     if args.json:
         Path(args.json).write_text(json.dumps(table, indent=1))
-    if args.fit:
-        for name in list(subsets)[1:3]:
-            print(f"\n## {name}")
-            calibration_report(blends[name], candidate_features, splits, pool_ids)
-
-
-def calibration_report(blend, candidate_features, splits, pool_ids) -> None:
     for split in ("train", "dev"):
         rows = []
-        for i, (cand, f) in enumerate(candidate_features(split)):
+        for i, (cand, scores) in enumerate(shipped(split)):
             good = splits[split]["rel"].get(splits[split]["ids"][i], set())
-            for j, x in zip(cand, f, strict=True):
-                rows.append((blend.probability(x), int(pool_ids[j] in good)))
-        rows.sort(key=lambda r: -r[0])
-        print(f"\n{split}: precision of the pairs kept at each probability threshold (all candidates)")
-        for thr in (0.3, 0.5, 0.7, 0.8, 0.9, 0.95):
-            kept = [g for p, g in rows if p >= thr]
-            total = sum(g for _, g in rows)
-            if kept:
-                print(
-                    f"  p >= {thr:.2f}: kept {len(kept)}, precision {sum(kept) / len(kept):.3f}, recall {sum(kept) / max(total, 1):.3f}"
-                )
-        bins = [0, 0.1, 0.3, 0.5, 0.7, 0.9, 1.01]
-        for lo, hi in zip(bins, bins[1:]):
-            b = [g for p, g in rows if lo <= p < hi]
-            ps = [p for p, g in rows if lo <= p < hi]
-            if b:
-                print(
-                    f"  [{lo:.1f}, {hi:.1f}): n={len(b)} mean p {sum(ps) / len(ps):.3f} observed {sum(b) / len(b):.3f}"
-                )
+            for j, p in zip(cand, fusion.match_probabilities(scores, calibration), strict=True):
+                rows.append((p, int(pool_ids[j] in good), is_match(j, good)))
+        calibration_report(f"{split}, qrels only", [(p, g) for p, g, _ in rows])
+        calibration_report(
+            f"{split}, near-duplicates of a relevant fact-check count as matches", [(p, m) for p, _, m in rows]
+        )
+
+
+def calibration_report(split: str, rows: list[tuple[float, int]]) -> None:
+    """Precision and recall of the candidate pairs kept at each probability threshold (all
+    candidates of all queries, as suggestions keep them), and a reliability table."""
+    total = sum(g for _, g in rows)
+    print(f"\n{split}: pairs kept at each match-probability threshold ({total} relevant pairs)")
+    for thr in (0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.85, 0.9, 0.95):
+        kept = [g for p, g in rows if p >= thr]
+        if kept:
+            precision, recall = sum(kept) / len(kept), sum(kept) / total
+            print(f"  p >= {thr:.2f}: kept {len(kept)}, precision {precision:.3f}, recall {recall:.3f}")
+    bins = [0, 0.1, 0.3, 0.5, 0.7, 0.9, 1.01]
+    for lo, hi in zip(bins, bins[1:], strict=False):
+        b = [(p, g) for p, g in rows if lo <= p < hi]
+        if b:
+            print(
+                f"  p in [{lo:.1f}, {min(hi, 1):.1f}): n={len(b)}, mean p {sum(p for p, _ in b) / len(b):.3f}, "
+                f"observed {sum(g for _, g in b) / len(b):.3f}"
+            )
 
 
 if __name__ == "__main__":

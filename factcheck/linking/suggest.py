@@ -55,6 +55,8 @@ def _thresholds() -> tuple[float, float, bool]:
 def links_upsert(model: type[ClaimLink] | type[QuoteLink], proposals: Iterable[LinkProposal]) -> dict[str, int]:
     """Create new system suggestions; refresh those still suggested by the system; leave the rest."""
     _suggest, autoconfirm_at, autoconfirm = _thresholds()
+    if model is QuoteLink:  # a quote's score is its own (speaker, shared words), not a probability
+        autoconfirm_at = float(settings.LINK_QUOTE_AUTOCONFIRM_THRESHOLD)
     best: dict[tuple[int, int], LinkProposal] = {}
     for p in proposals:
         if p.a == p.b:
@@ -146,14 +148,17 @@ def _claim_proposals(article: Article) -> list[LinkProposal]:
     ranked = ranking.rank_candidates(queries, exclude_article_id=article.pk, lexical=lexical)
     proposals = []
     for claim, candidates in zip(claims, ranked, strict=True):
-        for cand in candidates[:MAX_LINKS_PER_CLAIM]:
-            if cand.match.score < suggest_at:
-                break
+        # Kept: a match probability at or above the suggest threshold (the candidates come in
+        # that order), or a conflict the engine found (figures that disagree on the same
+        # subject make a different claim, which the match probability rightly rates low, but a
+        # conflict is worth an editor's look).
+        kept = [c for c in candidates if c.probability >= suggest_at or c.match.relation == "conflicts"]
+        for cand in kept[:MAX_LINKS_PER_CLAIM]:
             reason = cand.match.reason
             note = _checked_note(cand.claim)
             if note and cand.match.relation == "same":
                 reason = f"{note}; {reason}"
-            proposals.append(LinkProposal(claim.pk, cand.claim.pk, cand.match.relation, cand.match.score, reason))
+            proposals.append(LinkProposal(claim.pk, cand.claim.pk, cand.match.relation, cand.probability, reason))
     return proposals
 
 
@@ -163,7 +168,7 @@ def _speaker_name(quote: Quote) -> str:
 
 def _quote_proposals(article: Article) -> list[LinkProposal]:
     quotes = list(Quote.objects.live().filter(article=article).select_related("speaker"))
-    suggest_at, _, _ = _thresholds()
+    suggest_at = float(settings.LINK_QUOTE_SUGGEST_THRESHOLD)
     proposals = []
     for quote in quotes:
         name = _speaker_name(quote)

@@ -51,7 +51,7 @@ def test_rrf_rewards_agreement():
     assert math.isclose(fused[4], 1 / 63)
 
 
-def test_features_gaps_are_to_the_best_candidate():
+def test_features_gaps_are_to_the_best_candidate():  # the learned blends of the benchmark
     feats = fusion.fusion_features([0.9, 0.6], [8.0, 2.0], dice=[0.5, 0.1])
     assert feats[0]["cos_gap"] == 0 and feats[1]["cos_gap"] == pytest.approx(0.3)
     assert feats[0]["bm25"] == 1 and feats[1]["bm25"] == pytest.approx(0.25)
@@ -59,15 +59,34 @@ def test_features_gaps_are_to_the_best_candidate():
     assert fusion.fusion_features([], []) == []
 
 
-def test_blend_is_a_probability_monotone_in_its_evidence():
-    blend = fusion.BLEND
-    close = fusion.fusion_features([0.85, 0.40], [9.0, 1.0], dice=[0.6, 0.05])
-    p_close, p_far = (blend.probability(f) for f in close)
-    assert 0.0 <= p_far < p_close <= 1.0
-    # More cosine, all else equal, never lowers the probability.
-    a = dict(close[1])
-    b = dict(a, cos_doc=a["cos_doc"] + 0.2)
-    assert blend.probability(b) >= blend.probability(a)
+def test_rank_scores_add_scaled_bm25_to_the_cosine():
+    scores = fusion.rank_scores([0.80, 0.70, 0.60], [2.0, 10.0, 0.0])
+    assert scores[0] == pytest.approx(0.80 + fusion.RANK_BM25 * 0.2)
+    assert scores[1] == pytest.approx(0.70 + fusion.RANK_BM25)
+    assert scores[2] == pytest.approx(0.60)
+    assert fusion.rank_scores([0.5], [0.0]) == [0.5]
+
+
+def test_match_probabilities_are_calibrated_and_keep_the_order():
+    probs = fusion.match_probabilities([1.05, 0.90, 0.55, 0.30])
+    assert probs == sorted(probs, reverse=True)
+    assert all(0.0 <= p <= 1.0 for p in probs)
+    # A clear winner with a near-identical wording is very likely a match; a weak crowd is not.
+    assert probs[0] > 0.9
+    assert fusion.match_probabilities([0.45, 0.44, 0.43])[0] < 0.3
+    # A runner-up far behind the best is unlikely however high its own score.
+    assert probs[2] < 0.2
+
+
+def test_duplicates_grouped_at_the_best_place_oldest_first():
+    twins = {frozenset({7, 3}), frozenset({7, 9})}
+
+    def same(a, b):
+        return frozenset({a, b}) in twins
+
+    assert fusion.group_duplicates([7, 5, 3, 9], same) == [3, 7, 9, 5]
+    assert fusion.duplicate_groups([7, 5, 3, 9], same) == [[7, 3, 9], [5]]
+    assert fusion.group_duplicates([5, 4], same) == [5, 4]
 
 
 def test_blend_probability_is_logistic():

@@ -11,17 +11,23 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
 from factcheck.linking.engine.text import content_terms
 
 __all__ = [
-    "BLEND",
+    "CALIBRATION",
+    "DUPLICATE_COSINE",
+    "RANK_BM25",
     "Blend",
     "bm25_scores",
     "clean_query",
+    "duplicate_groups",
+    "group_duplicates",
     "fusion_features",
+    "match_probabilities",
+    "rank_scores",
     "rrf",
     "split_hashtag",
 ]
@@ -160,8 +166,52 @@ class Blend:
         return 1.0 / (1.0 + math.exp(-z))
 
 
-# Placeholder until fitted (benchmarks/retrieval_clef.py --fit prints the constants).
-BLEND = Blend(weights={"cos_doc": 6.0, "bm25": 1.0, "cos_gap": -10.0, "bm25_gap": -1.0}, bias=-4.0)
+# Ranking: score = cosine(query, claim) + RANK_BM25 * BM25(query, claim + title + description)
+# scaled by the query's best candidate; RANK_BM25 chosen on CLEF 2020 train for MAP@5
+# (benchmarks/retrieval_clef.py). The probability: logistic regression on the score and its gap
+# to the query's best, fitted on train candidates (--fit prints both constants).
+RANK_BM25 = 0.25
+# Stored documents whose claim vectors are this close are one claim reviewed twice (a copy, an
+# update, another organisation's review): grouped, oldest first (group_duplicates).
+DUPLICATE_COSINE = 0.95
+CALIBRATION = Blend(weights={"score": 11.5422, "score_gap": -16.0502}, bias=-7.773)
+
+
+def rank_scores(cosines: Sequence[float], bm25: Sequence[float]) -> list[float]:
+    """The ranking score of each candidate of one query."""
+    top_bm = max(bm25, default=0.0)
+    scale = top_bm if top_bm > 0 else 1.0
+    return [c + RANK_BM25 * b / scale for c, b in zip(cosines, bm25, strict=True)]
+
+
+def match_probabilities(scores: Sequence[float], calibration: Blend | None = None) -> list[float]:
+    """Calibrated match probabilities of one query's candidates, from their ranking scores:
+    monotone in the score (the gap's weight is negative), so the order is the same."""
+    calibration = calibration or CALIBRATION
+    top = max(scores, default=0.0)
+    return [calibration.probability({"score": s, "score_gap": top - s}) for s in scores]
+
+
+def duplicate_groups(ranked: Sequence[int], same: Callable[[int, int], bool]) -> list[list[int]]:
+    """`ranked` (keys best first) as groups of near-duplicates: each key joins the group of the
+    first earlier key it duplicates (`same(leader, key)`); groups in order of their best member,
+    members in `ranked` order."""
+    groups: list[list[int]] = []
+    for key in ranked:
+        for group in groups:
+            if same(group[0], key):
+                group.append(key)
+                break
+        else:
+            groups.append([key])
+    return groups
+
+
+def group_duplicates(ranked: Sequence[int], same: Callable[[int, int], bool]) -> list[int]:
+    """`ranked` with near-duplicates together at their best member's place, oldest first
+    (smallest key: stored first). Several reviews of one claim are shown together, the original
+    first."""
+    return [key for group in duplicate_groups(ranked, same) for key in sorted(group)]
 
 
 # Documents ----------------------------------------------------------------------------------
