@@ -230,8 +230,11 @@ def main() -> None:
             qset = set(qterms)
             dice = [2 * len(qset & set(t_doc[j])) / max(len(qset) + len(set(t_doc[j])), 1) for j in cand]
             feats = fusion.fusion_features(cd, bm, cos_claim=cc, cos_title=ct, dice=dice)
+            ceiling = fusion.bm25_ceiling(qterms, bm_doc.df, bm_doc.n, bm_doc.avgdl)
             for f, raw in zip(feats, bm, strict=True):
                 f["bm25_raw"] = raw
+                f["bm25_abs"] = min(1.0, raw / ceiling) if ceiling > 0 else 0.0
+                f["ceiling"] = ceiling
             out.append((cand, feats))
         feats_cache[split] = out
         return out
@@ -301,14 +304,13 @@ def main() -> None:
                 split, blend_method(blend, split, dedup=fusion.DUPLICATE_COSINE)
             )
 
-    # The ranking score: cosine + lam * BM25 (scaled by the query's best), lam chosen on train.
+    # The ranking score: cosine + lam * BM25 (as a share of the query's BM25 against itself),
+    # lam chosen on train.
     def linear(lam: float, split: str, dedup: float | None = fusion.DUPLICATE_COSINE):
-        blend_ = fusion.Blend(weights={"cos_doc": 1.0, "bm25": lam}, bias=0.0)
+        blend_ = fusion.Blend(weights={"cos_doc": 1.0, "bm25_abs": lam}, bias=0.0)
         return blend_method(blend_, split, dedup=dedup)
 
-    grid = {
-        lam: run("train", linear(lam, "train"))["map@5"] for lam in (0.0, 0.05, 0.1, 0.15, 0.2, 0.25, 0.3, 0.4, 0.5)
-    }
+    grid = {lam: run("train", linear(lam, "train"))["map@5"] for lam in (0.0, 0.2, 0.4, 0.5, 0.6, 0.7, 0.8, 1.0, 1.2)}
     print("train MAP@5 by lam:", {k: round(v, 4) for k, v in grid.items()}, file=sys.stderr)
     print("dev MAP@5 by lam:", {k: round(run("dev", linear(k, "dev"))["map@5"], 4) for k in grid}, file=sys.stderr)
     best = max(grid, key=lambda k: (grid[k], -k))
@@ -328,7 +330,7 @@ def main() -> None:
         feats = candidate_features(split)
         out = []
         for cand, f in feats:
-            scores = fusion.rank_scores([x["cos_doc"] for x in f], [x["bm25_raw"] for x in f])
+            scores = fusion.rank_scores([x["cos_doc"] for x in f], [x["bm25_raw"] for x in f], f[0]["ceiling"])
             out.append((cand, scores))
         return out
 

@@ -109,7 +109,8 @@ def fused_probabilities(
         qset = set(qterms)
         dice = [2 * len(qset & set(t)) / max(len(qset) + len(set(t)), 1) for t in dterms]
         cosines = [c if c is not None else (0.25 + 0.9 * d if d else 0.0) for c, d in zip(cosines, dice, strict=True)]
-    return fusion.match_probabilities(fusion.rank_scores(cosines, bm25))
+    ceiling = fusion.bm25_ceiling(qterms, stats.df, stats.total, stats.avgdl)
+    return fusion.match_probabilities(fusion.rank_scores(cosines, bm25, ceiling))
 
 
 class _Clock:

@@ -77,7 +77,8 @@ def links_upsert(model: type[ClaimLink] | type[QuoteLink], proposals: Iterable[L
         }
         new_rows = []
         for pair, p in best.items():
-            confirm = autoconfirm and p.score >= autoconfirm_at
+            # Only a match is confirmed: a `related` pair stays a suggestion however sure.
+            confirm = autoconfirm and p.score >= autoconfirm_at and p.relation != "related"
             state = LinkState.CONFIRMED if confirm else LinkState.SUGGESTED
             score = round(min(1.0, max(0.0, p.score)), 4)
             link = existing.get(pair)
@@ -129,11 +130,26 @@ def _checked_note(claim: Claim) -> str:
     return f"previously checked by {who}: {label}"
 
 
+def _worth_suggesting(cand: ranking.Candidate, suggest_at: float, autoconfirm_at: float) -> bool:
+    """The match probability ranks and gates; the engine's comparison (figures, dates, places,
+    names) labels. Kept: a `same` at or above the suggest threshold; a `conflicts` whatever its
+    probability (figures that disagree on one subject make a different claim, which the match
+    probability rightly rates low, but a conflict is worth an editor's look); a `related` only
+    at the auto-confirm level (two claims on one topic are not a match; seed pair:
+    docs/benchmarks.md)."""
+    relation = cand.match.relation
+    if relation == "conflicts":
+        return True
+    if relation == "same":
+        return cand.probability >= suggest_at
+    return cand.probability >= autoconfirm_at
+
+
 def _claim_proposals(article: Article) -> list[LinkProposal]:
     claims = list(Claim.objects.live().filter(article=article).select_related("article"))
     if not claims:
         return []
-    suggest_at, _, _ = _thresholds()
+    suggest_at, autoconfirm_at, _ = _thresholds()
     # The new claims are encoded in a background thread while PostgreSQL runs the full-text
     # query (which needs only their text): the fixed encoding cost overlaps the lexical one.
     pending = embeddings.embeddings_start(claims, background=True)
@@ -148,11 +164,7 @@ def _claim_proposals(article: Article) -> list[LinkProposal]:
     ranked = ranking.rank_candidates(queries, exclude_article_id=article.pk, lexical=lexical)
     proposals = []
     for claim, candidates in zip(claims, ranked, strict=True):
-        # Kept: a match probability at or above the suggest threshold (the candidates come in
-        # that order), or a conflict the engine found (figures that disagree on the same
-        # subject make a different claim, which the match probability rightly rates low, but a
-        # conflict is worth an editor's look).
-        kept = [c for c in candidates if c.probability >= suggest_at or c.match.relation == "conflicts"]
+        kept = [c for c in candidates if _worth_suggesting(c, suggest_at, autoconfirm_at)]
         for cand in kept[:MAX_LINKS_PER_CLAIM]:
             reason = cand.match.reason
             note = _checked_note(cand.claim)

@@ -27,6 +27,7 @@ __all__ = [
     "group_duplicates",
     "fusion_features",
     "match_probabilities",
+    "bm25_ceiling",
     "rank_scores",
     "rrf",
     "split_hashtag",
@@ -170,18 +171,25 @@ class Blend:
 # scaled by the query's best candidate; RANK_BM25 chosen on CLEF 2020 train for MAP@5
 # (benchmarks/retrieval_clef.py). The probability: logistic regression on the score and its gap
 # to the query's best, fitted on train candidates (--fit prints both constants).
-RANK_BM25 = 0.25
+RANK_BM25 = 1.0
 # Stored documents whose claim vectors are this close are one claim reviewed twice (a copy, an
 # update, another organisation's review): grouped, oldest first (group_duplicates).
 DUPLICATE_COSINE = 0.95
-CALIBRATION = Blend(weights={"score": 11.5422, "score_gap": -16.0502}, bias=-7.773)
+CALIBRATION = Blend(weights={"score": 8.5251, "score_gap": -20.1879}, bias=-5.4478)
 
 
-def rank_scores(cosines: Sequence[float], bm25: Sequence[float]) -> list[float]:
-    """The ranking score of each candidate of one query."""
-    top_bm = max(bm25, default=0.0)
-    scale = top_bm if top_bm > 0 else 1.0
-    return [c + RANK_BM25 * b / scale for c, b in zip(cosines, bm25, strict=True)]
+def bm25_ceiling(query: Sequence[str], df: Mapping[str, float], n_docs: float, avgdl: float) -> float:
+    """BM25 of the query against itself: what a document holding exactly its words scores, so
+    a candidate's BM25 divided by it is an absolute share of the query matched (not relative to
+    the other candidates: a claim with no match in the store must not look like one)."""
+    return bm25_scores(query, [list(query)], df, n_docs, avgdl)[0]
+
+
+def rank_scores(cosines: Sequence[float], bm25: Sequence[float], ceiling: float) -> list[float]:
+    """The ranking score of each candidate of one query: its cosine plus RANK_BM25 times its
+    share of the query's BM25 ceiling (capped at 1)."""
+    scale = ceiling if ceiling > 0 else 1.0
+    return [c + RANK_BM25 * min(1.0, b / scale) for c, b in zip(cosines, bm25, strict=True)]
 
 
 def match_probabilities(scores: Sequence[float], calibration: Blend | None = None) -> list[float]:
