@@ -59,12 +59,18 @@ def test_features_gaps_are_to_the_best_candidate():  # the learned blends of the
     assert fusion.fusion_features([], []) == []
 
 
-def test_rank_scores_add_scaled_bm25_to_the_cosine():
-    scores = fusion.rank_scores([0.80, 0.70, 0.60], [2.0, 10.0, 0.0])
-    assert scores[0] == pytest.approx(0.80 + fusion.RANK_BM25 * 0.2)
-    assert scores[1] == pytest.approx(0.70 + fusion.RANK_BM25)
+def test_rank_scores_add_bm25_as_a_share_of_the_query_ceiling():
+    df = {"ferry": 3, "sank": 5, "harbour": 40}
+    query = ["ferry", "sank", "harbour"]
+    ceiling = fusion.bm25_ceiling(query, df, n_docs=1000, avgdl=3)
+    full = fusion.bm25_scores(query, [query], df, 1000, 3)[0]
+    assert ceiling == pytest.approx(full) and ceiling > 0
+    scores = fusion.rank_scores([0.80, 0.70, 0.60], [ceiling / 2, ceiling * 2, 0.0], ceiling)
+    assert scores[0] == pytest.approx(0.80 + fusion.RANK_BM25 * 0.5)
+    assert scores[1] == pytest.approx(0.70 + fusion.RANK_BM25)  # capped at the whole query
     assert scores[2] == pytest.approx(0.60)
-    assert fusion.rank_scores([0.5], [0.0]) == [0.5]
+    # Absolute, not relative to the other candidates: a lone weak candidate stays weak.
+    assert fusion.rank_scores([0.3], [ceiling * 0.1], ceiling)[0] == pytest.approx(0.3 + fusion.RANK_BM25 * 0.1)
 
 
 def test_match_probabilities_are_calibrated_and_keep_the_order():

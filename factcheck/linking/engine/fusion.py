@@ -4,7 +4,7 @@ candidate's features into a calibrated match probability. Pure Python and numpy.
 
 The blend's weights and the calibration are fitted on CLEF CheckThat! 2020 task 2 train and
 checked on its dev split (benchmarks/retrieval_clef.py; figures in docs/benchmarks.md,
-"Previously fact-checked claims").
+"Already checked?").
 """
 
 from __future__ import annotations
