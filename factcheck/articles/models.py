@@ -88,11 +88,17 @@ class Article(models.Model):
     outlet = models.ForeignKey(Outlet, null=True, blank=True, on_delete=models.PROTECT, related_name="articles")
     url = models.URLField(max_length=1000, blank=True)
     headline = models.CharField(max_length=500, blank=True)
+    # A fact-check's standfirst (ClaimReview `description`); empty for news.
+    summary = models.TextField(blank=True)
     byline = models.CharField(max_length=300, blank=True)
     published = models.DateField(null=True, blank=True)
     # The text exactly as received: every span in the product is an offset into it.
     body = models.TextField()
     fingerprint = models.CharField(max_length=64, editable=False)
+    # What identifies an imported fact-check (linking.claimreview.review_key): news is
+    # unique by its text, fact-checks by review, so two organisations' checks of the same
+    # claim text (and one organisation's check and its update) are all kept.
+    review_key = models.CharField(max_length=64, blank=True, editable=False)
     source_name = models.CharField(max_length=500, blank=True, help_text="File or feed the article came from.")
     submitted_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -118,7 +124,20 @@ class Article(models.Model):
     class Meta:
         ordering = ["-published", "-id"]
         constraints = [
-            models.UniqueConstraint(fields=["fingerprint"], name="article_unique_fingerprint"),
+            models.UniqueConstraint(
+                fields=["fingerprint"],
+                condition=~Q(kind="factcheck"),
+                name="article_unique_fingerprint",
+            ),
+            models.UniqueConstraint(
+                fields=["review_key"],
+                condition=Q(kind="factcheck"),
+                name="factcheck_unique_review",
+            ),
+            models.CheckConstraint(
+                condition=~Q(kind="factcheck") | ~Q(review_key=""),
+                name="factcheck_has_review_key",
+            ),
             models.CheckConstraint(condition=~Q(body=""), name="article_body_not_empty"),
             models.CheckConstraint(
                 condition=Q(extraction_state__in=ExtractionState.values),

@@ -10,6 +10,7 @@ for their <script type="application/ld+json"> blocks. Every ClaimReview found be
 from __future__ import annotations
 
 import datetime
+import hashlib
 import json
 import re
 from collections.abc import Iterator
@@ -18,8 +19,15 @@ from pathlib import Path
 from typing import Any
 
 from factcheck.core.problems import IntakeProblem
+from factcheck.core.validators import parse_publication_date, web_url
 
-__all__ = ["Review", "iter_reviews", "parse_document", "rating_to_scale"]
+__all__ = ["Review", "iter_reviews", "parse_document", "rating_to_scale", "review_key"]
+
+# Bounds on what one review may carry (longer text is cut, not refused: a fact-check's
+# claim is a sentence or two; 5,000 characters is far beyond any real one).
+MAX_CLAIM_CHARS = 5000
+MAX_HEADLINE_CHARS = 500
+MAX_DESCRIPTION_CHARS = 5000
 
 JSONL_SUFFIXES = {".jsonl", ".ndjson"}
 JSON_SUFFIXES = {".json", ".jsonld"}
@@ -42,13 +50,42 @@ class Review:
     rating_text: str
     claimant: str
     appearance_url: str
+    headline: str = ""  # the fact-check's own title
+    description: str = ""  # its standfirst / summary
+    date_modified: datetime.date | None = None
+
+
+def review_key(review: Review) -> str:
+    """What identifies one stored review: its url with the claim, rating and dates it
+    carries. Re-importing the same review gives the same key (nothing changes); the same
+    organisation's update (a new rating or dateModified at the same url) and another
+    organisation's review of the same claim text give new keys, so every one is kept."""
+    rating = review.rating_text or ("" if review.rating_value is None else repr(review.rating_value))
+    return review_key_of(review.url, review.claim_reviewed, rating, review.date_published, review.date_modified)
+
+
+def review_key_of(
+    url: str, claim: str, rating: str, published: datetime.date | None, modified: datetime.date | None
+) -> str:
+    """review_key from its parts (the articles migration that introduced it backfills with
+    the same recipe: keep the two in step)."""
+    parts = [url, claim, rating[:200], str(published or ""), str(modified or "")]
+    return hashlib.sha256("\x1f".join(parts).encode("utf-8", "surrogatepass")).hexdigest()
+
+
+def _text(value: Any, limit: int) -> str:
+    if isinstance(value, list):
+        value = value[0] if value else ""
+    if not isinstance(value, str):
+        return ""
+    return " ".join(value.replace("\x00", " ").split())[:limit]
 
 
 def _name(obj: Any) -> str:
     if isinstance(obj, str):
-        return obj.strip()
+        return _text(obj, 300)
     if isinstance(obj, dict):
-        return str(obj.get("name") or obj.get("alternateName") or "").strip()
+        return _text(obj.get("name") or obj.get("alternateName") or "", 300)
     if isinstance(obj, list) and obj:
         return _name(obj[0])
     return ""
@@ -63,13 +100,15 @@ def _number(value: Any) -> float | None:
         return None
 
 
-def _date(value: Any) -> datetime.date | None:
-    if not isinstance(value, str) or len(value) < 10:
+def _date(value: Any, name: str) -> datetime.date | None:
+    """An optional ClaimReview date: absent is None; present, it must pass the one
+    publication-date rule (factcheck.core.validators), or the review is refused."""
+    if value is None or value == "":
         return None
     try:
-        return datetime.date.fromisoformat(value[:10])
-    except ValueError:
-        return None
+        return parse_publication_date(value)
+    except ValueError as exc:
+        raise ValueError(f"{name}: {exc}") from None
 
 
 def _is_type(obj: dict, name: str) -> bool:
@@ -91,9 +130,15 @@ def _flatten(doc: Any) -> Iterator[dict]:
 
 def _review(obj: dict, source: str) -> Review | IntakeProblem:
     url = str(obj.get("url") or obj.get("@id") or "").strip()
-    claim = " ".join(str(obj.get("claimReviewed") or "").split())
+    claim = _text(obj.get("claimReviewed"), MAX_CLAIM_CHARS)
     if not url.startswith(("http://", "https://")):
         return IntakeProblem(source, "ClaimReview has no http(s) url")
+    try:
+        url = web_url(url)
+        date_published = _date(obj.get("datePublished"), "datePublished")
+        date_modified = _date(obj.get("dateModified"), "dateModified")
+    except ValueError as exc:
+        return IntakeProblem(source, f"ClaimReview {exc}")
     if not claim:
         return IntakeProblem(source, "ClaimReview has no claimReviewed text")
     rating = obj.get("reviewRating") or {}
@@ -118,13 +163,16 @@ def _review(obj: dict, source: str) -> Review | IntakeProblem:
         url=url[:1000],
         claim_reviewed=claim,
         publisher=_name(obj.get("author")) or _name(obj.get("publisher")),
-        date_published=_date(obj.get("datePublished")),
+        date_published=date_published,
         rating_value=_number(rating.get("ratingValue")),
         best_rating=_number(rating.get("bestRating")),
         worst_rating=_number(rating.get("worstRating")),
-        rating_text=str(rating.get("alternateName") or rating.get("name") or "").strip(),
+        rating_text=_text(rating.get("alternateName") or rating.get("name") or "", 200),
         claimant=claimant,
         appearance_url=appearance_url,
+        headline=_text(obj.get("headline") or obj.get("name"), MAX_HEADLINE_CHARS),
+        description=_text(obj.get("description") or obj.get("abstract"), MAX_DESCRIPTION_CHARS),
+        date_modified=date_modified,
     )
 
 
@@ -137,6 +185,23 @@ def parse_document(doc: Any, source: str) -> list[Review | IntakeProblem]:
     if not found:
         found.append(IntakeProblem(source, "no ClaimReview object in it"))
     return found
+
+
+@dataclass(frozen=True, slots=True)
+class _Invalid:
+    reason: str
+
+
+def _loads(text: str) -> Any:
+    """json.loads, with every way a document can be unreadable turned into a reason."""
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as exc:
+        return _Invalid(f"invalid JSON: {exc.msg} at line {exc.lineno} column {exc.colno}")
+    except RecursionError:
+        return _Invalid("invalid JSON: nested too deeply")
+    except ValueError as exc:  # e.g. an integer of more than 4,300 digits
+        return _Invalid(f"invalid JSON: {exc}")
 
 
 def _read_text(path: Path) -> str | IntakeProblem:
@@ -157,30 +222,27 @@ def _iter_file(path: Path) -> Iterator[Review | IntakeProblem]:
         if not blocks:
             yield IntakeProblem(str(path), "no JSON-LD script in the page")
         for n, block in enumerate(blocks, 1):
-            try:
-                doc = json.loads(block)
-            except json.JSONDecodeError as exc:
-                yield IntakeProblem(f"{path}#script{n}", f"invalid JSON: {exc.msg} at char {exc.pos}")
+            doc = _loads(block)
+            if isinstance(doc, _Invalid):
+                yield IntakeProblem(f"{path}#script{n}", doc.reason)
                 continue
             yield from (r for r in parse_document(doc, f"{path}#script{n}") if not _is_empty_problem(r))
         return
     stripped = text.lstrip()
     if suffix in JSONL_SUFFIXES or (suffix not in JSON_SUFFIXES and not stripped.startswith("[") and "\n{" in text):
-        for lineno, line in enumerate(text.splitlines(), 1):
+        for lineno, line in enumerate(text.split("\n"), 1):
             if not line.strip():
                 continue
             source = f"{path}:{lineno}"
-            try:
-                doc = json.loads(line)
-            except json.JSONDecodeError as exc:
-                yield IntakeProblem(source, f"invalid JSON: {exc.msg} at char {exc.pos}")
+            doc = _loads(line)
+            if isinstance(doc, _Invalid):
+                yield IntakeProblem(source, doc.reason)
                 continue
             yield from parse_document(doc, source)
         return
-    try:
-        doc = json.loads(text)
-    except json.JSONDecodeError as exc:
-        yield IntakeProblem(str(path), f"invalid JSON: {exc.msg} at line {exc.lineno}")
+    doc = _loads(text)
+    if isinstance(doc, _Invalid):
+        yield IntakeProblem(str(path), doc.reason)
         return
     yield from parse_document(doc, str(path))
 

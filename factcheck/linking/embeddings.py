@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime
 import threading
 import time
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor, wait
 
 import numpy as np
@@ -28,8 +28,10 @@ __all__ = [
     "embeddings_backfill",
     "embeddings_enabled",
     "embeddings_ensure",
+    "embeddings_for_ids",
     "embeddings_start",
     "encode_in_background",
+    "warm_in_background",
     "index_reset",
     "stored_vectors",
     "vector_index",
@@ -121,6 +123,15 @@ def stored_vectors(ids: Iterable[int]) -> dict[int, np.ndarray]:
 _encoder = ThreadPoolExecutor(max_workers=1, thread_name_prefix="linking-encode")
 
 
+def warm_in_background() -> Future | None:
+    """Load and warm the encoder on the encoder thread, so a web process's first search does
+    not stall for the model (a search that comes meanwhile queues behind it on the same
+    thread). Called once per web process from wsgi.py when LINK_WARM_WEB is on."""
+    if not settings.LINK_WARM_WEB or not embeddings_enabled():
+        return None
+    return _encoder.submit(embed.warm)
+
+
 def encode_in_background(texts: Sequence[str]) -> Future:
     """Encode texts on the encoder thread (torch releases the GIL)."""
     return _encoder.submit(embed.encode, list(texts))
@@ -161,7 +172,9 @@ class PendingEmbeddings:
         return self.out
 
 
-def embeddings_start(claims: Sequence[Claim], *, background: bool = False) -> PendingEmbeddings:
+def embeddings_start(
+    claims: Sequence[Claim], *, background: bool = False, batch_size: int = embed.BATCH_SIZE
+) -> PendingEmbeddings:
     """Start computing the vectors `embeddings_ensure` returns. With `background`, the model
     runs in the encoder thread, so the caller can run its full-text query meanwhile."""
     if not claims or not embeddings_enabled():
@@ -188,7 +201,7 @@ def embeddings_start(claims: Sequence[Claim], *, background: bool = False) -> Pe
     else:
         future = Future()
         try:
-            future.set_result(embed.encode(texts))
+            future.set_result(embed.encode(texts, batch_size=batch_size))
         except Exception as exc:  # noqa: BLE001 - re-raised by result()
             future.set_exception(exc)
     return PendingEmbeddings(out, todo, future)
@@ -197,6 +210,27 @@ def embeddings_start(claims: Sequence[Claim], *, background: bool = False) -> Pe
 def embeddings_ensure(claims: Sequence[Claim]) -> dict[int, np.ndarray]:
     """Vectors for these claims, computing and storing those missing or out of date."""
     return embeddings_start(claims).result()
+
+
+# Model batch for bulk work (imports, backfills): with hundreds of texts sorted by length,
+# 32 pads little and runs about 1.3x faster than the 4 tuned for one article's claims.
+BULK_BATCH_SIZE = 32
+
+
+def embeddings_for_ids(ids: Sequence[int], *, batch: int = 256, progress: Callable[[int], None] | None = None) -> int:
+    """Make sure these claims have current vectors, `batch` at a time (one model call and
+    one upsert each); returns how many claims were looked at. Idempotent."""
+    if not embeddings_enabled():
+        return 0
+    done = 0
+    for start in range(0, len(ids), batch):
+        chunk = list(ids[start : start + batch])
+        claims = list(Claim.objects.filter(pk__in=chunk).only("id", "text"))
+        embeddings_start(claims, batch_size=BULK_BATCH_SIZE).result()
+        done += len(chunk)
+        if progress is not None:
+            progress(len(chunk))
+    return done
 
 
 def embeddings_backfill(*, limit: int = 5000, batch: int = 256) -> int:

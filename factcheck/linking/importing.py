@@ -1,29 +1,51 @@
 """Import other organisations' fact-checks (ClaimReview) into the pool of checked claims.
 
-Each review becomes an Article(kind=factcheck) whose body is the claim reviewed, and one
-accepted, imported Claim spanning that body, with the review's url, the publisher's own
-rating words and, where it maps, a verdict on our default scale. Re-importing changes
-nothing: the review url (and the article fingerprint) identify what is already stored.
+Each review becomes an Article(kind=factcheck) whose body is the claim reviewed (headline
+and summary: the fact-check's own title and description), and one accepted, imported
+Claim spanning that body, with the review's url, the publisher's own rating words and,
+where it maps, a verdict on our default scale.
+
+What identifies a review is its `review_key` (url, claim, rating, dates): re-importing
+changes nothing, while two organisations' checks of the same claim text, or one
+organisation's check and its update, are all kept.
+
+Writes are batched (`bulk_create`, one transaction per batch of reviews), so a batch is
+stored whole or not at all; a batch that races another import on the same reviews falls
+back to one review at a time. Vectors for the new claims are computed in batches after
+the writes: in Celery workers (`embed_claims` tasks) when a broker is configured, in this
+process otherwise.
 """
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
+from itertools import islice
 
-from django.db import transaction
+from django.conf import settings
+from django.db import DatabaseError, transaction
+from django.utils import timezone
 
-from factcheck.articles.models import ArticleKind
-from factcheck.articles.services import article_create
+from factcheck.articles.models import Article, ArticleKind, ExtractionState, Outlet, body_fingerprint
+from factcheck.articles.services import outlet_get_or_create
 from factcheck.claims.models import CandidateStatus, Claim, ClaimKind, Origin, Rating, RatingScale
 from factcheck.core.problems import IntakeProblem
 from factcheck.linking import embeddings
-from factcheck.linking.claimreview import Review, iter_reviews, rating_to_scale
+from factcheck.linking.claimreview import Review, iter_reviews, rating_to_scale, review_key
 
 log = logging.getLogger(__name__)
 
-__all__ = ["ImportReport", "claimreview_import", "claimreview_import_paths"]
+__all__ = [
+    "ImportReport",
+    "claimreview_embed",
+    "claimreview_import",
+    "claimreview_import_batch",
+    "claimreview_import_paths",
+]
+
+BATCH_SIZE = 1000
+EMBED_TASK_SIZE = 512
 
 
 @dataclass
@@ -33,82 +55,159 @@ class ImportReport:
     problems: list[IntakeProblem] = field(default_factory=list)
 
 
-def _default_labels() -> tuple[dict[str, Rating], list[tuple[str, str, int | None]]]:
+@dataclass
+class _Context:
+    by_slug: dict[str, Rating]
+    labels: list[tuple[str, str, int | None]]
+    outlets: dict[str, Outlet] = field(default_factory=dict)
+
+
+def _context() -> _Context:
     scale = RatingScale.objects.filter(is_default=True).first()
-    if scale is None:
-        return {}, []
-    ratings = list(scale.ratings.all())
-    return {r.slug: r for r in ratings}, [(r.label, r.slug, r.value) for r in ratings]
+    ratings = list(scale.ratings.all()) if scale is not None else []
+    return _Context({r.slug: r for r in ratings}, [(r.label, r.slug, r.value) for r in ratings])
 
 
-def claimreview_import(*, review: Review, ratings=None) -> tuple[Claim | None, bool]:
-    """Store one review; returns (claim, created). (None, False) when the same claim text is
-    already stored as a different article (the fingerprint refuses the copy)."""
-    existing = Claim.objects.filter(review_url=review.url, origin=Origin.IMPORTED).first()
-    if existing is not None:
-        return existing, False
-    by_slug, labels = ratings if ratings is not None else _default_labels()
-    slug = rating_to_scale(review, labels)
+def _rows(review: Review, key: str, ctx: _Context) -> tuple[Article, Claim]:
+    """The unsaved article and claim that store one review."""
+    now = timezone.now()
+    outlet = outlet_get_or_create(name=review.publisher, cache=ctx.outlets) if review.publisher else None
+    body = review.claim_reviewed
+    article = Article(
+        kind=ArticleKind.FACTCHECK,
+        body=body,
+        fingerprint=body_fingerprint(body),
+        review_key=key,
+        published=review.date_published,
+        outlet=outlet,
+        url=review.url,
+        headline=(review.headline or body)[:500],
+        summary=review.description,
+        source_name=review.source[:500],
+        # Nothing to extract: the claim is the whole text, stored below.
+        extraction_state=ExtractionState.DONE,
+        extraction_finished_at=now,
+    )
+    slug = rating_to_scale(review, ctx.labels)
+    claim = Claim(
+        start=0,
+        end=len(body),
+        text=body,
+        claimant_text=review.claimant[:300],
+        score=1.0,
+        checkworthy=True,
+        kind=ClaimKind.OTHER,
+        status=CandidateStatus.ACCEPTED,
+        origin=Origin.IMPORTED,
+        review_url=review.url,
+        review_rating_text=review.rating_text[:200],
+        verdict=ctx.by_slug.get(slug) if slug else None,
+    )
+    return article, claim
+
+
+def _store(pairs: list[tuple[Article, Claim]]) -> list[int]:
     with transaction.atomic():
-        result = article_create(
-            body=review.claim_reviewed,
-            published=review.date_published,
-            outlet_name=review.publisher,
-            url=review.url,
-            headline=review.claim_reviewed[:500],
-            source_name=review.source,
-            kind=ArticleKind.FACTCHECK,
-            extract=False,
-        )
-        article = result.article
-        claim = Claim.objects.filter(article=article, start=0, end=len(article.body)).first()
-        if claim is not None:
-            return (claim, False) if claim.review_url == review.url or not result.created else (None, False)
-        if not result.created:
-            return None, False
-        claim = Claim.objects.create(
-            article=article,
-            start=0,
-            end=len(article.body),
-            text=article.body,
-            claimant_text=review.claimant[:300],
-            score=1.0,
-            checkworthy=True,
-            kind=ClaimKind.OTHER,
-            status=CandidateStatus.ACCEPTED,
-            origin=Origin.IMPORTED,
-            review_url=review.url,
-            review_rating_text=review.rating_text[:200],
-            verdict=by_slug.get(slug) if slug else None,
-        )
-    return claim, True
+        Article.objects.bulk_create([a for a, _ in pairs])
+        for article, claim in pairs:
+            claim.article = article
+        Claim.objects.bulk_create([c for _, c in pairs])
+    return [c.pk for _, c in pairs]
 
 
-def claimreview_import_paths(paths: Iterable[str]) -> ImportReport:
-    """Import every ClaimReview under these paths; problems are reported, not raised."""
+def claimreview_import_batch(reviews: list[Review], ctx: _Context | None = None) -> ImportReport:
+    """Store a batch of reviews in one transaction: those already stored are counted as
+    unchanged, repeats within the batch once."""
+    ctx = ctx or _context()
     report = ImportReport()
-    ratings = _default_labels()
-    for item in iter_reviews(list(paths)):
-        if isinstance(item, IntakeProblem):
-            report.problems.append(item)
-            continue
-        try:
-            claim, created = claimreview_import(review=item, ratings=ratings)
-        except Exception as exc:  # noqa: BLE001 - one bad review must not stop the rest
-            log.exception("import failed for %s", item.source)
-            report.problems.append(IntakeProblem(item.source, f"not stored: {exc.__class__.__name__}: {exc}"))
-            continue
-        if claim is None:
-            report.problems.append(
-                IntakeProblem(item.source, "the same claim text is already stored from another source")
-            )
-        elif created:
-            report.created.append(claim.pk)
-        else:
+    keyed: dict[str, Review] = {}
+    for review in reviews:
+        key = review_key(review)
+        if key in keyed:
             report.unchanged += 1
-    if report.created:
-        try:
-            embeddings.embeddings_ensure(list(Claim.objects.filter(pk__in=report.created).only("id", "text")))
-        except Exception:  # noqa: BLE001 - embeddings can be backfilled later
-            log.exception("embedding imported claims failed; `manage.py similar` backfills them")
+        else:
+            keyed[key] = review
+    stored = set(
+        Article.objects.filter(kind=ArticleKind.FACTCHECK, review_key__in=list(keyed)).values_list(
+            "review_key", flat=True
+        )
+    )
+    report.unchanged += len(stored)
+    todo = [(key, review) for key, review in keyed.items() if key not in stored]
+    if not todo:
+        return report
+    try:
+        report.created += _store([_rows(review, key, ctx) for key, review in todo])
+    except DatabaseError:
+        # Another import stored some of these meanwhile, or one review cannot be stored:
+        # one at a time, each in its own transaction, so the rest of the batch goes on.
+        for key, review in todo:
+            try:
+                report.created += _store([_rows(review, key, ctx)])
+            except DatabaseError as exc:
+                if Article.objects.filter(kind=ArticleKind.FACTCHECK, review_key=key).exists():
+                    report.unchanged += 1
+                else:
+                    report.problems.append(IntakeProblem(review.source, f"not stored: {exc.__class__.__name__}"))
     return report
+
+
+def claimreview_import(*, review: Review) -> tuple[Claim, bool]:
+    """Store one review; returns (claim, created)."""
+    report = claimreview_import_batch([review])
+    if report.created:
+        return Claim.objects.get(pk=report.created[0]), True
+    article = Article.objects.get(kind=ArticleKind.FACTCHECK, review_key=review_key(review))
+    return Claim.objects.filter(article=article).order_by("id").first(), False
+
+
+def _batches(items: Iterator, size: int) -> Iterator[list]:
+    while batch := list(islice(items, size)):
+        yield batch
+
+
+def claimreview_import_paths(
+    paths: Iterable[str],
+    *,
+    batch_size: int = BATCH_SIZE,
+    progress: Callable[[int], None] | None = None,
+) -> ImportReport:
+    """Import every ClaimReview under these paths; problems are reported, not raised.
+    `progress(n)` is called after each batch with the number of items it read."""
+    report = ImportReport()
+    ctx = _context()
+    for batch in _batches(iter_reviews(list(paths)), batch_size):
+        reviews = [item for item in batch if isinstance(item, Review)]
+        report.problems += [item for item in batch if isinstance(item, IntakeProblem)]
+        try:
+            done = claimreview_import_batch(reviews, ctx)
+        except Exception as exc:  # noqa: BLE001 - one bad batch must not stop the rest
+            log.exception("import failed for a batch starting at %s", reviews[0].source if reviews else "?")
+            report.problems += [
+                IntakeProblem(r.source, f"not stored: {exc.__class__.__name__}: {exc}") for r in reviews
+            ]
+        else:
+            report.created += done.created
+            report.unchanged += done.unchanged
+        if progress is not None:
+            progress(len(batch))
+    return report
+
+
+def claimreview_embed(ids: list[int], *, progress: Callable[[int], None] | None = None) -> tuple[str, int]:
+    """Vectors for newly imported claims: queued to the workers in batches when a broker is
+    configured ("queued", n), computed here otherwise or when the broker cannot be reached
+    ("embedded", n). Until its vector exists a fact-check is still found by full-text search."""
+    from factcheck.linking.tasks import embed_claims
+
+    if not ids or not embeddings.embeddings_enabled():
+        return "skipped", 0
+    if not settings.CELERY_TASK_ALWAYS_EAGER:
+        try:
+            for start in range(0, len(ids), EMBED_TASK_SIZE):
+                embed_claims.delay(ids[start : start + EMBED_TASK_SIZE])
+        except Exception:  # noqa: BLE001 - the broker is down: compute them here instead
+            log.warning("could not queue embedding tasks; computing the vectors in this process", exc_info=True)
+        else:
+            return "queued", len(ids)
+    return "embedded", embeddings.embeddings_for_ids(ids, progress=progress)

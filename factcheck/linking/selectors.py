@@ -10,7 +10,7 @@ from django.conf import settings
 from django.db.models import Q, QuerySet
 
 from factcheck.articles.models import ArticleKind
-from factcheck.claims.models import Claim, Quote, Workflow
+from factcheck.claims.models import Claim, Origin, Quote, Workflow
 from factcheck.linking.models import ClaimLink, LinkState, QuoteLink, Relation
 
 logger = logging.getLogger(__name__)
@@ -209,3 +209,52 @@ def checked_matches(claim: Claim) -> list[tuple[Claim, ClaimLink]]:
             out.append((other, link))
     out.sort(key=lambda x: (x[1].state != LinkState.CONFIRMED, -(x[1].score or 0)))
     return out
+
+
+@dataclass(frozen=True)
+class PreviousCheck:
+    """One organisation's check of this claim, as the claim page lists it."""
+
+    claim: Claim
+    by: str  # the organisation (NEWSROOM_NAME for our own)
+    rating: str  # their words, else our verdict's label
+    url: str | None
+    published: object  # date or None
+    how: str  # "same text" or the link's state ("suggested" / "confirmed")
+
+
+def _checked_by(claim: Claim) -> str:
+    if claim.origin == Origin.IMPORTED or claim.article.kind == ArticleKind.FACTCHECK:
+        return claim.article.outlet.name if claim.article.outlet else "another organisation"
+    return settings.NEWSROOM_NAME
+
+
+def previous_checks(claim: Claim) -> list[PreviousCheck]:
+    """Every check of this claim we know of, one per organisation's review (so "checked by
+    A: False; by B: Misleading"): imported fact-checks of exactly the same text, then the
+    checked claims linked to it as the same claim, confirmed links first."""
+    same_text = (
+        Claim.objects.filter(article__kind=ArticleKind.FACTCHECK, article__fingerprint=claim.article.fingerprint)
+        .exclude(pk=claim.pk)
+        .select_related("article__outlet", "verdict")
+        .order_by("-article__published", "id")
+        if claim.article.kind == ArticleKind.FACTCHECK
+        else Claim.objects.none()
+    )
+    found = [(other, "same text") for other in same_text]
+    seen = {c.pk for c, _ in found} | {claim.pk}
+    for other, link in checked_matches(claim):
+        if other.pk not in seen:
+            seen.add(other.pk)
+            found.append((other, link.get_state_display().lower()))
+    return [
+        PreviousCheck(
+            claim=other,
+            by=_checked_by(other),
+            rating=other.review_rating_text or (other.verdict.label if other.verdict else "no rating"),
+            url=review_url_for(other),
+            published=other.article.published,
+            how=how,
+        )
+        for other, how in found
+    ]

@@ -9,7 +9,7 @@ from celery.signals import worker_process_init
 from django.conf import settings
 from django.db import InterfaceError, OperationalError
 
-from factcheck.linking import suggest
+from factcheck.linking import embeddings, suggest
 
 log = logging.getLogger(__name__)
 
@@ -45,3 +45,18 @@ def suggest_links(self, article_id: int) -> dict[str, int]:
     """Suggest links for an article's claims and quotes. Idempotent: the upsert never
     duplicates a link nor touches one an editor decided, so a re-delivery is harmless."""
     return suggest.suggest_links_for_article(article_id)
+
+
+@shared_task(
+    bind=True,
+    acks_late=True,
+    autoretry_for=(OperationalError, InterfaceError, ConnectionError),
+    retry_backoff=2,
+    retry_backoff_max=120,
+    retry_jitter=True,
+    max_retries=5,
+)
+def embed_claims(self, claim_ids: list[int]) -> int:
+    """Compute the vectors of these claims (a batch from an import). Idempotent: a claim
+    whose stored vector matches its text is skipped."""
+    return embeddings.embeddings_for_ids([int(pk) for pk in claim_ids])

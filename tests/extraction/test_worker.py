@@ -6,6 +6,7 @@ sees the rows. They use Redis database 15 (bin/test sets REDIS_URL) and purge it
 
 from __future__ import annotations
 
+import json
 import os
 import signal
 import subprocess
@@ -36,7 +37,7 @@ def worker_env(**extra: str) -> dict[str, str]:
     return env
 
 
-def start_worker(**extra: str) -> subprocess.Popen:
+def start_worker(queues: str = "celery", **extra: str) -> subprocess.Popen:
     return subprocess.Popen(
         [
             sys.executable,
@@ -50,6 +51,8 @@ def start_worker(**extra: str) -> subprocess.Popen:
             "--without-gossip",
             "--without-mingle",
             "--without-heartbeat",
+            "-Q",
+            queues,
             "-n",
             f"test{time.time_ns()}@%h",
         ],
@@ -148,3 +151,38 @@ def test_worker_killed_mid_task_loses_nothing_and_duplicates_nothing(seeds_dir):
     expected = extract(stored.body)
     assert len(spans) == len({(q.start, q.end) for q in expected.quotes})
     assert Claim.objects.filter(article=article).count() == len({(c.start, c.end) for c in expected.claims})
+
+
+def test_imported_factchecks_are_embedded_by_the_worker(tmp_path):
+    """With a broker, import_claimreview stores in batches and queues the vectors; a real
+    worker on the linking queue computes every one (and a re-delivery would change nothing)."""
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    from factcheck.linking.models import ClaimEmbedding
+
+    feed = tmp_path / "feed.jsonl"
+    feed.write_text(
+        "\n".join(
+            json.dumps(
+                {
+                    "@type": "ClaimReview",
+                    "url": f"https://checks.example/{i}",
+                    "claimReviewed": f"The port handled {i} million tonnes last year",
+                    "author": {"name": "Checks"},
+                    "reviewRating": {"alternateName": "False"},
+                }
+            )
+            for i in range(40)
+        )
+    )
+    out = StringIO()
+    call_command("import_claimreview", str(feed), "--no-progress", stdout=out)
+    assert "imported 40, unchanged 0, problems 0, 40 queued for embedding" in out.getvalue()
+    assert ClaimEmbedding.objects.count() == 0
+    worker = start_worker(queues="celery,linking")
+    try:
+        wait_for(lambda: ClaimEmbedding.objects.count() == 40, 180, "40 vectors")
+    finally:
+        stop(worker)

@@ -353,3 +353,18 @@ def test_new_claims_are_encoded_while_the_full_text_query_runs(two_articles, mon
     suggest_links_for_article(third.pk)
     row = ClaimEmbedding.objects.get(claim__article=third)
     assert row.text_hash == embed.text_hash(row.claim.text)
+
+
+def test_web_process_warms_the_encoder_at_start(settings):
+    """wsgi.py loads the encoder on the encoder thread; with LINK_WARM_WEB off it does nothing."""
+    import importlib
+
+    from factcheck.linking import embeddings
+
+    settings.LINK_WARM_WEB = False
+    assert embeddings.warm_in_background() is None
+    settings.LINK_WARM_WEB = True
+    future = embeddings.warm_in_background()
+    assert future.result(timeout=120) >= 0 and embed._model is not None
+    wsgi = importlib.import_module("factcheck.wsgi")
+    assert callable(wsgi.application)

@@ -23,7 +23,7 @@ from factcheck.claims.models import Claim, Evidence, Workflow
 from factcheck.claims.states import claim_actions
 from factcheck.core.errors import ApplicationError, StaleEdit
 from factcheck.linking.models import Relation
-from factcheck.linking.selectors import claim_cluster, claim_links_for
+from factcheck.linking.selectors import claim_cluster, claim_links_for, previous_checks
 from factcheck.review.access import claim_for, require_cap
 from factcheck.review.forms.claims import (
     AssignForm,
@@ -132,6 +132,7 @@ def _render_claim(
         "relations": Relation.choices,
         "workflow_steps": Workflow.choices,
         "cluster": claim_cluster(claim),
+        "previous_checks": previous_checks(claim),
         "history": history(claim),
         "stale": stale,
         "stale_any": stale_any,

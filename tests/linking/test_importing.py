@@ -1,0 +1,154 @@
+"""ClaimReview import: every organisation's review kept, batched writes, hostile feeds."""
+
+from __future__ import annotations
+
+import json
+from io import StringIO
+
+import pytest
+from django.core.management import CommandError, call_command
+from django.db import IntegrityError
+
+from factcheck.articles.models import Article, ArticleKind, ExtractionState
+from factcheck.claims.models import Claim, Origin
+from factcheck.linking import importing
+from factcheck.linking.claimreview import iter_reviews
+from factcheck.linking.models import ClaimEmbedding
+from factcheck.linking.selectors import previous_checks
+
+pytestmark = pytest.mark.django_db
+
+CLAIM = "The new bridge cost four times its budget"
+
+
+def review(url: str, org: str, rating: str, *, text: str = CLAIM, **extra) -> dict:
+    return {
+        "@context": "https://schema.org",
+        "@type": "ClaimReview",
+        "url": url,
+        "claimReviewed": text,
+        "author": {"@type": "Organization", "name": org},
+        "datePublished": "2025-03-01",
+        "reviewRating": {"@type": "Rating", "alternateName": rating},
+        **extra,
+    }
+
+
+def write_jsonl(path, items) -> str:
+    path.write_text("\n".join(x if isinstance(x, str) else json.dumps(x) for x in items) + "\n", encoding="utf-8")
+    return str(path)
+
+
+def run(*paths: str) -> str:
+    out, err = StringIO(), StringIO()
+    try:
+        call_command("import_claimreview", *paths, "--no-progress", stdout=out, stderr=err)
+    except CommandError as exc:
+        return f"{exc}\n{err.getvalue()}"
+    return out.getvalue()
+
+
+def test_two_organisations_and_an_update_are_all_kept(tmp_path, client, checker):
+    feed = write_jsonl(
+        tmp_path / "a.jsonl",
+        [
+            review(
+                "https://alpha.example/bridge",
+                "Alpha Check",
+                "False",
+                headline="No, the bridge did not cost four times its budget",
+                description="The overrun was 40 percent, audit figures show.",
+            ),
+            review("https://beta.example/bridge", "Beta Facts", "Misleading"),
+            # Alpha's update of its own check: a new rating at the same url.
+            review("https://alpha.example/bridge", "Alpha Check", "Mostly false", dateModified="2025-04-02"),
+        ],
+    )
+    assert "imported 3, unchanged 0, problems 0" in run(feed)
+    assert "imported 0, unchanged 3, problems 0" in run(feed)  # re-import changes nothing
+
+    checks = Article.objects.filter(kind=ArticleKind.FACTCHECK)
+    assert checks.count() == 3 and checks.filter(fingerprint=checks[0].fingerprint).count() == 3
+    first = checks.get(url="https://alpha.example/bridge", summary__startswith="The overrun")
+    assert first.headline == "No, the bridge did not cost four times its budget"
+    assert first.extraction_state == ExtractionState.DONE  # nothing to extract: never "pending"
+
+    claim = Claim.objects.get(article__url="https://beta.example/bridge")
+    listed = {(c.by, c.rating) for c in previous_checks(claim)}
+    assert listed == {("Alpha Check", "False"), ("Alpha Check", "Mostly false")}
+
+    client.force_login(checker)
+    page = client.get(claim.get_absolute_url()).content.decode()
+    assert "Already checked" in page
+    assert "<strong>Alpha Check</strong>: False" in page and "<strong>Alpha Check</strong>: Mostly false" in page
+    assert "The overrun was 40 percent" in client.get(first.get_absolute_url()).content.decode()
+
+
+def test_news_text_stays_unique_beside_a_factcheck_of_it(tmp_path):
+    from factcheck.articles.services import article_create
+
+    run(write_jsonl(tmp_path / "a.jsonl", [review("https://alpha.example/b", "Alpha Check", "False")]))
+    assert article_create(body=CLAIM, published=None, extract=False).created
+    assert not article_create(body=CLAIM, published=None, extract=False).created
+
+
+def test_hostile_lines_are_reported_and_the_rest_imported(tmp_path):
+    deep = "[" * 100_000 + "]" * 100_000
+    huge_number = (
+        '{"@type": "ClaimReview", "url": "https://x.example/n", "claimReviewed": "n", "reviewRating": {"ratingValue": '
+        + "9" * 5000
+        + "}}"
+    )
+    feed = write_jsonl(
+        tmp_path / "hostile.jsonl",
+        [
+            review("https://x.example/sep", "X", "False", text="Line\u2028separator and\u2029paragraph inside a claim"),
+            deep,
+            huge_number,
+            review("https://x.example/nul", "X", "False", text="A claim with a \x00 NUL in it"),
+            review("https://x.example/long", "X", "False", text="word " * 100_000),
+        ],
+    )
+    result = run(feed)
+    assert "imported 3, unchanged 0, problems 2" in result
+    assert "hostile.jsonl:2: invalid JSON: nested too deeply" in result
+    assert "hostile.jsonl:3: invalid JSON" in result
+    assert Claim.objects.get(review_url="https://x.example/nul").text == "A claim with a NUL in it"
+    assert len(Claim.objects.get(review_url="https://x.example/long").text) <= 5000
+    assert "separator" in Claim.objects.get(review_url="https://x.example/sep").text
+
+
+def test_a_batch_that_cannot_be_written_whole_goes_one_by_one(tmp_path, monkeypatch):
+    """A batch that races another import (the unique key refuses one row) is retried one
+    review at a time: the others are stored, the raced one counts as unchanged."""
+    feed = write_jsonl(tmp_path / "a.jsonl", [review(f"https://x.example/{i}", "X", "False") for i in range(4)])
+    reviews = list(iter_reviews([feed]))
+    real_store = importing._store
+
+    def racing_store(pairs):
+        if len(pairs) > 1:
+            # Another import commits review 2 between our look-up and our insert.
+            real_store([importing._rows(reviews[2], importing.review_key(reviews[2]), importing._context())])
+            raise IntegrityError("duplicate key value violates unique constraint")
+        return real_store(pairs)
+
+    monkeypatch.setattr(importing, "_store", racing_store)
+    report = importing.claimreview_import_batch(reviews)
+    assert (len(report.created), report.unchanged, report.problems) == (3, 1, [])
+    assert Claim.objects.filter(origin=Origin.IMPORTED).count() == 4
+
+
+def test_batches_and_vectors_in_process(tmp_path, settings):
+    """Without a broker (tasks in-process) the command computes the vectors itself."""
+    settings.LINK_EMBEDDINGS = True
+    settings.CELERY_TASK_ALWAYS_EAGER = True
+    feed = write_jsonl(
+        tmp_path / "many.jsonl",
+        [review(f"https://x.example/{i}", "X", "False", text=f"Claim number {i}") for i in range(25)],
+    )
+    out = StringIO()
+    call_command("import_claimreview", feed, "--batch-size", "10", "--no-progress", stdout=out)
+    assert "imported 25, unchanged 0, problems 0, 25 embedded" in out.getvalue()
+    assert ClaimEmbedding.objects.count() == 25
+    with pytest.raises(CommandError, match="at least 1"):
+        call_command("import_claimreview", feed, "--batch-size", "0")
