@@ -1,8 +1,9 @@
 """Retrieval fusion for "has this been checked before?": query cleaning for social posts,
-BM25 over a candidate list, reciprocal rank fusion, and the learned blend that turns a
-candidate's features into a calibrated match probability. Pure Python and numpy.
+BM25 over a candidate list (never the store), the ranking score (cosine + BM25 as a share of
+the query's own), its calibration into a match probability, near-duplicate grouping; also
+reciprocal rank fusion and the logistic blend the benchmark compares. Pure Python.
 
-The blend's weights and the calibration are fitted on CLEF CheckThat! 2020 task 2 train and
+RANK_BM25 is chosen and CALIBRATION fitted on CLEF CheckThat! 2020 task 2 train, and both
 checked on its dev split (benchmarks/retrieval_clef.py; figures in docs/benchmarks.md,
 "Already checked?").
 """
