@@ -132,9 +132,10 @@ def term_stats() -> TermStats:
 
 
 def term_stats_reset() -> None:
-    """Forget the cached term statistics (tests, benchmarks)."""
-    global _term_stats
+    """Forget the cached term and document statistics (tests, benchmarks)."""
+    global _term_stats, _doc_stats
     _term_stats = None
+    _doc_stats = None
 
 
 # Document statistics for BM25 ----------------------------------------------------------------
