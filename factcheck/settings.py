@@ -263,8 +263,15 @@ EXTRACTION_MAX_ATTEMPTS = envint("EXTRACTION_MAX_ATTEMPTS", 5)
 # nlp.pipe together: at most this many, and no more text than this in one task.
 EXTRACTION_BATCH_SIZE = envint("EXTRACTION_BATCH_SIZE", 16)
 EXTRACTION_BATCH_MAX_CHARS = envint("EXTRACTION_BATCH_MAX_CHARS", 200_000)
-LINK_SUGGEST_THRESHOLD = envfloat("LINK_SUGGEST_THRESHOLD", 0.55)
-LINK_AUTOCONFIRM_THRESHOLD = envfloat("LINK_AUTOCONFIRM_THRESHOLD", 0.92)
+# Claim links: both thresholds are calibrated match probabilities (engine.fusion.CALIBRATION,
+# fitted on CLEF 2020 train; docs/benchmarks.md, "Already checked?"). On CLEF dev,
+# p >= 0.5 keeps pairs that are matches 90 % of the time (recall 0.85), p >= 0.9 99 % (recall
+# 0.55). A conflict the engine finds (same subject, figures disagree) is suggested whatever its
+# probability. Quote links keep their own score (same speaker, shared words).
+LINK_SUGGEST_THRESHOLD = envfloat("LINK_SUGGEST_THRESHOLD", 0.5)
+LINK_AUTOCONFIRM_THRESHOLD = envfloat("LINK_AUTOCONFIRM_THRESHOLD", 0.9)
+LINK_QUOTE_SUGGEST_THRESHOLD = envfloat("LINK_QUOTE_SUGGEST_THRESHOLD", 0.55)
+LINK_QUOTE_AUTOCONFIRM_THRESHOLD = envfloat("LINK_QUOTE_AUTOCONFIRM_THRESHOLD", 0.92)
 LINK_AUTOCONFIRM = envbool("LINK_AUTOCONFIRM", False)
 # Link retrieval (docs/linking.md): sentence embeddings on or off; exact in-process vector
 # scan up to this many stored vectors, above it re-rank only (or an IVF index when NPROBE > 0);

@@ -16,14 +16,18 @@ from dataclasses import asdict, dataclass
 
 import numpy as np
 
+from factcheck.articles.models import ArticleKind
 from factcheck.claims.models import Claim
 from factcheck.linking import embeddings, retrieval
+from factcheck.linking.engine import fusion
 from factcheck.linking.engine.score import ClaimFeatures, Match, claim_features, score_claims
 
 log = logging.getLogger(__name__)
 
 __all__ = [
     "Candidate",
+    "fused_probabilities",
+    "document_of",
     "claim_search",
     "features_for_claim",
     "features_for_text",
@@ -65,8 +69,48 @@ def features_for_claim(claim: Claim) -> ClaimFeatures:
 
 @dataclass(slots=True)
 class Candidate:
+    """A stored claim scored against a query. `probability`: the blend's calibrated chance that
+    it is a match (what the candidates are ordered by and the thresholds compare); `match`: the
+    engine's comparison (relation same/conflicts/related, its reason, figures)."""
+
     claim: Claim
     match: Match
+    probability: float = 0.0
+
+    @property
+    def score(self) -> float:
+        return self.probability
+
+
+def document_of(claim: Claim) -> str:
+    """The text a stored claim is matched on (a fact-check's claim with its review's headline
+    and description): what BM25 reads; the stored vector is the claim's own."""
+    article = claim.article if claim.article_id else None
+    if article is not None and article.kind == ArticleKind.FACTCHECK:
+        return fusion.document_text(claim.text, article.headline, getattr(article, "summary", "") or "")
+    return claim.text
+
+
+def fused_probabilities(
+    query_text: str,
+    docs: Sequence[str],
+    cosines: Sequence[float | None],
+    stats: retrieval.DocStats,
+) -> list[float]:
+    """One query's candidates: the ranking score (cosine with the stored claim + BM25 against
+    the whole document, engine.fusion.rank_scores) turned into a calibrated match probability
+    (engine.fusion.match_probabilities), in the order of `docs`."""
+    qterms = fusion.terms(query_text)
+    dterms = [fusion.terms(d) for d in docs]
+    bm25 = fusion.bm25_scores(qterms, dterms, stats.df, stats.total, stats.avgdl)
+    if any(c is None for c in cosines):
+        # Without a vector (embeddings off) the Dice overlap of content words stands in for
+        # the cosine, scaled as the engine scales it (score.score_claims).
+        qset = set(qterms)
+        dice = [2 * len(qset & set(t)) / max(len(qset) + len(set(t)), 1) for t in dterms]
+        cosines = [c if c is not None else (0.25 + 0.9 * d if d else 0.0) for c, d in zip(cosines, dice, strict=True)]
+    ceiling = fusion.bm25_ceiling(qterms, stats.df, stats.total, stats.avgdl)
+    return fusion.match_probabilities(fusion.rank_scores(cosines, bm25, ceiling))
 
 
 class _Clock:
@@ -140,24 +184,51 @@ def rank_candidates(
     clock.lap("load")
     features = {pk: features_for_claim(c) for pk, c in claims.items()}
 
+    documents = {pk: document_of(c) for pk, c in claims.items()}
+    stats = retrieval.doc_stats() if claims else None
+
     results: list[list[Candidate]] = []
     for (query, vector), ids in zip(queries, per_query_ids, strict=True):
-        ranked = []
-        for pk in ids:
-            if pk not in claims:
-                continue
-            cosine = float(np.dot(vector, stored[pk])) if vector is not None and pk in stored else None
-            ranked.append(Candidate(claims[pk], score_claims(query, features[pk], cosine)))
-        ranked.sort(key=lambda c: (-c.match.score, -c.claim.pk))
-        results.append(ranked)
+        pks = sorted(pk for pk in ids if pk in claims)
+        cosines = [float(np.dot(vector, stored[pk])) if vector is not None and pk in stored else None for pk in pks]
+        probs = fused_probabilities(query.text, [documents[pk] for pk in pks], cosines, stats) if pks else []
+        # The figures/dates/names comparison labels the relation (same, conflicts, related)
+        # and explains it; the order and the probability come from the fusion.
+        by_pk = {
+            pk: Candidate(claims[pk], score_claims(query, features[pk], cosine), probability)
+            for pk, cosine, probability in zip(pks, cosines, probs, strict=True)
+        }
+        order = sorted(by_pk, key=lambda pk: (-by_pk[pk].probability, pk))
+        results.append(_grouped([by_pk[pk] for pk in order], stored))
     clock.lap("score")
     return results
 
 
+def _grouped(ranked: list[Candidate], stored: dict[int, np.ndarray]) -> list[Candidate]:
+    """Near-duplicate stored claims (the same claim reviewed again: a copy, an update, another
+    organisation's review) shown together at the best one's place, stored first first, each
+    with the group's best probability (engine.fusion.duplicate_groups)."""
+
+    def same(a: int, b: int) -> bool:
+        va, vb = stored.get(a), stored.get(b)
+        return va is not None and vb is not None and float(np.dot(va, vb)) >= fusion.DUPLICATE_COSINE
+
+    by_pk = {c.claim.pk: c for c in ranked}
+    out = []
+    for group in fusion.duplicate_groups([c.claim.pk for c in ranked], same):
+        best = by_pk[group[0]].probability  # the group's first member in `ranked` order is its best
+        for pk in sorted(group):
+            by_pk[pk].probability = best
+            out.append(by_pk[pk])
+    return out
+
+
 def claim_search(text: str, *, top: int = 10, exclude_ids: Iterable[int] = ()) -> list[tuple[Claim, float]]:
-    """Stored claims (imported fact-checks included) most like `text`, best first, with a
-    score in [0, 1]."""
-    text = " ".join(text.split())
+    """Stored claims (imported fact-checks included) most like `text`, best first, with the
+    blend's match probability."""
+    # A pasted social post is matched as a claim: links, handles, hashtags and the embed
+    # trailer cleaned (engine.fusion.clean_query); ordinary text passes unchanged.
+    text = fusion.clean_query(text)
     if not text or top <= 0:
         return []
     lexical_k = max(retrieval.LEXICAL_K, top * 3)
@@ -178,4 +249,4 @@ def claim_search(text: str, *, top: int = 10, exclude_ids: Iterable[int] = ()) -
         dense_k=max(retrieval.DENSE_K, top * 3),
         lexical=lexical,
     )[0]
-    return [(c.claim, c.match.score) for c in ranked[:top]]
+    return [(c.claim, c.probability) for c in ranked[:top]]

@@ -33,12 +33,14 @@ from django.db import connection, transaction
 
 from factcheck.claims.models import CandidateStatus, Claim
 from factcheck.linking import embeddings
-from factcheck.linking.engine import embed
+from factcheck.linking.engine import embed, fusion
 from factcheck.linking.engine.text import content_terms
 from factcheck.linking.models import ClaimEmbedding
 
 __all__ = [
     "DENSE_K",
+    "DocStats",
+    "doc_stats",
     "LEXICAL_K",
     "TermStats",
     "dense_candidates",
@@ -130,9 +132,102 @@ def term_stats() -> TermStats:
 
 
 def term_stats_reset() -> None:
-    """Forget the cached term statistics (tests, benchmarks)."""
-    global _term_stats
+    """Forget the cached term and document statistics (tests, benchmarks)."""
+    global _term_stats, _doc_stats
     _term_stats = None
+    _doc_stats = None
+
+
+# Document statistics for BM25 ----------------------------------------------------------------
+
+
+@dataclass(slots=True)
+class DocStats:
+    """Document frequencies of the engine's terms (engine.fusion.terms) in a sample of stored
+    claims, each read as the re-ranker reads it (a fact-check with its headline and
+    description), scaled to the store: what BM25 over the candidates needs."""
+
+    total: float
+    sample: int
+    df: dict[str, float]
+    avgdl: float
+    fetched_at: float = 0.0
+    alias: str = ""
+
+
+_doc_stats: DocStats | None = None
+_doc_stats_lock = threading.Lock()
+
+
+def _article_text_columns() -> list[str]:
+    from factcheck.articles.models import Article
+
+    names = {f.name for f in Article._meta.get_fields()}
+    return [n for n in ("headline", "summary") if n in names]
+
+
+def doc_stats() -> DocStats:
+    """Cached per process like `term_stats` (TERM_STATS_TTL, or until the store grows by a
+    fifth); a sample of at most TERM_SAMPLE_ROWS claims, so the cost is bounded at any size."""
+    global _doc_stats
+    from factcheck.articles.models import ArticleKind
+
+    alias = str(connection.settings_dict.get("NAME"))
+    with _doc_stats_lock:
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                total = _claims_estimate(cursor)
+        else:
+            total = float(Claim.objects.count())
+        cached = _doc_stats
+        if (
+            cached is not None
+            and cached.alias == alias
+            and time.monotonic() - cached.fetched_at < TERM_STATS_TTL
+            and total <= cached.total * 1.2 + 100
+        ):
+            return cached
+        cols = _article_text_columns()
+        extra = "".join(f", a.{c}" for c in cols)
+        if connection.vendor == "postgresql":
+            pct = 100.0 if total <= TERM_SAMPLE_ROWS else max(0.01, 100.0 * TERM_SAMPLE_ROWS / total)
+            sample_clause = "" if pct >= 100 else f" TABLESAMPLE SYSTEM ({pct:.4f}) REPEATABLE (7)"
+            sql = (
+                f"SELECT c.text, a.kind{extra} FROM claims_claim c{sample_clause} "  # noqa: S608 - no user input
+                "LEFT JOIN articles_article a ON a.id = c.article_id"
+            )
+        else:
+            sql = (
+                f"SELECT c.text, a.kind{extra} FROM claims_claim c "  # noqa: S608 - no user input
+                f"LEFT JOIN articles_article a ON a.id = c.article_id ORDER BY c.id DESC LIMIT {TERM_SAMPLE_ROWS}"
+            )
+        with connection.cursor() as cursor:
+            cursor.execute(sql)
+            rows = cursor.fetchall()
+        df: dict[str, float] = {}
+        length = 0
+        for text, kind, *more in rows:
+            doc = fusion.document_text(text, *more) if kind == ArticleKind.FACTCHECK else text
+            terms = fusion.terms(doc)
+            length += len(terms)
+            for t in set(terms):
+                df[t] = df.get(t, 0.0) + 1.0
+        sample = len(rows)
+        scale = max(total, sample) / max(sample, 1)
+        _doc_stats = DocStats(
+            total=max(total, sample),
+            sample=sample,
+            df={t: n * scale for t, n in df.items()},
+            avgdl=length / max(sample, 1),
+            fetched_at=time.monotonic(),
+            alias=alias,
+        )
+        return _doc_stats
+
+
+def doc_stats_reset() -> None:
+    global _doc_stats
+    _doc_stats = None
 
 
 # Lexical: the query -------------------------------------------------------------------------

@@ -55,6 +55,8 @@ def _thresholds() -> tuple[float, float, bool]:
 def links_upsert(model: type[ClaimLink] | type[QuoteLink], proposals: Iterable[LinkProposal]) -> dict[str, int]:
     """Create new system suggestions; refresh those still suggested by the system; leave the rest."""
     _suggest, autoconfirm_at, autoconfirm = _thresholds()
+    if model is QuoteLink:  # a quote's score is its own (speaker, shared words), not a probability
+        autoconfirm_at = float(settings.LINK_QUOTE_AUTOCONFIRM_THRESHOLD)
     best: dict[tuple[int, int], LinkProposal] = {}
     for p in proposals:
         if p.a == p.b:
@@ -75,7 +77,8 @@ def links_upsert(model: type[ClaimLink] | type[QuoteLink], proposals: Iterable[L
         }
         new_rows = []
         for pair, p in best.items():
-            confirm = autoconfirm and p.score >= autoconfirm_at
+            # Only a match is confirmed: a `related` pair stays a suggestion however sure.
+            confirm = autoconfirm and p.score >= autoconfirm_at and p.relation != "related"
             state = LinkState.CONFIRMED if confirm else LinkState.SUGGESTED
             score = round(min(1.0, max(0.0, p.score)), 4)
             link = existing.get(pair)
@@ -127,11 +130,26 @@ def _checked_note(claim: Claim) -> str:
     return f"previously checked by {who}: {label}"
 
 
+def _worth_suggesting(cand: ranking.Candidate, suggest_at: float, autoconfirm_at: float) -> bool:
+    """The match probability ranks and gates; the engine's comparison (figures, dates, places,
+    names) labels. Kept: a `same` at or above the suggest threshold; a `conflicts` whatever its
+    probability (figures that disagree on one subject make a different claim, which the match
+    probability rightly rates low, but a conflict is worth an editor's look); a `related` only
+    at the auto-confirm level (two claims on one topic are not a match; seed pair:
+    docs/benchmarks.md)."""
+    relation = cand.match.relation
+    if relation == "conflicts":
+        return True
+    if relation == "same":
+        return cand.probability >= suggest_at
+    return cand.probability >= autoconfirm_at
+
+
 def _claim_proposals(article: Article) -> list[LinkProposal]:
     claims = list(Claim.objects.live().filter(article=article).select_related("article"))
     if not claims:
         return []
-    suggest_at, _, _ = _thresholds()
+    suggest_at, autoconfirm_at, _ = _thresholds()
     # The new claims are encoded in a background thread while PostgreSQL runs the full-text
     # query (which needs only their text): the fixed encoding cost overlaps the lexical one.
     pending = embeddings.embeddings_start(claims, background=True)
@@ -146,14 +164,13 @@ def _claim_proposals(article: Article) -> list[LinkProposal]:
     ranked = ranking.rank_candidates(queries, exclude_article_id=article.pk, lexical=lexical)
     proposals = []
     for claim, candidates in zip(claims, ranked, strict=True):
-        for cand in candidates[:MAX_LINKS_PER_CLAIM]:
-            if cand.match.score < suggest_at:
-                break
+        kept = [c for c in candidates if _worth_suggesting(c, suggest_at, autoconfirm_at)]
+        for cand in kept[:MAX_LINKS_PER_CLAIM]:
             reason = cand.match.reason
             note = _checked_note(cand.claim)
             if note and cand.match.relation == "same":
                 reason = f"{note}; {reason}"
-            proposals.append(LinkProposal(claim.pk, cand.claim.pk, cand.match.relation, cand.match.score, reason))
+            proposals.append(LinkProposal(claim.pk, cand.claim.pk, cand.match.relation, cand.probability, reason))
     return proposals
 
 
@@ -163,7 +180,7 @@ def _speaker_name(quote: Quote) -> str:
 
 def _quote_proposals(article: Article) -> list[LinkProposal]:
     quotes = list(Quote.objects.live().filter(article=article).select_related("speaker"))
-    suggest_at, _, _ = _thresholds()
+    suggest_at = float(settings.LINK_QUOTE_SUGGEST_THRESHOLD)
     proposals = []
     for quote in quotes:
         name = _speaker_name(quote)

@@ -16,6 +16,7 @@ from factcheck.linking.embeddings import index_reset
 from factcheck.linking.engine import embed
 from factcheck.linking.models import ClaimLink, LinkOrigin, LinkState, QuoteLink, Relation
 from factcheck.linking.ranking import claim_search, find_quantities
+from factcheck.linking.retrieval import doc_stats, term_stats_reset
 from factcheck.linking.selectors import checked_matches
 from factcheck.linking.suggest import suggest_links_for_article
 from factcheck.linking.tasks import suggest_links
@@ -40,8 +41,10 @@ CNN = [
 @pytest.fixture(autouse=True)
 def _fresh_index():
     index_reset()
+    term_stats_reset()
     yield
     index_reset()
+    term_stats_reset()
 
 
 def make_article(outlet: str, sentences: list[str], quotes: list[tuple[str, Person]] = ()) -> Article:
@@ -368,3 +371,47 @@ def test_web_process_warms_the_encoder_at_start(settings):
     assert future.result(timeout=120) >= 0 and embed._model is not None
     wsgi = importlib.import_module("factcheck.wsgi")
     assert callable(wsgi.application)
+
+
+def test_search_reads_the_reviews_headline_and_description_and_groups_copies(tmp_path):
+    def review(url, claim, headline, description):
+        return claimreview(url, claim, "False") | {"headline": headline, "description": description}
+
+    reviews = [
+        review(
+            "https://checkers.example/lynx",
+            "A wild animal was seen on the motorway.",
+            "Was a Lynx Filmed Crossing the Orbital Motorway?",
+            "A video said to show a lynx near Ashbury is from a zoo.",
+        ),
+        review(
+            "https://checkers.example/bins",
+            "The council will stop collecting bins on Mondays.",
+            "Are Monday Bin Collections Ending?",
+            "",
+        ),
+        review(
+            "https://checkers.example/bins-update",
+            "The council will stop collecting bins on Mondays.",
+            "Update: Monday Bin Collections",
+            "",
+        ),
+    ]
+    path = tmp_path / "reviews.jsonl"
+    path.write_text("\n".join(json.dumps(r) for r in reviews) + "\n")
+    call_command("import_claimreview", str(path), stdout=StringIO(), stderr=StringIO())
+
+    stats = doc_stats()
+    assert stats.sample == 3 and stats.df.get("lynx", 0) >= 1  # headline and description are read
+
+    # The claim reviewed never names the lynx or Ashbury; its review's headline and description do.
+    found = claim_search("lynx spotted on the Ashbury orbital motorway", top=3)
+    assert found[0][0].review_url == "https://checkers.example/lynx"
+
+    # Two reviews of one claim: together, the first stored first, one probability for both.
+    found = claim_search("Council to stop collecting bins on Mondays", top=3)
+    urls = [c.review_url for c, _ in found[:2]]
+    assert urls == ["https://checkers.example/bins", "https://checkers.example/bins-update"]
+    assert found[0][1] == found[1][1] > 0.5
+    scores = [p for _, p in found]
+    assert scores == sorted(scores, reverse=True)
