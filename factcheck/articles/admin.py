@@ -6,6 +6,7 @@ from factcheck.articles.services import article_create
 from factcheck.claims.models import Claim, Quote
 from factcheck.core.admin import ReadOnlyInline
 from factcheck.core.errors import ApplicationError
+from factcheck.core.validators import validate_publication_date, validate_web_url
 from factcheck.extraction.services import extraction_request
 
 
@@ -37,8 +38,21 @@ class ClaimInline(ReadOnlyInline):
     show_change_link = True
 
 
+class ArticleAdminForm(forms.ModelForm):
+    """The admin's add and change form: the same address and date rules as every face
+    (the admin builds the Meta from this ModelAdmin)."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if "url" in self.fields:
+            self.fields["url"].validators.append(validate_web_url)
+        if "published" in self.fields:
+            self.fields["published"].validators.append(validate_publication_date)
+
+
 @admin.register(Article)
 class ArticleAdmin(admin.ModelAdmin):
+    form = ArticleAdminForm
     list_display = [
         "__str__",
         "outlet",

@@ -16,6 +16,7 @@ from pathlib import Path
 
 from factcheck.core.lines import BadLine, first_bad_char, loads, read_lines
 from factcheck.core.problems import IntakeProblem
+from factcheck.core.validators import parse_publication_date, web_url
 
 TEXT_SUFFIXES = {".txt", ".text"}
 JSONL_SUFFIXES = {".jsonl", ".ndjson"}
@@ -37,13 +38,8 @@ class IntakeRecord:
 
 
 def parse_date(value: object) -> datetime.date:
-    if not isinstance(value, str) or not value.strip():
-        raise ValueError("no publication date")
-    text = value.strip()
-    try:
-        return datetime.date.fromisoformat(text[:10])
-    except ValueError:
-        raise ValueError(f"publication date {text[:40]!r} is not a date in YYYY-MM-DD form") from None
+    """The publication date of a record: the one rule of factcheck.core.validators."""
+    return parse_publication_date(value)
 
 
 def decode(raw: bytes, source: str, max_bytes: int) -> str:
@@ -131,14 +127,17 @@ def parse_json_object(line: str, source: str) -> IntakeRecord:
         if problem:
             raise ValueError(f'"{key}" {problem}')
     url = (obj.get("url") or "").strip()
-    if url and not re.match(r"^https?://\S+$", url):
-        raise ValueError(f'"url" {url[:60]!r} is not an http(s) URL')
+    if url:
+        try:
+            url = web_url(url)
+        except ValueError as exc:
+            raise ValueError(f'"url" {url[:60]!r}: {exc}') from None
     return IntakeRecord(
         source=source,
         body=body,
         published=parse_date(obj.get("published")),
         outlet=(obj.get("outlet") or "").strip()[:200],
-        url=url[:1000],
+        url=url,
         headline=(obj.get("headline") or "").strip()[:500],
         byline=(obj.get("byline") or "").strip()[:300],
     )

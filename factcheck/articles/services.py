@@ -13,6 +13,7 @@ from django.utils.text import slugify
 from factcheck.articles.models import Article, ArticleKind, Outlet, body_fingerprint
 from factcheck.audit.services import audit_record
 from factcheck.core.errors import ApplicationError
+from factcheck.core.validators import publication_date, web_url
 from factcheck.extraction.services import extraction_request
 
 
@@ -46,6 +47,23 @@ def _outlet_create(name: str) -> Outlet:
         )
 
 
+def article_source_check(*, url: str, published: datetime.date | None) -> tuple[str, datetime.date | None]:
+    """The article's web address and publication date by the shared input rules
+    (factcheck.core.validators): http(s) only, a plausible date. Both are optional."""
+    url = (url or "").strip()
+    if url:
+        try:
+            url = web_url(url)
+        except ValueError as exc:
+            raise ApplicationError(str(exc), field="url") from None
+    if published is not None:
+        try:
+            publication_date(published)
+        except ValueError as exc:
+            raise ApplicationError(str(exc), field="published") from None
+    return url, published
+
+
 def article_create(
     *,
     body: str,
@@ -67,6 +85,7 @@ def article_create(
     """
     if not body or not body.strip():
         raise ApplicationError("The article text is empty.", field="body")
+    url, published = article_source_check(url=url, published=published)
     # Insert first and let the unique fingerprint refuse a duplicate: new articles (the
     # common case in bulk imports) then cost one statement less than look-then-insert.
     outlet = outlet_get_or_create(name=outlet_name, cache=outlet_cache) if outlet_name else None

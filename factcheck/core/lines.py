@@ -99,11 +99,14 @@ def _utf16_lines(handle: BinaryIO, max_bytes: int) -> Iterator[tuple[int, str | 
 
 
 def loads(line: str) -> Any | BadLine:
-    """json.loads, with every way a line can be unreadable turned into a reason."""
+    """json.loads, with every way a line (or a whole JSON document) can be unreadable turned
+    into a reason. The ClaimReview reader uses it for documents too, so a position past the
+    first line names the line."""
     try:
         return json.loads(line)
     except json.JSONDecodeError as exc:
-        return BadLine(f"malformed JSON ({exc.msg} at column {exc.colno})")
+        where = f"line {exc.lineno} column {exc.colno}" if exc.lineno > 1 else f"column {exc.colno}"
+        return BadLine(f"malformed JSON ({exc.msg} at {where})")
     except RecursionError:
         return BadLine("malformed JSON (nested too deeply)")
     except ValueError as exc:

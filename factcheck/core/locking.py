@@ -21,19 +21,28 @@ from typing import TypeVar
 from django.db import models
 from django.utils import timezone
 
-from factcheck.core.errors import StaleEdit
+from factcheck.core.errors import ApplicationError, StaleEdit
 
 M = TypeVar("M", bound=models.Model)
+
+INVALID_VERSION = (
+    "The form is invalid or out of date (its version is not one this row ever had); reload the page and try again."
+)
 
 
 def lock_for_edit(obj: M, *, expected_version: int | None, fields: Iterable[str]) -> M:
     """The stored row of `obj`, locked until the transaction ends.
 
-    Raises StaleEdit if `expected_version` is given and the stored version differs; its
-    `stored` holds the current values of `fields`. `None` means the caller acts on the
+    Raises StaleEdit if `expected_version` is given and is older than the stored version;
+    its `stored` holds the current values of `fields`. A version newer than the stored
+    one was never shown to anyone: ApplicationError (400), not StaleEdit. `None` means the caller acts on the
     row as it is now (a system action, or one with nothing an editor typed).
     """
     current = type(obj)._default_manager.select_for_update().get(pk=obj.pk)
+    if expected_version is not None and expected_version > current.version:
+        # Versions only grow: nobody was ever shown this one. A forged or mangled form,
+        # not a colleague's save.
+        raise ApplicationError(INVALID_VERSION, field="version")
     if expected_version is not None and current.version != expected_version:
         raise StaleEdit(current, {name: getattr(current, name) for name in fields})
     return current

@@ -11,14 +11,15 @@ from __future__ import annotations
 
 import datetime
 import hashlib
-import json
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from factcheck.core.lines import BadLine, loads
 from factcheck.core.problems import IntakeProblem
+from factcheck.core.validators import parse_publication_date, web_url
 
 __all__ = ["Review", "iter_reviews", "parse_document", "rating_to_scale", "review_key"]
 
@@ -99,13 +100,15 @@ def _number(value: Any) -> float | None:
         return None
 
 
-def _date(value: Any) -> datetime.date | None:
-    if not isinstance(value, str) or len(value) < 10:
+def _date(value: Any, name: str) -> datetime.date | None:
+    """An optional ClaimReview date: absent is None; present, it must pass the one
+    publication-date rule (factcheck.core.validators), or the review is refused."""
+    if value is None or value == "":
         return None
     try:
-        return datetime.date.fromisoformat(value[:10])
-    except ValueError:
-        return None
+        return parse_publication_date(value)
+    except ValueError as exc:
+        raise ValueError(f"{name}: {exc}") from None
 
 
 def _is_type(obj: dict, name: str) -> bool:
@@ -130,6 +133,12 @@ def _review(obj: dict, source: str) -> Review | IntakeProblem:
     claim = _text(obj.get("claimReviewed"), MAX_CLAIM_CHARS)
     if not url.startswith(("http://", "https://")):
         return IntakeProblem(source, "ClaimReview has no http(s) url")
+    try:
+        url = web_url(url)
+        date_published = _date(obj.get("datePublished"), "datePublished")
+        date_modified = _date(obj.get("dateModified"), "dateModified")
+    except ValueError as exc:
+        return IntakeProblem(source, f"ClaimReview {exc}")
     if not claim:
         return IntakeProblem(source, "ClaimReview has no claimReviewed text")
     rating = obj.get("reviewRating") or {}
@@ -154,7 +163,7 @@ def _review(obj: dict, source: str) -> Review | IntakeProblem:
         url=url[:1000],
         claim_reviewed=claim,
         publisher=_name(obj.get("author")) or _name(obj.get("publisher")),
-        date_published=_date(obj.get("datePublished")),
+        date_published=date_published,
         rating_value=_number(rating.get("ratingValue")),
         best_rating=_number(rating.get("bestRating")),
         worst_rating=_number(rating.get("worstRating")),
@@ -163,7 +172,7 @@ def _review(obj: dict, source: str) -> Review | IntakeProblem:
         appearance_url=appearance_url,
         headline=_text(obj.get("headline") or obj.get("name"), MAX_HEADLINE_CHARS),
         description=_text(obj.get("description") or obj.get("abstract"), MAX_DESCRIPTION_CHARS),
-        date_modified=_date(obj.get("dateModified")),
+        date_modified=date_modified,
     )
 
 
@@ -176,23 +185,6 @@ def parse_document(doc: Any, source: str) -> list[Review | IntakeProblem]:
     if not found:
         found.append(IntakeProblem(source, "no ClaimReview object in it"))
     return found
-
-
-@dataclass(frozen=True, slots=True)
-class _Invalid:
-    reason: str
-
-
-def _loads(text: str) -> Any:
-    """json.loads, with every way a document can be unreadable turned into a reason."""
-    try:
-        return json.loads(text)
-    except json.JSONDecodeError as exc:
-        return _Invalid(f"invalid JSON: {exc.msg} at line {exc.lineno} column {exc.colno}")
-    except RecursionError:
-        return _Invalid("invalid JSON: nested too deeply")
-    except ValueError as exc:  # e.g. an integer of more than 4,300 digits
-        return _Invalid(f"invalid JSON: {exc}")
 
 
 def _read_text(path: Path) -> str | IntakeProblem:
@@ -213,8 +205,8 @@ def _iter_file(path: Path) -> Iterator[Review | IntakeProblem]:
         if not blocks:
             yield IntakeProblem(str(path), "no JSON-LD script in the page")
         for n, block in enumerate(blocks, 1):
-            doc = _loads(block)
-            if isinstance(doc, _Invalid):
+            doc = loads(block)
+            if isinstance(doc, BadLine):
                 yield IntakeProblem(f"{path}#script{n}", doc.reason)
                 continue
             yield from (r for r in parse_document(doc, f"{path}#script{n}") if not _is_empty_problem(r))
@@ -225,14 +217,14 @@ def _iter_file(path: Path) -> Iterator[Review | IntakeProblem]:
             if not line.strip():
                 continue
             source = f"{path}:{lineno}"
-            doc = _loads(line)
-            if isinstance(doc, _Invalid):
+            doc = loads(line)
+            if isinstance(doc, BadLine):
                 yield IntakeProblem(source, doc.reason)
                 continue
             yield from parse_document(doc, source)
         return
-    doc = _loads(text)
-    if isinstance(doc, _Invalid):
+    doc = loads(text)
+    if isinstance(doc, BadLine):
         yield IntakeProblem(str(path), doc.reason)
         return
     yield from parse_document(doc, str(path))

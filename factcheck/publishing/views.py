@@ -1,9 +1,13 @@
 """Public fact-check pages: the only pages that need no login."""
 
+import hashlib
+
 from django.contrib.auth.decorators import login_not_required
 from django.core.paginator import Paginator
 from django.db.models import Prefetch
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, render
+from django.utils.cache import get_conditional_response, patch_cache_control
 from django.views.decorators.http import require_GET
 
 from factcheck.claims.models import Claim, Correction, Rating
@@ -41,3 +45,27 @@ def factcheck_detail(request, pk: int):
         "publishing/detail.html",
         {"claim": claim, "jsonld": jsonld, "jsonld_text": jsonld_script_text(jsonld)},
     )
+
+
+@login_not_required
+@require_GET
+def ratings_css(request):
+    """The verdict colours as classes, `.rating-<pk>`, for every page's badges and swatches.
+
+    A stylesheet rather than style="" attributes, which the Content-Security-Policy
+    refuses. Colours are hex by a database constraint (rating_colour_hex), so nothing a
+    user typed can end up as CSS here. Revalidated on every use (ETag), so a colour
+    changed in the admin site shows at once.
+    """
+    rules = [
+        f".rating-{pk} {{ background-color: {colour}; color: {Rating(colour=colour).text_colour}; }}\n"
+        for pk, colour in Rating.objects.order_by("pk").values_list("pk", "colour")
+    ]
+    body = "".join(rules).encode()
+    etag = '"' + hashlib.sha256(body).hexdigest()[:32] + '"'
+    response = get_conditional_response(request, etag=etag)
+    if response is None:
+        response = HttpResponse(body, content_type="text/css; charset=utf-8")
+    response["ETag"] = etag
+    patch_cache_control(response, no_cache=True)
+    return response

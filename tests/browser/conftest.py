@@ -63,10 +63,25 @@ def browser(django_db_setup):
 
 @dataclass
 class Tab:
-    """A page and the JavaScript errors it raised, so that a test can check there were none."""
+    """A page, the JavaScript errors it raised, so that a test can check there were none,
+    and the Content-Security-Policy violations it reported, which fail the test (new_tab)."""
 
     page: object
     errors: list[str] = field(default_factory=list)
+    csp_violations: list[str] = field(default_factory=list)
+
+
+# Every page reports each CSP violation twice over: Chromium's own console message
+# ("Refused to ... because it violates the following Content Security Policy directive")
+# and the DOM's securitypolicyviolation event, which this script (injected by the
+# browser itself, so not subject to the policy) turns into a console message too.
+CSP_MARK = "Content Security Policy"
+_CSP_LISTENER = """
+document.addEventListener("securitypolicyviolation", (event) => {
+  console.error("securitypolicyviolation: Content Security Policy " + event.effectiveDirective
+    + " blocked " + (event.blockedURI || "inline") + " at " + event.sourceFile + ":" + event.lineNumber);
+});
+"""
 
 
 @pytest.hookimpl(wrapper=True, tryfirst=True)
@@ -81,26 +96,41 @@ def pytest_runtest_makereport(item, call):
 def new_tab(request, browser, live_server):
     """Opens a page in a new browser context (its own cookies): one per person in a test.
 
+    Every page is watched for Content-Security-Policy violations (console messages and
+    securitypolicyviolation events): any one fails the test when it ends.
+
     When the test fails, every page it opened is saved as failed-<test>-<n>.png next to
     the screenshots, to show what the browser showed at that moment.
     """
     contexts = []
+    tabs: list[Tab] = []
 
     def _open() -> Tab:
         context = browser.new_context(base_url=live_server.url, viewport=VIEWPORT, locale="en-GB")
         context.set_default_timeout(TIMEOUT_MS)
         contexts.append(context)
+        context.add_init_script(_CSP_LISTENER)
         tab = Tab(page=context.new_page())
         tab.page.on("pageerror", lambda exc: tab.errors.append(str(exc)))
+        tab.page.on("console", lambda msg: _watch_csp(tab, msg))
+        tabs.append(tab)
         return tab
 
     yield _open
+    violations = [f"{tab.page.url}: {text}" for tab in tabs for text in tab.csp_violations]
     if getattr(request.node, "browser_test_failed", False):
         for number, context in enumerate(contexts, start=1):
             for page in context.pages:
                 page.screenshot(path=str(screenshot_dir() / f"failed-{request.node.name}-{number}.png"), full_page=True)
     for context in contexts:
         context.close()
+    if violations:
+        pytest.fail("Content-Security-Policy violations:\n" + "\n".join(violations), pytrace=False)
+
+
+def _watch_csp(tab: Tab, message) -> None:
+    if CSP_MARK in message.text:
+        tab.csp_violations.append(message.text)
 
 
 # The rows the data migrations load. A transactional test's flush empties every table,

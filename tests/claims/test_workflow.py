@@ -227,7 +227,7 @@ def test_assign_only_to_colleagues(checker, checker2, outsider):
 def test_evidence_add_remove_and_comment_audited(checker, reporter):
     claim = ClaimFactory()
     ev = evidence_add(claim=claim, url="https://ons.example/x", title="ONS", note="Table 3", actor=checker)
-    with pytest.raises(ApplicationError, match="valid URL") as info:
+    with pytest.raises(ApplicationError, match="Only http:// and https:// web addresses are accepted") as info:
         evidence_add(claim=claim, url="not a url", title="", note="", actor=checker)
     assert info.value.field == "url"
     with pytest.raises(PermissionDenied):

@@ -446,3 +446,189 @@ def test_party_and_state_in_brackets_are_not_the_speaker() -> None:
 def test_a_document_states_tagged_as_a_noun() -> None:
     text = '"We reject the proposal in full," the memo states.'
     assert speaker_of(text, "reject the proposal") == "memo"
+
+
+# --- engine-1.3.1: quoted words that go on after a framed quotation -------------------------
+
+
+def test_partial_quote_after_a_framed_sentence_goes_on_with_its_speaker() -> None:
+    text = (
+        "''The budget is a mess,'' said Carla Benning, a fiscal analyst at the Cato Group. "
+        "Unless lawmakers act soon, ''the county will be out of cash by spring.''"
+    )
+    assert speaker_of(text, "out of cash") == "Carla Benning"
+
+
+def test_partial_quote_after_said_x_in_wire_style() -> None:
+    text = (
+        '"We knew it would be close," Mayor Dan Ortiz said. Instead, the count turned into '
+        '"a nightmare for every volunteer."'
+    )
+    assert speaker_of(text, "a nightmare") == "Dan Ortiz"
+
+
+def test_partial_quote_in_the_next_paragraph_is_not_carried_over() -> None:
+    text = (
+        '"We knew it would be close," Mayor Dan Ortiz said.\n\n'
+        'Critics have called the new count a "nightmare" ever since.'
+    )
+    assert speaker_of(text, "nightmare") != "Dan Ortiz"
+
+
+# --- participles of speech hung on the wrong clause ------------------------------------------
+
+
+def test_second_participle_on_the_reported_clause_keeps_the_teller() -> None:
+    text = (
+        "Judge Amelia Gross stepped up her criticism on Monday, telling a radio host that the "
+        "governor is a “bully” and asking how he has “kept his job this long.”"
+    )
+    assert speaker_of(text, "kept his job") == "Amelia Gross"
+
+
+def test_fronted_place_taken_for_a_subject_is_not_the_speaker() -> None:
+    text = (
+        "Campaigning at a diner in Concord, New Hampshire, Senator Rob Kline went after his "
+        "rival, calling him “a total lightweight.”"
+    )
+    assert speaker_of(text, "lightweight") == "Rob Kline"
+
+
+def test_dateline_is_not_the_speaker() -> None:
+    text = (
+        "Paris (AFP) – Minister Claire Dubois has taken a swipe at the opposition's plan, "
+        "saying that “empty promises” will not fix the hospitals."
+    )
+    assert speaker_of(text, "empty promises") == "Claire Dubois"
+
+
+def test_frame_before_the_marks_beats_a_verb_in_the_next_sentence() -> None:
+    text = (
+        "Mr. Pryce spoke first. Ms. Landry seemed to mock his plan, saying at one point, "
+        "''The answer is not to shout louder.'' But Mr. Pryce did not respond."
+    )
+    assert speaker_of(text, "shout louder") == "Landry"
+
+
+def test_participle_whose_quote_the_parser_took_for_the_main_clause() -> None:
+    text = (
+        "Paul Weaver did not seem impressed with the minister's remarks on Friday, telling "
+        "reporters, “A lot of people said the minister should resign.”"
+    )
+    assert speaker_of(text, "should resign") == "Paul Weaver"
+
+
+# --- relative clauses: the mention runs to the pronoun the clause uses -----------------------
+
+
+def who_said(text: str, words: str) -> tuple[str | None, str | None]:
+    """(speaker, mention) of the quotation that contains `words`."""
+    for q, speaker, mention in who(text):
+        if words in q:
+            return speaker, mention
+    raise AssertionError(f"no quotation contains {words!r}")
+
+
+def test_quote_inside_a_who_clause_after_said_x() -> None:
+    text = (
+        "''The roads are a disgrace,'' said Councillor Maria Lund, who thinks the county "
+        "''needs to stop patching and start paving.''"
+    )
+    speaker, mention = who_said(text, "start paving")
+    assert speaker == "Maria Lund"
+    assert mention is not None and mention.endswith("who")
+
+
+def test_quote_inside_a_who_clause_of_the_subject() -> None:
+    text = 'Hallman, who estimates his costs were "well into six figures," sued the firm in May.'
+    speaker, mention = who_said(text, "six figures")
+    assert speaker == "Hallman"
+    assert mention == "Hallman, who"
+
+
+def test_the_name_alone_when_the_quote_is_outside_the_clause() -> None:
+    text = 'Hallman, who sued the firm in May, called the ruling "a joke."'
+    speaker, mention = who_said(text, "a joke")
+    assert speaker == "Hallman"
+    assert mention == "Hallman"
+
+
+def test_which_reported_parsed_as_a_clause_of_its_own() -> None:
+    text = (
+        "To settle it, reporters turned to the Ohio Highway Patrol which reported "
+        "“1,204 crashes” on the interstate last year."
+    )
+    speaker, mention = who_said(text, "1,204 crashes")
+    assert speaker == "Ohio Highway Patrol"
+    assert mention is not None and mention.endswith("which")
+
+
+# --- asides earlier in the sentence: "as X put it", "he said," ------------------------------
+
+
+def test_as_x_observed_far_from_the_marks() -> None:
+    text = (
+        "Yet, as Ms. Okonjo observed, in the first months of a new cabinet -- when nobody "
+        "is worried about the polls -- ''who would stop them?''"
+    )
+    assert speaker_of(text, "who would stop them") == "Okonjo"
+
+
+def test_as_x_put_it_in_a_statement() -> None:
+    text = (
+        "As Mr. Brandt put it in a statement to our reporter in June, the network is "
+        "“giving viewers a view they won't get anywhere else.”"
+    )
+    assert speaker_of(text, "anywhere else") == "Brandt"
+
+
+def test_he_said_between_commas_before_a_partial_quote() -> None:
+    text = (
+        "“Museums can help a visitor understand anger,” Mr. Lane said. And perhaps, he said, "
+        "they could help a visitor see officers who, “in fits and starts, are trying to do "
+        "the right thing.”"
+    )
+    speaker, mention = who_said(text, "fits and starts")
+    assert speaker == "Lane"
+    assert mention == "he"
+
+
+def test_said_with_its_own_clause_is_not_an_aside() -> None:
+    text = "Chen said the vote was close, and critics later called the count “a farce” online."
+    assert speaker_of(text, "a farce") != "Chen"
+
+
+# --- descriptions the parser left without a plain subject ----------------------------------
+
+
+def test_said_the_age_description_refers_to_the_person_named_before() -> None:
+    text = (
+        "The retired nurse Joan Albright took the stage on Monday night.\n\n"
+        "“My town deserves better than this,” said the 71-year-old."
+    )
+    speaker, mention = who_said(text, "deserves better")
+    assert speaker == "Joan Albright"
+    assert mention == "the 71-year-old"
+
+
+def test_subject_with_a_who_clause_swallowed_into_a_clause() -> None:
+    text = (
+        "One delegate, who like others spoke on the condition of anonymity to describe the "
+        'closed session, said the mood was that "nobody wants a fight before the vote."'
+    )
+    assert speaker_of(text, "nobody wants a fight") == "One delegate"
+
+
+def test_a_relative_clause_of_another_noun_does_not_stretch_the_mention() -> None:
+    text = "Senator Ana Ruiz wants a party platform that calls for “a living wage in every state.”"
+    for q, speaker, mention in who(text):
+        if "living wage" in q and speaker is not None:
+            assert mention is not None and not mention.endswith("that")
+
+
+def test_a_title_in_apposition_taken_for_a_second_subject_is_not_the_speaker() -> None:
+    text = (
+        "Laura Penn, research director at the Institute for Fiscal Studies, said the plan "
+        'would leave families "badly squeezed".'
+    )
+    assert speaker_of(text, "badly squeezed") == "Laura Penn"

@@ -89,7 +89,7 @@ def test_dev_f1_of_the_positive_class_at_the_shipped_threshold() -> None:
     assert len(read_tsv(DATA / "dev.tsv")) == 1032
     precision, recall, f1 = _f1_at_threshold("dev.tsv")
     # Measured 0.871 (model card); the floor guards against a broken artefact, not noise.
-    assert f1 >= 0.86, (precision, recall, f1)
+    assert f1 >= 0.85, (precision, recall, f1)
 
 
 @requires_shared("datasets", "checkworthiness", "dev-test.tsv")
@@ -97,7 +97,7 @@ def test_dev_test_f1_off_home_ground_at_the_shipped_threshold() -> None:
     """dev-test is from later debates than train and dev: the out-of-domain check."""
     assert len(read_tsv(DATA / "dev-test.tsv")) == 318
     precision, recall, f1 = _f1_at_threshold("dev-test.tsv")
-    assert f1 >= 0.80, (precision, recall, f1)
+    assert f1 >= 0.84, (precision, recall, f1)
 
 
 def test_obvious_claims_above_and_opinions_below_the_threshold() -> None:
@@ -187,10 +187,42 @@ def test_fast_scoring_path_equals_the_tfidf_matrices_it_replaces() -> None:
         + checkworthy.tfidf(scorer.char.transform(texts), scorer.idf_char) @ scorer.coef_char
         + scorer.intercept
     )
+    parsed = checkworthy.parse(texts)
+    counts = scorer.syntax.transform(checkworthy.syntax_features(doc) for doc in parsed)
+    expected += checkworthy.tfidf(counts, scorer.idf_syntax) @ scorer.coef_syntax
     pieces = checkworthy.wordpiece_ids(scorer.tokenizer, texts)
     for row, ids in enumerate(pieces):  # the static view, one text at a time
         if ids:
             v = (scorer.table[ids].astype(np.float32) * scorer.sif[ids, None]).sum(0)
             expected[row] += (v / np.linalg.norm(v)) @ scorer.coef_static
-    assert np.allclose(scorer.logits(texts), expected, atol=1e-5)
+    assert np.allclose(scorer.logits(texts, parsed), expected, atol=1e-5)
     assert checkworthy.tfidf_dot(csr_matrix((2, 8)), np.ones(8), np.ones(8)).tolist() == [0.0, 0.0]
+
+
+def test_parse_view_reads_tags_entity_types_and_closed_class_words() -> None:
+    """The parse view abstracts away from topics: entity types, closed-class words and tags."""
+    (doc,) = checkworthy.parse(["We raised taxes by 20 percent in 2019."])
+    features = set(checkworthy.syntax_features(doc))
+    assert {"e:PERCENT", "e:DATE", "x:first", "x:Past", "r:VBD", "rl:raise", "x:nums2"} <= features
+    assert "m:<s> we VBD NNS" in features and "m:by PERCENT in DATE" in features  # the shape sequence
+    assert any(f.startswith("p:") for f in features) and any(f.startswith("d:") for f in features)
+    (question,) = checkworthy.parse(["Will you answer the question?"])
+    assert {"x:question", "x:second", "x:md:will", "m:NN ? </s>"} <= set(checkworthy.syntax_features(question))
+    assert set(checkworthy.syntax_features([])) == {"m:<s>", "m:</s>", "m:<s> </s>", "len:0", "x:nums0"}
+
+
+def test_scores_from_the_callers_parse_equal_the_text_only_path() -> None:
+    """claims.py hands the scorer the Spans of the article's parse; callers with only text get
+    the same model's parse, so both paths score a sentence alike."""
+    texts = ["The deficit doubled in four years.", "I love this country."]
+    article = checkworthy.parse([" ".join(texts)])[0]
+    spans = [article.char_span(0, len(texts[0])), article.char_span(len(texts[0]) + 1, len(article.text))]
+    assert [s.text for s in spans] == texts
+    assert checkworthy.score_sentences(texts, parsed=spans) == pytest.approx(
+        checkworthy.score_sentences(texts), abs=0.02
+    )
+    docs = checkworthy.parse(texts)
+    assert checkworthy.score_sentences(texts, parsed=docs) == checkworthy.score_sentences(texts)
+    assert checkworthy.score_sentences(texts, parsed=[None, docs[1]]) == checkworthy.score_sentences(texts)
+    with pytest.raises(ValueError):
+        checkworthy.score_sentences(texts, parsed=docs[:1])

@@ -76,7 +76,7 @@ def test_jsonl_import_and_line_numbered_errors(tmp_path):
     assert "imported 2, unchanged 0, failed 5" in out
     assert f"{path}:2: malformed JSON" in err
     assert f'{path}:3: missing or empty "body"' in err
-    assert f"{path}:4: publication date 'yesterday' is not a date" in err
+    assert f"{path}:4: The publication date 'yesterday' is not a date" in err
     assert f'{path}:5: "url"' in err
     assert f"{path}:6: each line must be a JSON object" in err
     assert set(Article.objects.values_list("body", flat=True)) == {"B1", "B4"}

@@ -75,6 +75,7 @@ URL_CAPS: dict[str, str] = {
     # Public fact-checks.
     "publishing:list": PUBLIC,
     "publishing:detail": PUBLIC,
+    "publishing:ratings_css": PUBLIC,
     # Accounts.
     "login": PUBLIC,
     "logout": SIGNED_IN,

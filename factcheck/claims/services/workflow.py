@@ -24,6 +24,7 @@ from factcheck.claims.people import person_resolve
 from factcheck.claims.states import ACTIONS, claim_actions, refusal
 from factcheck.core.errors import ApplicationError, Conflict
 from factcheck.core.locking import copy_saved, lock_for_edit, save_versioned
+from factcheck.core.validators import web_url
 
 __all__ = [
     "LABEL_FIELDS",
@@ -314,7 +315,11 @@ def _evidence_text(evidence: Evidence) -> str:
 @transaction.atomic
 def evidence_add(*, claim: Claim, url: str, title: str, note: str, actor: Any) -> Evidence:
     require_cap(actor, Cap.REVIEW, "cite evidence")
-    evidence = Evidence(claim=claim, url=url.strip(), title=title.strip(), note=note.strip(), added_by=actor)
+    try:
+        url = web_url(url)
+    except ValueError as exc:
+        raise ApplicationError(str(exc), field="url") from None
+    evidence = Evidence(claim=claim, url=url, title=title.strip(), note=note.strip(), added_by=actor)
     try:
         evidence.full_clean(exclude=["claim", "added_by"])
     except ValidationError as exc:

@@ -1,15 +1,27 @@
 """Check-worthiness scorer: is a sentence a check-worthy factual claim?
 
-A linear model (logistic regression) over three cheap views of the sentence:
+A linear model (logistic regression) over four cheap views of the sentence:
 
 1. hashed word 1-3-grams, TF-IDF (sublinear tf, l2),
 2. hashed character 2-5-grams within word boundaries, TF-IDF (sublinear tf, l2),
 3. a static semantic embedding: the SIF-weighted mean of per-wordpiece vectors distilled
    from all-MiniLM-L6-v2 at training time (each piece's mean output vector in context over
    the training sentences, plus its vector run alone; the Model2Vec/tokenlearn idea),
-   PCA-reduced, l2-normalised.
+   PCA-reduced, l2-normalised;
+4. a syntactic/semantic-type view read off the spaCy parse the pipeline runs anyway:
+   hashed n-grams of coarse and fine part-of-speech tags, of a "shape" sequence (entity
+   types for entities, the word for closed-class words, the fine tag otherwise: "we VBP
+   CARDINAL NNS of NN"), entity types, dependency labels, the root's tag, lemma and
+   children, and a few flags (tense, modals, first/second person, numbers, length,
+   question), TF-IDF (sublinear tf, l2). These do not memorise debate topics, so they carry
+   to later debates and to news better than the word n-grams (see the model card).
 
-No transformer runs at inference: scoring is a tokenizer call, two hashing passes and a
+`score_sentences(texts, parsed=...)` takes the spaCy Spans/Docs of the texts when the caller
+has them (claims.py passes the sentences of the article's parse); without them the texts
+are parsed here with the pipeline's own `get_nlp()`, so the features always come from the
+same model and components as at training time.
+
+No transformer runs at inference: scoring is a tokenizer call, three hashing passes and a
 few sparse/dense products, so it costs a small fraction of the spaCy parse (a MiniLM
 forward pass per sentence costs several times the parse on the workers' CPUs; see the
 model card). The threshold is calibrated on held-out folds of both development files,
@@ -25,6 +37,7 @@ from __future__ import annotations
 
 import json
 import threading
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -40,6 +53,7 @@ TOKENIZER_PATH = ARTEFACT_DIR / "tokenizer.json"
 WORD_NGRAMS = (1, 3)
 CHAR_NGRAMS = (2, 5)
 HASH_BITS = 19
+SYNTAX_HASH_BITS = 18
 
 
 def _read_config() -> dict[str, Any]:
@@ -62,6 +76,105 @@ def hashing_vectorizers(hash_bits: int = HASH_BITS) -> tuple[Any, Any]:
         analyzer="char_wb", ngram_range=CHAR_NGRAMS, n_features=2**hash_bits, alternate_sign=False, norm=None
     )
     return word, char
+
+
+def syntax_hasher(hash_bits: int = SYNTAX_HASH_BITS) -> Any:
+    """Hashes the strings of `syntax_features` (raw counts; stateless)."""
+    from sklearn.feature_extraction import FeatureHasher
+
+    return FeatureHasher(n_features=2**hash_bits, input_type="string", alternate_sign=False)
+
+
+# Closed-class words keep their form in the shape sequence; open-class words become tags.
+_CLOSED_POS = frozenset({"PRON", "DET", "ADP", "AUX", "CCONJ", "SCONJ", "PART", "INTJ"})
+_KEPT_PUNCT = frozenset({"%", "$", "?"})
+_FIRST_PERSON = frozenset({"i", "we", "me", "us", "my", "our", "mine", "ours", "myself", "ourselves"})
+_SECOND_PERSON = frozenset({"you", "your", "yours", "yourself", "yourselves"})
+
+
+def _grams(out: list[str], prefix: str, seq: list[str], hi: int) -> None:
+    for n in range(1, hi + 1):
+        for i in range(len(seq) - n + 1):
+            out.append(prefix + " ".join(seq[i : i + n]))
+
+
+def syntax_features(tokens: Iterable[Any]) -> list[str]:
+    """The parse view of one sentence: feature strings from its spaCy tokens (a Span or Doc).
+
+    Reads pos_, tag_, dep_, ent_type_, ent_iob_, lemma_, lower_, like_num, morph, head and
+    children: the tagger, parser, NER, attribute ruler and lemmatizer of the pipeline.
+    """
+    toks = list(tokens)
+    out: list[str] = []
+    pos: list[str] = []
+    tags: list[str] = []
+    shape: list[str] = ["<s>"]
+    prev_ent = ""
+    first = second = False
+    numbers = 0
+    for t in toks:
+        p = t.pos_
+        if p == "SPACE":
+            prev_ent = ""
+            continue
+        tag, lower = t.tag_, t.lower_
+        tags.append(tag)
+        if p != "PUNCT":
+            pos.append(p)
+        if lower in _FIRST_PERSON:
+            first = True
+        elif lower in _SECOND_PERSON:
+            second = True
+        if t.like_num or tag == "CD":
+            numbers += 1
+        if tag == "MD":
+            out.append("x:md:" + lower)
+        morph = str(t.morph)
+        if "Tense=" in morph:
+            out.append("x:" + morph.split("Tense=", 1)[1].split("|", 1)[0])
+        if p == "PUNCT" and lower not in _KEPT_PUNCT:
+            prev_ent = ""
+            continue
+        ent = t.ent_type_
+        if ent:
+            if t.ent_iob_ == "B" or prev_ent != ent:
+                shape.append(ent)
+                out.append("e:" + ent)
+            prev_ent = ent
+        else:
+            prev_ent = ""
+            shape.append(lower if p in _CLOSED_POS or p == "PUNCT" or tag == "MD" else tag)
+        if p != "PUNCT":
+            dep = t.dep_
+            out.append("d:" + dep)
+            out.append("dh:" + dep + ">" + t.head.pos_)
+            if dep == "ROOT":
+                out.append("r:" + tag)
+                out.append("rl:" + t.lemma_.lower())
+                for c in t.children:
+                    kept = c.lower_ if c.pos_ in _CLOSED_POS or c.tag_ == "MD" else c.tag_
+                    out.append("rc:" + c.dep_ + ":" + kept)
+    shape.append("</s>")
+    _grams(out, "p:", pos, 3)
+    _grams(out, "t:", tags, 3)
+    _grams(out, "m:", shape, 4)
+    out.append(f"len:{min(len(pos).bit_length(), 7)}")
+    out.append(f"x:nums{min(numbers, 3)}")
+    if first:
+        out.append("x:first")
+    if second:
+        out.append("x:second")
+    if toks and toks[-1].lower_ == "?":
+        out.append("x:question")
+    return out
+
+
+def parse(texts: list[str]) -> list[Any]:
+    """Texts parsed by the extraction pipeline's spaCy model (same components as claims.py
+    sees), for callers that have only text."""
+    from .pipeline import get_nlp  # lazy: the pipeline imports this module
+
+    return list(get_nlp().pipe(texts, batch_size=64))
 
 
 def tfidf(counts: Any, idf: np.ndarray) -> Any:
@@ -125,16 +238,20 @@ class _Scorer:
     coef_word: np.ndarray
     coef_char: np.ndarray
     coef_static: np.ndarray
+    syntax: Any
+    idf_syntax: np.ndarray
+    coef_syntax: np.ndarray
     intercept: float
 
-    def logits(self, texts: list[str]) -> np.ndarray:
+    def logits(self, texts: list[str], parsed: Sequence[Any]) -> np.ndarray:
         word = tfidf_dot(self.word.transform(texts), self.idf_word, self.coef_word)
         char = tfidf_dot(self.char.transform(texts), self.idf_char, self.coef_char)
         xs = static_embeddings(wordpiece_ids(self.tokenizer, texts), self.table, self.sif)
-        return word + char + xs @ self.coef_static + self.intercept
+        syn = tfidf_dot(self.syntax.transform(syntax_features(p) for p in parsed), self.idf_syntax, self.coef_syntax)
+        return word + char + syn + xs @ self.coef_static + self.intercept
 
-    def score(self, texts: list[str]) -> list[float]:
-        z = np.clip(self.logits(texts), -40, 40)
+    def score(self, texts: list[str], parsed: Sequence[Any]) -> list[float]:
+        z = np.clip(self.logits(texts, parsed), -40, 40)
         return [float(p) for p in 1.0 / (1.0 + np.exp(-z))]
 
 
@@ -157,6 +274,9 @@ def _load_scorer() -> _Scorer:
         coef_word=arrays["coef_word"].astype(np.float64),
         coef_char=arrays["coef_char"].astype(np.float64),
         coef_static=arrays["coef_static"].astype(np.float64),
+        syntax=syntax_hasher(int(_CONFIG.get("syntax_hash_bits", SYNTAX_HASH_BITS))),
+        idf_syntax=arrays["idf_syntax"].astype(np.float64),
+        coef_syntax=arrays["coef_syntax"].astype(np.float64),
         intercept=float(arrays["intercept"]),
     )
 
@@ -171,15 +291,25 @@ def get_scorer() -> _Scorer:
     return _SCORER
 
 
-def score_sentences(texts: list[str]) -> list[float]:
+def score_sentences(texts: list[str], parsed: Sequence[Any | None] | None = None) -> list[float]:
     """Check-worthiness in [0, 1] for each text, in one batched pass (same order as given).
 
-    Each text is scored on its own (no context), so a sentence gets the same score alone
-    or in a batch.
+    `parsed`, if given, holds each text's spaCy Span or Doc from the pipeline's model
+    (`pipeline.get_nlp()`), in the same order; texts without one (None, or no `parsed` at
+    all) are parsed here with that model. Each text is scored on its own (no context), so
+    a sentence gets the same score alone or in a batch.
     """
     if not texts:
         return []
-    return get_scorer().score(list(texts))
+    texts = list(texts)
+    spans: list[Any] = list(parsed) if parsed is not None else [None] * len(texts)
+    if len(spans) != len(texts):
+        raise ValueError(f"{len(texts)} texts but {len(spans)} parsed sentences")
+    missing = [i for i, s in enumerate(spans) if s is None]
+    if missing:
+        for i, doc in zip(missing, parse([texts[i] for i in missing]), strict=True):
+            spans[i] = doc
+    return get_scorer().score(texts, spans)
 
 
 def is_checkworthy(score: float) -> bool:

@@ -3,7 +3,8 @@ check-worthiness, with its kind, claimant, normalised quantities and named entit
 
 `find_claims(doc, text=..., segments=..., quotes=...)` reuses the spaCy parse of the whole
 text (it never runs spaCy again) and scores all candidate sentences in one batched call
-of `checkworthy.score_sentences`. Per-sentence rules are cheap token and regex checks.
+of `checkworthy.score_sentences`, handing it their parsed Spans (its parse view reads the
+tags, entities and dependencies off them). Per-sentence rules are cheap token and regex checks.
 """
 
 from __future__ import annotations
@@ -111,7 +112,9 @@ def find_claims(
     if not spans:
         return []
     ref_date = published or _date_from_datelines(text, segments)
-    scores = checkworthy.score_sentences([text[s:e] for s, e in spans])
+    # The sentences of the article's parse: the scorer reads its parse view off them.
+    sent_spans = [doc.char_span(s, e, alignment_mode="expand") for s, e in spans]
+    scores = checkworthy.score_sentences([text[s:e] for s, e in spans], parsed=sent_spans)
     # Names that can be claimants: entities of the claim segments only (never a byline's).
     claim_segments = [s for s in segments if s.kind in CLAIM_SEGMENT_KINDS]
     doc_ents = docview.ents(doc)
@@ -121,8 +124,7 @@ def find_claims(
         if e.label_ in _NAME_LABELS and any(s.start <= e.start_char and e.end_char <= s.end for s in claim_segments)
     ]
     claims: list[ClaimSpan] = []
-    for (start, end), score in zip(spans, scores, strict=True):
-        span = doc.char_span(start, end, alignment_mode="expand")
+    for (start, end), span, score in zip(spans, sent_spans, scores, strict=True):
         if span is None:
             continue
         quantities = _quantities(span, start, end, ref_date)

@@ -29,7 +29,7 @@ from .segment import segment
 from .speakers import attribute
 from .types import ClaimSpan, Extraction, QuoteSpan, Segment
 
-EXTRACTOR_VERSION = "engine-1.3.0"
+EXTRACTOR_VERSION = "engine-1.3.1"
 SEGMENTER_NAME = "factcheck_segmenter"
 PLACES_NAME = "factcheck_places"
 _SEGMENTS_KEY = "factcheck_segments"

@@ -605,6 +605,17 @@ class _Article:
         """Name, mention offsets and kind for the subject token of a reporting verb."""
         doc = self.doc
         low = tok.lower_
+        if low in _RELATIVE and tok.head.dep_ != "relcl" and tok.dep_ in ("nsubj", "nsubjpass"):
+            # "the Police Department which reported ..." parsed as a clause of its own: the
+            # noun right before the pronoun is what it stands for.
+            j = tok.i - 1
+            while j >= 0 and doc[j].is_punct and j > tok.i - 3:
+                j -= 1
+            if j >= 0 and doc[j].pos_ in ("NOUN", "PROPN") and not self.in_quote[j]:
+                res = self.resolve(doc[j])
+                if res is not None:
+                    res.end = max(res.end, tok.idx + len(tok))
+                return res
         if low in _RELATIVE and tok.head.dep_ == "relcl":
             # "Beck, who said ...": the name is the antecedent's, the mention runs from it to
             # the relative pronoun the clause actually uses.
@@ -665,6 +676,17 @@ class _Article:
         if tok.pos_ in ("NOUN", "PROPN"):
             kind = "org" if lemma in DOCUMENT_NOUNS else "person"
             return _Resolved(text, m_start, m_end, kind, 0.87)
+        if (
+            tok.lower_ == "old"
+            and tok.i >= 2
+            and doc[tok.i - 2].lower_ in ("year", "years")
+            and any(c.dep_ == "det" for c in tok.children)
+        ):
+            # '..., said the 46-year-old.': an age standing for the person the article names.
+            person = self.antecedent(tok)
+            if person is not None:
+                return _Resolved(self.canonical_person(person.name), m_start, m_end, "person", 0.8)
+            return _Resolved(text, m_start, m_end, "person", 0.7)
         return None
 
     def resolve_span(self, start: int, end: int) -> _Resolved:
@@ -775,14 +797,28 @@ def _subject(verb: Token, depth: int = 0) -> Token | None:
                     if obj.dep_ == "pobj":
                         return _author(obj)
         return None
-    for child in verb.children:
-        if child.dep_ == "nsubj":
-            return child
+    subjects = [c for c in verb.children if c.dep_ == "nsubj"]
+    if subjects:
+        # "Speaking in Salem, New Hampshire, Trump went ...", "Washington (AFP) - Clinton
+        # has ...": a dateline or fronted phrase the parser also took for a subject; the
+        # subject nearest the verb, not a place, is the one that governs it.
+        cands = [c for c in subjects if c.ent_type_ not in ("GPE", "LOC")] or subjects
+        # "Matthew Savill, military sciences director at ..., said": the name, not its title.
+        cands = [c for c in cands if c.pos_ == "PROPN" or c.ent_type_ == "PERSON"] or cands
+        before = [c for c in cands if c.i < verb.i]
+        return before[-1] if before else cands[0]
     for child in verb.children:
         if child.dep_ == "agent":  # "it was said by X"
             for obj in child.children:
                 if obj.dep_ == "pobj":
                     return obj
+    for child in verb.lefts:
+        if child.dep_ == "ccomp" and not _is_mark(child.text):
+            # "One attendee, who like others spoke anonymously, said ...": the parser made the
+            # subject and its clause a clause of the verb; that clause's subject says it.
+            subj = next((c for c in child.children if c.dep_ == "nsubj" and c.i < child.i), None)
+            if subj is not None and subj.pos_ in ("NOUN", "PROPN") and (_speaker_like(subj) or _has_who(subj)):
+                return subj
     if depth >= 4:
         return None
     head = verb.head
@@ -854,6 +890,12 @@ def _inherited_subject(verb: Token, depth: int) -> Token | None:
             for child in node.children:
                 if child.dep_ == "nsubj":
                     return child
+            if node.tag_ == "VBG" and depth < 3:
+                # "..., telling CNN that Trump is a faker and questioning how he ...": the
+                # second participle hangs on the reported clause; the one telling questions.
+                got = _subject(node, depth + 1)
+                if got is not None:
+                    return got
         if node.head.i == node.i or node.dep_ not in ("ccomp", "conj", "advcl", "xcomp", "relcl"):
             break
         node = node.head
@@ -912,6 +954,30 @@ def _as_aside(node: Token, in_quote: list[bool]) -> _Cue | None:
             subj = _subject(child)
             if subj is not None and not in_quote[subj.i] and _speaker_like(subj):
                 return _Cue(child, subj)
+    return None
+
+
+def _sentence_aside(doc: Doc, lo: int, in_quote: list[bool]) -> _Cue | None:
+    """'As Ms. Varga put it in a statement, the channel is "..."', 'And perhaps, he said, it
+    could show "..."': an aside earlier in the quotation's sentence names who used the words,
+    however far from the marks the parser left it. The nearest aside before the marks wins."""
+    sent = _sent(doc, lo)
+    for k in range(lo - 1, sent.start - 1, -1):
+        t = doc[k]
+        if in_quote[k] or not _is_cue(t) or t.lower_ == "according":
+            continue
+        as_marked = any(c.dep_ == "mark" and c.lower_ == "as" for c in t.children)
+        between_commas = (
+            k + 1 < len(doc)
+            and doc[k + 1].text == ","
+            and not any(c.dep_ in ("ccomp", "dobj", "xcomp") for c in t.children)
+            and any(doc[j].text == "," for j in range(max(sent.start, k - 4), k))
+        )
+        if not (as_marked or between_commas):
+            continue
+        subj = _subject(t)
+        if subj is not None and subj.i < k and not in_quote[subj.i] and _speaker_like(subj):
+            return _Cue(t, subj)
     return None
 
 
@@ -1004,12 +1070,50 @@ def _near_before(doc: Doc, lo: int, in_quote: list[bool]) -> _Cue | None:
             return None
         if _is_cue(t):
             subj = _subject(t)
+            if subj is not None and in_quote[subj.i]:
+                # 'Weaver seemed unimpressed, telling reporters, "A lot of people said ..."':
+                # the parser hung the clause on the quoted verb; the subject of the nearest
+                # clause above the cue outside the quotation is the speaker.
+                subj = _clause_subject_outside(t, in_quote)
             if subj is None:
                 subj = _nearest_nominal(doc, max(0, k - 6), k, k, in_quote)
             if subj is not None and not in_quote[subj.i]:
                 return _Cue(t, subj)
             return None
     return None
+
+
+def _clause_subject_outside(verb: Token, in_quote: list[bool]) -> Token | None:
+    """The subject of the first verb above `verb` (itself included) outside the quotations."""
+    node = verb
+    for _ in range(4):
+        if in_quote[node.i]:
+            return None
+        if node.pos_ in ("VERB", "AUX"):
+            subj = next((c for c in node.children if c.dep_ in ("nsubj", "nsubjpass")), None)
+            if subj is not None and not in_quote[subj.i]:
+                return subj
+        if node.head.i == node.i:
+            return None
+        node = node.head
+    return None
+
+
+def _introduced_before(doc: Doc, lo: int, in_quote: list[bool]) -> bool:
+    """'..., saying at one point, "..."' / '..., telling reporters: "..."': a reporting verb a
+    few words before the opening mark, closed off by a comma or colon, introduces it."""
+    j = lo - 1
+    while j >= 0 and (_is_mark(doc[j].text) or doc[j].is_space):
+        j -= 1
+    if j < 0 or doc[j].text not in (",", ":"):
+        return False
+    for k in range(j - 1, max(-1, j - 5), -1):
+        t = doc[k]
+        if in_quote[k] or t.text in (".", "!", "?", ";") or "\n" in t.text:
+            return False
+        if _is_cue(t) and t.lower_ != "according":
+            return True
+    return False
 
 
 def _previous_sentence_cue(doc: Doc, lo: int, in_quote: list[bool]) -> _Cue | None:
@@ -1265,6 +1369,7 @@ def attribute(
             q.speaker_kind = resolved.kind
             q.cue = cue_text
             q.speaker_confidence = round(conf * resolved.support, 2)
+            _extend_to_relative(art, q, lo)
         elif (
             prev is not None
             and prev.speaker
@@ -1275,6 +1380,18 @@ def attribute(
             # A quoted sentence with no cue right after a quotation from the same or the
             # previous paragraph is, in news style, the same speaker going on. A few quoted
             # words inside a sentence are not: they are someone's term, or the writer's.
+            _copy_speaker(q, prev, _CONF_ADJACENT)
+        elif (
+            prev is not None
+            and prev.speaker
+            and q.partial
+            and not prev.partial
+            and _para_of(text_paragraph, prev.start) == _para_of(text_paragraph, q.start)
+            and (prev.speaker_confidence or 0) * _CONF_ADJACENT >= _MIN_CONFIDENCE
+        ):
+            # '"It is over," said X, a strategist. Unless rivals quit, "he cannot be stopped."':
+            # quoted words with no cue of their own, in the paragraph a speaker's quoted
+            # sentence opened, go on with that speaker.
             _copy_speaker(q, prev, _CONF_ADJACENT)
         prev = q
     return quotes
@@ -1310,6 +1427,10 @@ def _find_speaker(
         # '"...," said X' / '"...?" X asked': the frame after the marks is the attribution,
         # whatever the parser hung the quoted sentence on.
         steps.insert(0, steps.pop(1))
+    elif _introduced_before(doc, lo, in_quote):
+        # '..., saying, "The answer is no." But Mr. Trump did not respond.': the frame
+        # before the marks is the attribution; a verb after them starts a new sentence.
+        steps.insert(1, steps.pop(2))
     for finder, conf in steps:
         cue = finder()
         if cue is not None:
@@ -1325,6 +1446,7 @@ def _find_speaker(
     if dash is not None:
         return art.resolve_span(*dash), "―", _CONF_DASH
     later = (
+        (lambda: _sentence_aside(doc, lo, in_quote), _CONF_NEAR_BEFORE),
         (lambda: _according_to(doc, lo, hi, in_quote), _CONF_ACCORDING),
         (lambda: _governing(doc, lo, hi, in_quote), _CONF_GOVERNING),
         (lambda: None if q.partial else _previous_sentence_cue(doc, lo, in_quote), _CONF_COLON),
@@ -1414,6 +1536,11 @@ def _speaker_token(tok: Token) -> Token:
     return tok
 
 
+def _has_who(tok: Token) -> bool:
+    """'One attendee, who ...': a noun a 'who' clause describes is a person."""
+    return any(c.dep_ == "relcl" and any(g.lower_ == "who" for g in c.children) for c in tok.children)
+
+
 def _speaker_like(tok: Token) -> bool:
     """Could this subject be a source: a person, a group, a document, a pronoun for one?"""
     low = tok.lower_
@@ -1473,6 +1600,35 @@ def _outer_speaker(node: Token, in_quote: list[bool]) -> _Cue | None:
         if subj is not None and not in_quote[subj.i] and _speaker_like(_speaker_token(subj)):
             return _Cue(node, subj)
     return None
+
+
+def _extend_to_relative(art: _Article, q: QuoteSpan, lo: int) -> None:
+    """'said Jo Ruiz, an aide, who thinks the plan "needs work"': the quotation is inside the
+    relative clause the speaker's name opens, so the mention runs on to the pronoun the
+    clause uses, as for a relative pronoun that is itself the subject of the cue."""
+    if q.speaker_end is None or q.speaker_kind is None:
+        return
+    doc = art.doc
+    sent = _sent(doc, lo)
+    span = doc.char_span(q.speaker_start, q.speaker_end, alignment_mode="expand")
+    if span is None or span.end > lo or span.start < sent.start:
+        return
+    for j in range(span.end, min(lo, span.end + 12)):
+        t = doc[j]
+        if art.in_quote[j] or t.text in (".", ";", "!", "?"):
+            return
+        noun = t.head.head
+        if noun.dep_ == "appos":  # "said Jo Ruiz, an aide who ..."
+            noun = noun.head
+        if (
+            t.lower_ in ("who", "which", "that")
+            and t.dep_ in ("nsubj", "nsubjpass")
+            and t.head.dep_ == "relcl"
+            and span.start <= noun.i < span.end
+            and t.head.right_edge.i >= lo
+        ):
+            q.speaker_end = t.idx + len(t)
+            return
 
 
 def _copy_speaker(q: QuoteSpan, prev: QuoteSpan, factor: float) -> None:

@@ -9,6 +9,8 @@ from django.conf import settings
 from django.urls import reverse
 
 from factcheck.articles.intake import HEADER_RE, guess_headline, parse_date
+from factcheck.core.validators import validate_publication_date
+from factcheck.review.forms.common import WebURLField
 
 
 class ArticleSubmitForm(forms.Form):
@@ -27,10 +29,12 @@ class ArticleSubmitForm(forms.Form):
     )
     headline = forms.CharField(label="Headline", max_length=500, required=False)
     outlet = forms.CharField(label="Outlet", max_length=200, required=False, help_text="e.g. BBC News, CNN")
-    url = forms.URLField(label="Web address (URL)", max_length=1000, required=False, assume_scheme="https")
+    url = WebURLField(label="Web address (URL)", max_length=1000, required=False, assume_scheme="https")
     published = forms.DateField(
         label="Publication date",
         required=False,
+        validators=[validate_publication_date],
+        error_messages={"invalid": "Enter the publication date as YYYY-MM-DD, such as 2024-08-14."},
         widget=forms.DateInput(attrs={"type": "date"}),
         help_text="Taken from the file's date line when left empty.",
     )
@@ -96,7 +100,7 @@ class ArticleSubmitForm(forms.Form):
             try:
                 data["published"] = parse_date(match.group(1))
             except ValueError as exc:
-                self.add_error("published", f"The date line says {exc}; enter the date here.")
+                self.add_error("published", f"From the file's date line: {exc} Enter the date here.")
         if not data.get("headline"):
             rest = body[match.end() :] if match else body
             data["headline"] = guess_headline(rest.lstrip("\n").split("\n", 1)[0])

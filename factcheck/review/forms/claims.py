@@ -11,7 +11,7 @@ from django.db.models import Q
 
 from factcheck.accounts.roles import Role
 from factcheck.claims.models import Rating
-from factcheck.review.forms.common import VersionField, post_helper
+from factcheck.review.forms.common import VersionField, WebURLField, post_helper
 
 
 def default_ratings():
@@ -147,7 +147,7 @@ class AssignForm(forms.Form):
 
 
 class EvidenceForm(forms.Form):
-    url = forms.URLField(
+    url = WebURLField(
         label="Source URL",
         max_length=1000,
         assume_scheme="https",

@@ -6,6 +6,7 @@ The reader's triage actions are in `triage`; they re-render the reader through
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 from django.conf import settings
@@ -16,11 +17,12 @@ from django.utils.html import format_html
 from django.views.decorators.http import require_GET, require_http_methods
 
 from factcheck.accounts.roles import Cap, has_cap
-from factcheck.articles.models import Article, ArticleKind
+from factcheck.articles.models import Article, ArticleKind, body_fingerprint
 from factcheck.articles.services import article_create
 from factcheck.claims.models import CandidateStatus, Quote
 from factcheck.claims.states import claim_actions
 from factcheck.core.errors import ApplicationError
+from factcheck.ops.broker import BROKER_ERRORS
 from factcheck.review import selectors
 from factcheck.review.access import article_for, workspace_view
 from factcheck.review.forms.articles import ArticleSubmitForm
@@ -28,6 +30,13 @@ from factcheck.review.forms.search import SearchForm
 from factcheck.review.forms.triage import AddSpanForm, QuoteEditForm, SpanForm, SplitForm
 from factcheck.review.responses import refused
 from factcheck.review.views.common import page_of, querystring_without_page, sort_links
+
+log = logging.getLogger(__name__)
+
+DELAYED_MESSAGE = (
+    "Article saved. Extraction is delayed: the task queue cannot be reached right now. "
+    "The article will be queued again automatically within a few minutes; nothing needs resubmitting."
+)
 
 
 @require_GET
@@ -81,6 +90,15 @@ def article_submit(request):
         )
     except ApplicationError as exc:
         return refused(request, exc, form=form, field="text", rerender=page)
+    except BROKER_ERRORS:
+        # The article is committed; only queueing its extraction failed (the broker is down).
+        # It stays pending, and the periodic sweep (extraction_requeue_stuck) queues it again.
+        article = Article.objects.filter(fingerprint=body_fingerprint(data["body"])).first()
+        if article is None:
+            raise
+        log.warning("article %s stored; extraction not queued: the broker is unreachable", article.pk)
+        messages.warning(request, DELAYED_MESSAGE)
+        return redirect(article)
     article = result.article
     if not result.created:
         messages.warning(
