@@ -257,6 +257,10 @@ CELERY_BEAT_SCHEDULE = {
 # Product settings.
 NEWSROOM_NAME = os.environ.get("NEWSROOM_NAME", "Fact-check desk")
 ARTICLE_MAX_BYTES = envint("ARTICLE_MAX_BYTES", 2_000_000)
+# Django reads no form field of a request over this (Django's default, 2.5 MB, is barely over
+# the article limit). Room for a paste of twice the limit with CRLF line breaks, so an oversize
+# paste reaches the form and comes back with the typed text and the reason.
+DATA_UPLOAD_MAX_MEMORY_SIZE = envint("DATA_UPLOAD_MAX_MEMORY_SIZE", 4 * ARTICLE_MAX_BYTES + 65_536)
 EXTRACTION_STUCK_AFTER_SECONDS = envint("EXTRACTION_STUCK_AFTER_SECONDS", 300)
 EXTRACTION_MAX_ATTEMPTS = envint("EXTRACTION_MAX_ATTEMPTS", 5)
 # Bulk intake (import_articles, the sweep) enqueues several articles per task, run through

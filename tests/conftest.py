@@ -105,3 +105,19 @@ def login(client):
 @pytest.fixture
 def seeds_dir():
     return settings.BASE_DIR / "factcheck" / "articles" / "sample_data"
+
+
+# Property-based tests (tests/property/): bounded so the suite stays within minutes on two
+# shared cores. HYPOTHESIS_PROFILE=thorough runs many more examples locally.
+from hypothesis import HealthCheck  # noqa: E402
+from hypothesis import settings as hypothesis_settings  # noqa: E402
+
+hypothesis_settings.register_profile(
+    "ci",
+    max_examples=40,
+    deadline=5_000,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
+    derandomize=True,
+)
+hypothesis_settings.register_profile("thorough", max_examples=1_000, deadline=None)
+hypothesis_settings.load_profile(__import__("os").environ.get("HYPOTHESIS_PROFILE", "ci"))

@@ -8,13 +8,13 @@ line by line), so a folder of any size is imported in flat memory.
 from __future__ import annotations
 
 import datetime
-import json
 import os
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+from factcheck.core.lines import BadLine, first_bad_char, loads, read_lines
 from factcheck.core.problems import IntakeProblem
 from factcheck.core.validators import parse_publication_date, web_url
 
@@ -109,10 +109,9 @@ def parse_text(text: str, source: str, outlet: str = "") -> IntakeRecord:
 
 
 def parse_json_object(line: str, source: str) -> IntakeRecord:
-    try:
-        obj = json.loads(line)
-    except json.JSONDecodeError as exc:
-        raise ValueError(f"malformed JSON ({exc.msg} at column {exc.colno})") from None
+    obj = loads(line)
+    if isinstance(obj, BadLine):
+        raise ValueError(obj.reason)
     if not isinstance(obj, dict):
         raise ValueError("each line must be a JSON object")
     body = obj.get("body")
@@ -121,6 +120,12 @@ def parse_json_object(line: str, source: str) -> IntakeRecord:
     for key in ("url", "outlet", "headline", "byline"):
         if obj.get(key) is not None and not isinstance(obj[key], str):
             raise ValueError(f'"{key}" must be a string')
+    # JSON escapes can carry what UTF-8 bytes cannot: NUL and lone surrogates ("\\ud800"),
+    # which PostgreSQL refuses; say so here instead of "could not store" later.
+    for key in ("body", "url", "outlet", "headline", "byline"):
+        problem = first_bad_char(obj.get(key) or "")
+        if problem:
+            raise ValueError(f'"{key}" {problem}')
     url = (obj.get("url") or "").strip()
     if url:
         try:
@@ -165,13 +170,18 @@ def iter_file_records(path: Path, *, max_bytes: int, outlet: str = "") -> Iterat
             return
         with handle:
             seen_any = False
-            for number, raw in enumerate(handle, start=1):
+            # Lines are read at most max_bytes at a time and decoded one by one: a huge,
+            # binary or latin-1 line is reported and the next line is read.
+            for number, line in read_lines(handle, max_bytes=max_bytes):
                 where = f"{source}:{number}"
-                if not raw.strip():
+                if isinstance(line, BadLine):
+                    seen_any = True
+                    yield IntakeProblem(where, line.reason)
+                    continue
+                if not line.strip():
                     continue
                 seen_any = True
                 try:
-                    line = decode(raw, where, max_bytes)
                     yield parse_json_object(line, where)
                 except ValueError as exc:
                     yield IntakeProblem(where, str(exc))

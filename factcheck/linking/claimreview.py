@@ -11,13 +11,13 @@ from __future__ import annotations
 
 import datetime
 import hashlib
-import json
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from factcheck.core.lines import BadLine, loads
 from factcheck.core.problems import IntakeProblem
 from factcheck.core.validators import parse_publication_date, web_url
 
@@ -187,23 +187,6 @@ def parse_document(doc: Any, source: str) -> list[Review | IntakeProblem]:
     return found
 
 
-@dataclass(frozen=True, slots=True)
-class _Invalid:
-    reason: str
-
-
-def _loads(text: str) -> Any:
-    """json.loads, with every way a document can be unreadable turned into a reason."""
-    try:
-        return json.loads(text)
-    except json.JSONDecodeError as exc:
-        return _Invalid(f"invalid JSON: {exc.msg} at line {exc.lineno} column {exc.colno}")
-    except RecursionError:
-        return _Invalid("invalid JSON: nested too deeply")
-    except ValueError as exc:  # e.g. an integer of more than 4,300 digits
-        return _Invalid(f"invalid JSON: {exc}")
-
-
 def _read_text(path: Path) -> str | IntakeProblem:
     try:
         return path.read_text(encoding="utf-8-sig")
@@ -222,8 +205,8 @@ def _iter_file(path: Path) -> Iterator[Review | IntakeProblem]:
         if not blocks:
             yield IntakeProblem(str(path), "no JSON-LD script in the page")
         for n, block in enumerate(blocks, 1):
-            doc = _loads(block)
-            if isinstance(doc, _Invalid):
+            doc = loads(block)
+            if isinstance(doc, BadLine):
                 yield IntakeProblem(f"{path}#script{n}", doc.reason)
                 continue
             yield from (r for r in parse_document(doc, f"{path}#script{n}") if not _is_empty_problem(r))
@@ -234,14 +217,14 @@ def _iter_file(path: Path) -> Iterator[Review | IntakeProblem]:
             if not line.strip():
                 continue
             source = f"{path}:{lineno}"
-            doc = _loads(line)
-            if isinstance(doc, _Invalid):
+            doc = loads(line)
+            if isinstance(doc, BadLine):
                 yield IntakeProblem(source, doc.reason)
                 continue
             yield from parse_document(doc, source)
         return
-    doc = _loads(text)
-    if isinstance(doc, _Invalid):
+    doc = loads(text)
+    if isinstance(doc, BadLine):
         yield IntakeProblem(str(path), doc.reason)
         return
     yield from parse_document(doc, str(path))

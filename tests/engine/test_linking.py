@@ -269,7 +269,7 @@ class TestClaimReviewParsing:
         assert sorted(r.url for r in reviews) == [f"https://a.example/{n}" for n in range(1, 5)]
         assert all(r.publisher == "Checkers" and r.date_published == datetime.date(2024, 8, 10) for r in reviews)
         assert len(problems) == 2
-        assert any("feed.jsonl:2" in str(p) and "invalid JSON" in str(p) for p in problems)
+        assert any("feed.jsonl:2" in str(p) and "malformed JSON" in str(p) for p in problems)
         assert any("feed.jsonl:3" in str(p) and "url" in str(p) for p in problems)
 
     def test_html_page(self, tmp_path):

@@ -111,8 +111,8 @@ def test_hostile_lines_are_reported_and_the_rest_imported(tmp_path):
     )
     result = run(feed)
     assert "imported 3, unchanged 0, problems 2" in result
-    assert "hostile.jsonl:2: invalid JSON: nested too deeply" in result
-    assert "hostile.jsonl:3: invalid JSON" in result
+    assert "hostile.jsonl:2: malformed JSON (nested too deeply)" in result
+    assert "hostile.jsonl:3: malformed JSON" in result
     assert Claim.objects.get(review_url="https://x.example/nul").text == "A claim with a NUL in it"
     assert len(Claim.objects.get(review_url="https://x.example/long").text) <= 5000
     assert "separator" in Claim.objects.get(review_url="https://x.example/sep").text

@@ -193,7 +193,7 @@ def test_import_claimreview_command(review_files):
     err = StringIO()
     with pytest.raises(CommandError, match="imported 3, unchanged 0, problems 1"):
         call_command("import_claimreview", str(review_files), stderr=err)
-    assert "feed.jsonl:2: invalid JSON" in err.getvalue()
+    assert "feed.jsonl:2: malformed JSON" in err.getvalue()
 
     pow_claim = Claim.objects.get(review_url="https://checkers.example/pow")
     assert pow_claim.article.kind == ArticleKind.FACTCHECK

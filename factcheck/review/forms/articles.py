@@ -9,6 +9,7 @@ from django.conf import settings
 from django.urls import reverse
 
 from factcheck.articles.intake import HEADER_RE, guess_headline, parse_date
+from factcheck.core.lines import first_bad_char
 from factcheck.core.validators import validate_publication_date
 from factcheck.review.forms.common import WebURLField
 
@@ -75,10 +76,12 @@ class ArticleSubmitForm(forms.Form):
 
     def clean_text(self):
         text = self.cleaned_data.get("text") or ""
+        # A NUL or a lone surrogate (possible when the form is filled by code, not a browser)
+        # cannot be stored or even measured in UTF-8: say which and where.
+        if problem := first_bad_char(text):
+            raise forms.ValidationError(f"The text {problem}.")
         if len(text.encode("utf-8")) > settings.ARTICLE_MAX_BYTES:
             raise forms.ValidationError(f"The text is longer than the limit of {settings.ARTICLE_MAX_BYTES:,} bytes.")
-        if "\x00" in text:
-            raise forms.ValidationError("The text contains NUL characters.")
         # Browsers submit textarea line breaks as CRLF; store the LF text the reader shows.
         return text.replace("\r\n", "\n")
 

@@ -10,12 +10,22 @@ import json
 import sys
 from collections.abc import Iterator
 from itertools import islice
-from typing import TextIO
+from typing import BinaryIO
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
+from factcheck.core.lines import BadLine, first_bad_char, loads, read_lines
+
 BATCH = 32
+
+
+def _extract_one(extract_many, text: str):
+    """The engine's result for one text, or the reason it failed (one line)."""
+    try:
+        return next(iter(extract_many([text])))
+    except Exception as exc:
+        return f"the extractor failed on this text ({type(exc).__name__}: {' '.join(str(exc).split())[:200]})"
 
 
 class Command(BaseCommand):
@@ -37,23 +47,32 @@ class Command(BaseCommand):
         errors = 0
         while batch := list(islice(rows, BATCH)):
             good = [(i, row) for i, row in enumerate(batch) if "error" not in row]
-            results = dict(zip([i for i, _ in good], extract_many(row["text"] for _, row in good), strict=True))
+            try:
+                found = list(extract_many(row["text"] for _, row in good))
+            except Exception:
+                # One text broke the engine: run them one by one, so every other line of the
+                # batch still gets its result and the broken one a reason.
+                found = [_extract_one(extract_many, row["text"]) for _, row in good]
+            results = dict(zip([i for i, _ in good], found, strict=True))
             for i, row in enumerate(batch):
+                result = results.get(i)
+                if isinstance(result, str):
+                    row = {**row, "error": result}
                 if "error" in row:
                     errors += 1
                     self.stderr.write(f"{row['where']}: {row['error']}")
                     out = {"id": row["id"], "quotes": [], "claims": [], "error": row["error"]}
                 else:
-                    out = results[i].to_contract(row["id"])
+                    out = result.to_contract(row["id"])
                 self._write(out, row, fmt, options["only_checkworthy"])
         if errors:
             raise CommandError(f"{errors} input(s) could not be read; see the lines above.", returncode=1)
 
-    def _open(self, path: str) -> TextIO:
+    def _open(self, path: str) -> BinaryIO:
         if path == "-":
-            return open(sys.stdin.fileno(), encoding="utf-8", errors="strict", closefd=False)  # noqa: SIM115
+            return open(sys.stdin.fileno(), "rb", closefd=False)  # noqa: SIM115
         try:
-            return open(path, encoding="utf-8", errors="strict")  # noqa: SIM115
+            return open(path, "rb")  # noqa: SIM115
         except OSError as exc:
             raise CommandError(f"{path}: cannot read ({exc.strerror})") from None
 
@@ -62,35 +81,42 @@ class Command(BaseCommand):
             return '"text" must be a string'
         if not text.strip():
             return "empty text"
+        max_chars = getattr(settings, "ARTICLE_MAX_CHARS", 300_000)
+        if len(text) > max_chars:
+            # The intake limit: longer articles are refused at intake, so this answers as
+            # the desk would (and stays under spaCy's 1,000,000-character maximum).
+            return f"text of {len(text):,} characters is over the limit of {max_chars:,} characters"
         if len(text.encode("utf-8", "surrogatepass")) > settings.ARTICLE_MAX_BYTES:
             return f"text is over the limit of {settings.ARTICLE_MAX_BYTES:,} bytes"
-        return None
+        return first_bad_char(text)
 
     def _jsonl_rows(self, path: str) -> Iterator[dict]:
-        handle = self._open(path)
-        with handle:
-            number = 0
-            while True:
-                number += 1
+        # A line may hold the longest text JSON-escaped (up to 12 bytes for one character).
+        max_line = 12 * settings.ARTICLE_MAX_BYTES
+        with self._open(path) as handle:
+            for number, line in read_lines(handle, max_bytes=max_line):
                 where = f"{path}:{number}"
-                try:
-                    line = handle.readline()
-                except UnicodeDecodeError as exc:
-                    yield {"id": f"line-{number}", "where": where, "error": f"not UTF-8 ({exc.reason})"}
-                    return
-                if not line:
-                    return
+                fallback_id = f"line-{number}"
+                if isinstance(line, BadLine):
+                    yield {"id": fallback_id, "where": where, "error": line.reason}
+                    continue
                 if not line.strip():
                     continue
-                try:
-                    obj = json.loads(line)
-                except json.JSONDecodeError as exc:
-                    yield {"id": f"line-{number}", "where": where, "error": f"malformed JSON ({exc.msg})"}
+                obj = loads(line)
+                if isinstance(obj, BadLine):
+                    yield {"id": fallback_id, "where": where, "error": obj.reason}
                     continue
                 if not isinstance(obj, dict):
-                    yield {"id": f"line-{number}", "where": where, "error": "each line must be a JSON object"}
+                    yield {"id": fallback_id, "where": where, "error": "each line must be a JSON object"}
                     continue
-                row_id = str(obj.get("id", f"line-{number}"))
+                row_id = obj.get("id", fallback_id)
+                if isinstance(row_id, bool) or not isinstance(row_id, str | int):
+                    yield {"id": fallback_id, "where": where, "error": '"id" must be a string'}
+                    continue
+                row_id = str(row_id)
+                if id_problem := first_bad_char(row_id):
+                    yield {"id": fallback_id, "where": where, "error": f'"id" {id_problem}'}
+                    continue
                 problem = self._check_text(obj.get("text"))
                 if problem:
                     yield {"id": row_id, "where": where, "error": problem}
@@ -101,7 +127,15 @@ class Command(BaseCommand):
         for path in files:
             try:
                 with self._open(path) as handle:
-                    text = handle.read(settings.ARTICLE_MAX_BYTES + 1)
+                    raw = handle.read(settings.ARTICLE_MAX_BYTES + 1)
+            except CommandError as exc:  # one unreadable file must not stop the others
+                yield {"id": path, "where": path, "error": str(exc).removeprefix(f"{path}: ")}
+                continue
+            if len(raw) > settings.ARTICLE_MAX_BYTES:
+                yield {"id": path, "where": path, "error": f"over the limit of {settings.ARTICLE_MAX_BYTES:,} bytes"}
+                continue
+            try:
+                text = raw.decode("utf-8").removeprefix("\ufeff")
             except UnicodeDecodeError as exc:
                 yield {"id": path, "where": path, "error": f"not UTF-8 text ({exc.reason} at byte {exc.start})"}
                 continue
