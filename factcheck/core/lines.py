@@ -126,3 +126,11 @@ def first_bad_char(text: str) -> str | None:
         where = f"U+{ord(match.group()):04X} at character {match.start() + 1:,}"
         return f"contains a lone surrogate ({where}): not valid Unicode"
     return None
+
+
+def dumps_line(obj: Any, *, indent: int | None = None) -> str:
+    """JSON for one output line: UTF-8 text as is, but U+2028 and U+2029 escaped, so a
+    consumer that splits lines on every Unicode line break (str.splitlines) still sees one
+    record a line."""
+    text = json.dumps(obj, ensure_ascii=False, indent=indent)
+    return text.replace("\u2028", "\\u2028").replace("\u2029", "\\u2029")

@@ -93,6 +93,9 @@ def test_extract_small_corpus():
     assert '"id" must be a string' in by_line[7]["error"]
     assert "malformed JSON" in by_line[11]["error"]
     assert len(err) == 7 and all("Traceback" not in line for line in err)
+    # U+2028 in a text goes out escaped: even str.splitlines() sees one record a line.
+    raw = "\n".join(out) + "\n"
+    assert "\u2028" not in raw and len(raw.splitlines()) == 12
 
 
 def test_extract_big_corpus_gets_reasons_not_crashes(big, settings):

@@ -6,7 +6,6 @@ python manage.py extract FILE... [--format text|json]          (for people; FILE
 
 from __future__ import annotations
 
-import json
 import sys
 from collections.abc import Iterator
 from itertools import islice
@@ -15,7 +14,7 @@ from typing import BinaryIO
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from factcheck.core.lines import BadLine, first_bad_char, loads, read_lines
+from factcheck.core.lines import BadLine, dumps_line, first_bad_char, loads, read_lines
 
 BATCH = 32
 
@@ -146,9 +145,9 @@ class Command(BaseCommand):
 
     def _write(self, out: dict, row: dict, fmt: str, only_checkworthy: bool) -> None:
         if fmt == "jsonl":
-            self.stdout.write(json.dumps(out, ensure_ascii=False))
+            self.stdout.write(dumps_line(out))
         elif fmt == "json":
-            self.stdout.write(json.dumps(out, ensure_ascii=False, indent=2))
+            self.stdout.write(dumps_line(out, indent=2))
         else:
             self.stdout.write(f"== {out['id']}")
             if "error" in out:

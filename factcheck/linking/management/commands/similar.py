@@ -16,12 +16,11 @@ text are matched (claims are a sentence or two; this bounds the time of one quer
 
 from __future__ import annotations
 
-import json
 import sys
 
 from django.core.management.base import BaseCommand, CommandError
 
-from factcheck.core.lines import BadLine, first_bad_char, loads, read_lines
+from factcheck.core.lines import BadLine, dumps_line, first_bad_char, loads, read_lines
 from factcheck.linking.embeddings import embeddings_backfill
 from factcheck.linking.ranking import claim_search
 from factcheck.linking.selectors import review_url_for
@@ -114,7 +113,7 @@ class Command(BaseCommand):
                     self.stdout.write(f"{r['score']:.3f}  #{r['claim_id']}  {r['text'][:100]}")
             else:
                 out = {"id": None, "text": query, "results": results}
-                self.stdout.write(json.dumps(out, ensure_ascii=False, indent=None if fmt == "jsonl" else 2))
+                self.stdout.write(dumps_line(out, indent=None if fmt == "jsonl" else 2))
             return
         errors = 0
         try:
@@ -136,6 +135,6 @@ class Command(BaseCommand):
                     errors += 1
                     self.stderr.write(f"{where}: {error}")
                     out = {"id": item_id, "results": [], "error": error}
-                self.stdout.write(json.dumps(out, ensure_ascii=False))
+                self.stdout.write(dumps_line(out))
         if errors:
             raise CommandError(f"{errors} input line(s) could not be read")
