@@ -51,17 +51,20 @@ def find_quantities(text: str, ref_date: datetime.date | None = None) -> list[di
 
 
 def features_for_text(text: str, ref_date: datetime.date | None = None) -> ClaimFeatures:
-    return claim_features(text, quantities=find_quantities(text, ref_date))
+    """A typed text's features; `ref_date` (today, for a search) resolves "this year" and the like."""
+    return claim_features(text, quantities=find_quantities(text, ref_date), ref_date=ref_date)
 
 
 def features_for_claim(claim: Claim) -> ClaimFeatures:
+    """A stored claim's features; its article's publication date resolves its relative periods
+    ("this year", "last month"): without one they stay unknown."""
+    published = claim.article.published if claim.article_id else None
     quantities = claim.quantities
     # An extracted claim's stored quantities are authoritative (empty means none); parse only
     # claims that never went through the extractor (imports, editors' claims, typed text).
     if not quantities and not claim.extractor_version:
-        published = claim.article.published if claim.article_id else None
         quantities = find_quantities(claim.text, published)
-    return claim_features(claim.text, quantities=quantities, entities=claim.entities or ())
+    return claim_features(claim.text, quantities=quantities, entities=claim.entities or (), ref_date=published)
 
 
 # Ranking ----------------------------------------------------------------------------------

@@ -38,6 +38,8 @@ class LinkProposal:
     relation: str
     score: float
     reason: str
+    # False for a match that needs an editor whatever its score (same claim, different period).
+    confirmable: bool = True
 
     @property
     def pair(self) -> tuple[int, int]:
@@ -78,7 +80,8 @@ def links_upsert(model: type[ClaimLink] | type[QuoteLink], proposals: Iterable[L
         new_rows = []
         for pair, p in best.items():
             # Only a match is confirmed: a `related` pair stays a suggestion however sure.
-            confirm = autoconfirm and p.score >= autoconfirm_at and p.relation != "related"
+            # Nor a claim about another period ("same claim, different period: re-check").
+            confirm = autoconfirm and p.score >= autoconfirm_at and p.relation != "related" and p.confirmable
             state = LinkState.CONFIRMED if confirm else LinkState.SUGGESTED
             score = round(min(1.0, max(0.0, p.score)), 4)
             link = existing.get(pair)
@@ -170,7 +173,10 @@ def _claim_proposals(article: Article) -> list[LinkProposal]:
             note = _checked_note(cand.claim)
             if note and cand.match.relation == "same":
                 reason = f"{note}; {reason}"
-            proposals.append(LinkProposal(claim.pk, cand.claim.pk, cand.match.relation, cand.probability, reason))
+            confirmable = cand.match.details.get("period") != "differ"
+            proposals.append(
+                LinkProposal(claim.pk, cand.claim.pk, cand.match.relation, cand.probability, reason, confirmable)
+            )
     return proposals
 
 

@@ -9,16 +9,17 @@ from celery.signals import worker_process_init
 from django.conf import settings
 from django.db import InterfaceError, OperationalError
 
-from factcheck.linking import embeddings, suggest
+from factcheck.linking import embeddings, retrieval, suggest
 
 log = logging.getLogger(__name__)
 
 
 @worker_process_init.connect
 def warm_linking_model(**_kwargs) -> None:
-    """Load and warm the MiniLM encoder once in each worker process (after the fork), so the
-    first suggestion task does not pay for loading it. Off with LINK_WARM_WORKER = False
-    (a worker that never runs linking tasks then saves the model's memory)."""
+    """Load and warm the MiniLM encoder once in each worker process (after the fork), and read
+    the retrieval statistics, so the first suggestion task pays for neither. Off with
+    LINK_WARM_WORKER = False (a worker that never runs linking tasks then saves the model's
+    memory)."""
     if not settings.LINK_WARM_WORKER or not settings.LINK_EMBEDDINGS:
         return
     from factcheck.linking.engine import embed
@@ -30,6 +31,10 @@ def warm_linking_model(**_kwargs) -> None:
         return
     if seconds:
         log.info("linking: embedding model warmed in %.2f s", seconds)
+    try:
+        retrieval.doc_stats()  # the BM25 statistics, ~2 s on a process's first ranking
+    except Exception:  # noqa: BLE001 - as above: the first task computes them instead
+        log.exception("warming the retrieval statistics failed")
 
 
 @shared_task(

@@ -415,3 +415,14 @@ def test_search_reads_the_reviews_headline_and_description_and_groups_copies(tmp
     assert found[0][1] == found[1][1] > 0.5
     scores = [p for _, p in found]
     assert scores == sorted(scores, reverse=True)
+
+
+def test_worker_warm_up_reads_the_retrieval_statistics(settings, monkeypatch, two_articles):
+    """A worker process warms the encoder and the BM25 statistics at start (tasks.py)."""
+    from factcheck.linking import retrieval, tasks
+
+    settings.LINK_WARM_WORKER = settings.LINK_EMBEDDINGS = True
+    monkeypatch.setattr(embed, "warm", lambda: 0.0)
+    retrieval.doc_stats_reset()
+    tasks.warm_linking_model()
+    assert retrieval._doc_stats is not None and retrieval._doc_stats.total > 0

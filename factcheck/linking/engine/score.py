@@ -5,8 +5,12 @@ paraphrase) and the overlap of stemmed content words (exact terms, names, number
 the contents re-rank it: figures in a common unit that agree, the same place or date push
 it up; a different place or date pulls it down. Relation:
 - "conflicts": the claims are about the same thing (topic >= CONFLICT_TOPIC, no place or
-  date contradiction) and every figure they share a unit for disagrees beyond tolerance;
-- "same": score >= SAME_SCORE;
+  date contradiction) and in the same period, and every figure they share a unit for
+  disagrees beyond tolerance;
+- "same": score >= SAME_SCORE; when the two claims are about different periods (engine.periods:
+  "in 2019" vs "this year" in a 2024 article) the relation stays "same" but the reason opens
+  with "same claim, different period (2019 vs 2024): re-check" (details["period"] ==
+  "differ", which callers never auto-confirm), and their figures are not a conflict;
 - "related": anything lower (the caller keeps it only above its suggest threshold).
 
 Quotes. Same speaker (Person, or same surname), then the words: identical apart from
@@ -19,6 +23,7 @@ for claims whose figures disagree.
 
 from __future__ import annotations
 
+import datetime
 import difflib
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
@@ -26,6 +31,7 @@ from typing import Any
 
 from factcheck.extraction.engine.people import same_person
 from factcheck.linking.engine.figures import FigureComparison, compare_dates, compare_figures
+from factcheck.linking.engine.periods import Period, compare_periods, periods_in
 from factcheck.linking.engine.text import content_terms, fold, names_in, normalise, word_diff
 
 __all__ = [
@@ -65,6 +71,7 @@ class ClaimFeatures:
     quantities: list[Mapping[str, Any]]
     places: frozenset[str]
     names: frozenset[str]
+    periods: tuple[Period, ...] = ()
 
 
 def claim_features(
@@ -72,9 +79,12 @@ def claim_features(
     *,
     quantities: Iterable[Any] = (),
     entities: Iterable[Mapping[str, Any]] = (),
+    ref_date: datetime.date | None = None,
 ) -> ClaimFeatures:
     """Features of a claim. `quantities` as stored in Claim.quantities (or Quantity objects);
-    `entities` as stored in Claim.entities; without entities, capitalised names stand in."""
+    `entities` as stored in Claim.entities; without entities, capitalised names stand in.
+    `ref_date`: the publication date of the claim's article, which relative periods ("this
+    year", "last month") are resolved against; without it they stay unknown."""
     from dataclasses import asdict, is_dataclass
 
     qs = [asdict(q) if is_dataclass(q) else dict(q) for q in quantities]
@@ -85,7 +95,14 @@ def claim_features(
     else:
         places = frozenset()
         names = frozenset(names_in(text))
-    return ClaimFeatures(text=text, terms=frozenset(content_terms(text)), quantities=qs, places=places, names=names)
+    return ClaimFeatures(
+        text=text,
+        terms=frozenset(content_terms(text)),
+        quantities=qs,
+        places=places,
+        names=names,
+        periods=tuple(periods_in(text, ref_date)),
+    )
 
 
 def _name_key(text: str) -> str:
@@ -133,9 +150,17 @@ def score_claims(a: ClaimFeatures, b: ClaimFeatures, cosine: float | None = None
         reasons.append(figures.describe())
 
     date_state, date_text = compare_dates(a.quantities, b.quantities)
+    # The periods (years, quarters, fiscal years, "since", relative periods resolved against
+    # each article's date) decide when both claims state one; the stated dates otherwise.
+    period_state, period_text = compare_periods(a.periods, b.periods)
+    date_word = "date"
+    if period_state == "same" and date_state != "same":
+        date_state, date_text, date_word = "same", period_text, "period"
+    elif period_state == "differ":
+        date_state, date_text = "period", period_text
     if date_state == "same":
         bonus += SAME_DATE
-        reasons.append(f"same date ({date_text})")
+        reasons.append(f"same {date_word} ({date_text})")
     elif date_state == "differ":
         bonus += DATE_DIFFERS
         reasons.append(f"different dates ({date_text})")
@@ -161,15 +186,25 @@ def score_claims(a: ClaimFeatures, b: ClaimFeatures, cosine: float | None = None
     # Conflicting figures change the words around them ("fled" vs "forced to flee"), so the
     # subject test leans on meaning (the cosine) more than on shared words.
     subject = max(topic, 0.85 * cosine) if cosine is not None else topic
-    if figures.state == "conflict" and subject >= CONFLICT_TOPIC and date_state != "differ" and place_state != "differ":
+    details = {"lexical": lex, "cosine": cosine, "period": period_state}
+    conflict_ok = date_state not in ("differ", "period") and place_state != "differ"
+    if figures.state == "conflict" and subject >= CONFLICT_TOPIC and conflict_ok:
         score = _clamp(subject + FIGURES_CONFLICT + max(0.0, bonus))
         reason = "; ".join([figures.describe(), f"same subject ({wording} {subject:.2f})", *reasons])
-        return Match(round(score, 4), "conflicts", reason, subject, figures, {"lexical": lex, "cosine": cosine})
+        return Match(round(score, 4), "conflicts", reason, subject, figures, details)
 
     score = _clamp(topic + bonus)
     relation = "same" if score >= SAME_SCORE and date_state != "differ" else "related"
     reasons.insert(0, f"{wording} ({topic:.2f})")
-    return Match(round(score, 4), relation, "; ".join(reasons), topic, figures, {"lexical": lex, "cosine": cosine})
+    if date_state == "period":
+        # The same claim about another period: worth showing, never confirmed on its own.
+        if relation == "same":
+            reasons.insert(0, f"same claim, different period ({date_text}): re-check")
+        else:
+            reasons.append(f"different periods ({date_text})")
+        if figures.state == "conflict":
+            reasons.append(f"figures differ across periods ({figures.a_text} vs {figures.b_text})")
+    return Match(round(score, 4), relation, "; ".join(reasons), topic, figures, details)
 
 
 # Quotes ------------------------------------------------------------------------------
