@@ -28,6 +28,7 @@ import csv
 import json
 import os
 import random
+import re
 import secrets
 import signal
 import subprocess
@@ -113,16 +114,20 @@ def wait_ready(port: int, timeout: float) -> None:
 def stop(proc: subprocess.Popen | None) -> None:
     if proc is None or proc.poll() is not None:
         return
-    os.killpg(proc.pid, signal.SIGTERM)
+    # The main process only: a warm shutdown (Celery finishes its tasks; gunicorn its requests).
+    proc.terminate()
     try:
-        proc.wait(30)
+        proc.wait(60)
     except subprocess.TimeoutExpired:
         os.killpg(proc.pid, signal.SIGKILL)
         proc.wait()
 
 
-def server_errors(log: Path) -> collections.Counter:
+def web_log(log: Path) -> tuple[collections.Counter, dict]:
+    """The 5xx the web logged (path, status), and the server time of each page (ms): the time
+    Django spent on the request, without the wait for a free gunicorn thread."""
     errors: collections.Counter = collections.Counter()
+    times: dict = collections.defaultdict(list)
     for line in log.read_text(errors="replace").splitlines():
         try:
             rec = json.loads(line)
@@ -131,7 +136,9 @@ def server_errors(log: Path) -> collections.Counter:
         status = rec.get("status")
         if isinstance(status, int) and status >= 500:
             errors[(rec.get("path", "?"), status)] += 1
-    return errors
+        if "duration_ms" in rec:
+            times[f"{rec.get('method')} {re.sub(r'[0-9]+', '[id]', rec.get('path', '?'))}"].append(rec["duration_ms"])
+    return errors, times
 
 
 def main() -> None:
@@ -178,9 +185,9 @@ def main() -> None:
     print(f"seeded {len(article_ids)} articles, {len(users)} users in {time.perf_counter() - t:.0f} s")
 
     procs: list[subprocess.Popen] = []
-    web_log, worker_log = out / "web.log", out / "worker.log"
+    web_log_path, worker_log = out / "web.log", out / "worker.log"
     try:
-        with web_log.open("w") as wl:
+        with web_log_path.open("w") as wl:
             procs.append(
                 subprocess.Popen(
                     [str(BIN / "gunicorn"), "-c", "gunicorn.conf.py", "factcheck.wsgi"],
@@ -318,7 +325,14 @@ def main() -> None:
         with failures.open() as fh:
             for row in csv.DictReader(fh):
                 print(f"  failure: {row['Method']} {row['Name']}: {row['Error']} x{row['Occurrences']}")
-    errors = server_errors(web_log)
+    errors, times = web_log(web_log_path)
+    print("\nserver time (the web's request log, without queueing for a thread), ms:")
+    print(f"{'page':44} {'n':>5} {'p50':>6} {'p95':>6} {'p99':>6}")
+    for page, values in sorted(times.items(), key=lambda item: -len(item[1])):
+        values.sort()
+        n = len(values)
+        pct = [values[min(n - 1, int(q * (n - 1)))] for q in (0.5, 0.95, 0.99)]
+        print(f"{page[:44]:44} {n:>5} {pct[0]:>6.0f} {pct[1]:>6.0f} {pct[2]:>6.0f}")
     print(f"\n5xx logged by the web: {sum(errors.values())}")
     for (path, status), n in errors.most_common(20):
         print(f"  {status} {path} x{n}")
