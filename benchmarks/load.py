@@ -266,7 +266,7 @@ def main() -> None:
         samples = []
         while True:
             elapsed = time.monotonic() - started
-            if importer is None and elapsed >= args.import_delay:
+            if importer is None and args.n_import and elapsed >= args.import_delay:
                 importer = subprocess.Popen(
                     [sys.executable, "manage.py", "import_articles", str(import_file), "--no-progress"],
                     cwd=ROOT,
@@ -296,7 +296,8 @@ def main() -> None:
                 samples.append("end")
             if load_over and elapsed >= locust_end + args.drain_wait:
                 break
-            if load_over and import_done is not None and counts.get("pending", 0) + counts.get("running", 0) == 0:
+            imported = import_done is not None or not args.n_import
+            if load_over and imported and counts.get("pending", 0) + counts.get("running", 0) == 0:
                 break
             time.sleep(5)
     finally:
@@ -310,7 +311,8 @@ def main() -> None:
         f"{len(article_ids)} seeded articles; import of {args.n_import} started at {import_started or 0:.0f} s"
         + (f", finished at {import_done:.0f} s" if import_done is not None else ", not finished")
     )
-    print("import:", (out / "import.out").read_text().strip().splitlines()[-1:] or "(no output)")
+    if importer is not None:
+        print("import:", (out / "import.out").read_text().strip().splitlines()[-1:] or "(no output)")
     with (Path(f"{csv_prefix}_stats.csv")).open() as fh:
         rows = list(csv.DictReader(fh))
     print(f"\n{'page':34} {'requests':>8} {'fail':>5} {'req/s':>6} {'p50':>6} {'p95':>6} {'p99':>6} {'max':>7} (ms)")
