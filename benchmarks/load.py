@@ -308,8 +308,13 @@ def main() -> None:
     print(f"\nload average at end: {loadavg()}")
     print(
         f"{args.users} users, spawn {args.spawn_rate}/s, {args.duration} s, think time {args.wait} s; "
-        f"{len(article_ids)} seeded articles; import of {args.n_import} started at {import_started or 0:.0f} s"
-        + (f", finished at {import_done:.0f} s" if import_done is not None else ", not finished")
+        f"{len(article_ids)} seeded articles; "
+        + (
+            "no import"
+            if not args.n_import
+            else f"import of {args.n_import} started at {import_started or 0:.0f} s"
+            + (f", finished at {import_done:.0f} s" if import_done is not None else ", not finished")
+        )
     )
     if importer is not None:
         print("import:", (out / "import.out").read_text().strip().splitlines()[-1:] or "(no output)")
