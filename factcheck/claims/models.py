@@ -278,6 +278,9 @@ class Claim(ArticleSpan):
     claimant_text = models.CharField(max_length=300, blank=True)
     claimant = models.ForeignKey(Person, null=True, blank=True, on_delete=models.SET_NULL, related_name="claims")
     score = models.FloatField(default=0.0, help_text="Check-worthiness in [0, 1].")
+    # The extractor's own score, kept when `score` is refined with the claim's sentence vector
+    # (extraction.services.checkworthiness_refine); None until then.
+    extracted_score = models.FloatField(null=True, blank=True, editable=False)
     checkworthy = models.BooleanField(default=False)
     kind = models.CharField(max_length=20, choices=ClaimKind.choices, default=ClaimKind.OTHER)
     quantities = models.JSONField(default=list, blank=True)

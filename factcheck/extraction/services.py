@@ -192,3 +192,34 @@ def extraction_requeue_stuck() -> int:
     if stuck:
         log.info("re-enqueued %d stuck extractions", len(stuck))
     return len(stuck)
+
+
+def checkworthiness_refine(claims: Sequence, vectors: dict) -> int:
+    """Refine the check-worthiness of extracted candidates with their sentence vectors (the
+    linking task computes those anyway): `score` becomes the refined score and `checkworthy`
+    follows the refined threshold; the extractor's own score stays in `extracted_score`, so
+    refining again gives the same result. Only untouched candidates (still `candidate`,
+    found by the extractor) change: an editor's decision is never overwritten. Returns how
+    many claims were updated."""
+    from factcheck.claims.models import CandidateStatus, Claim, Origin
+    from factcheck.extraction.engine import checkworthy
+
+    if not checkworthy.can_refine():
+        return 0
+    todo = [
+        c for c in claims if c.pk in vectors and c.origin == Origin.EXTRACTED and c.status == CandidateStatus.CANDIDATE
+    ]
+    if not todo:
+        return 0
+    import numpy as np
+
+    cheap = [c.extracted_score if c.extracted_score is not None else c.score for c in todo]
+    refined = checkworthy.refine_scores(cheap, np.stack([vectors[c.pk] for c in todo]))
+    updated = 0
+    with transaction.atomic():
+        for claim, base, score in zip(todo, cheap, refined, strict=True):
+            flag = score >= checkworthy.REFINED_THRESHOLD
+            updated += Claim.objects.filter(
+                pk=claim.pk, status=CandidateStatus.CANDIDATE, origin=Origin.EXTRACTED
+            ).update(extracted_score=base, score=round(score, 4), checkworthy=flag)
+    return updated

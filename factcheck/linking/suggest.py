@@ -19,6 +19,7 @@ from django.utils import timezone
 
 from factcheck.articles.models import Article
 from factcheck.claims.models import Claim, Quote
+from factcheck.extraction.services import checkworthiness_refine
 from factcheck.linking import embeddings, ranking, retrieval, selectors
 from factcheck.linking.engine.score import _surname, compare_quotes, same_speaker
 from factcheck.linking.models import ClaimLink, LinkOrigin, LinkState, QuoteLink
@@ -163,6 +164,8 @@ def _claim_proposals(article: Article) -> list[LinkProposal]:
         pending.discard()
         raise
     vectors = pending.result()
+    # The vectors are here anyway: a better check-worthiness score comes with them.
+    checkworthiness_refine(claims, vectors)
     queries = [(f, vectors.get(c.pk)) for f, c in zip(features, claims, strict=True)]
     ranked = ranking.rank_candidates(queries, exclude_article_id=article.pk, lexical=lexical)
     proposals = []

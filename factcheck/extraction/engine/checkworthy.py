@@ -314,3 +314,50 @@ def score_sentences(texts: list[str], parsed: Sequence[Any | None] | None = None
 
 def is_checkworthy(score: float) -> bool:
     return score >= THRESHOLD
+
+
+# Refinement with the claim's sentence vector ---------------------------------------------
+#
+# Every candidate claim is encoded with all-MiniLM-L6-v2 for cross-linking. Where that
+# vector exists, a second opinion is read off it: a logistic regression over the vector
+# (`dense.npz`, trained by benchmarks/train_checkworthy_dense.py on train.tsv only), its
+# logit blended with the cheap scorer's. It ranks better off home ground (the model card),
+# at no cost to extraction: the worker refines the scores when the linking task has
+# computed the vectors, and `manage.py extract` encodes its claims and refines them inline.
+
+DENSE_PATH = ARTEFACT_DIR / "dense.npz"
+_REFINE: dict[str, Any] = _CONFIG.get("refine") or {}
+#: The threshold for refined scores (None when the artefact has no refinement).
+REFINED_THRESHOLD: float | None = float(_REFINE["threshold"]) if _REFINE else None
+_DENSE: tuple[np.ndarray, float] | None = None
+
+
+def _logit(p: np.ndarray) -> np.ndarray:
+    p = np.clip(np.asarray(p, dtype=np.float64), 1e-6, 1 - 1e-6)
+    return np.log(p / (1 - p))
+
+
+def blend(cheap: Sequence[float] | np.ndarray, dense_logits: np.ndarray, weight: float) -> np.ndarray:
+    """Probabilities from the cheap scores and the vector model's logits: a logit blend."""
+    z = (1 - weight) * _logit(np.asarray(cheap)) + weight * np.asarray(dense_logits, dtype=np.float64)
+    return 1.0 / (1.0 + np.exp(-np.clip(z, -40, 40)))
+
+
+def can_refine() -> bool:
+    return bool(_REFINE) and DENSE_PATH.exists()
+
+
+def refine_scores(cheap: Sequence[float], vectors: np.ndarray) -> list[float]:
+    """Refined scores (compare with REFINED_THRESHOLD) from the cheap scores and the claims'
+    unit-length MiniLM vectors (rows in the same order)."""
+    global _DENSE
+    if not can_refine():
+        raise RuntimeError("this check-worthiness artefact has no refinement (dense.npz)")
+    if _DENSE is None:
+        with np.load(DENSE_PATH) as d:
+            _DENSE = (d["coef"].astype(np.float32), float(d["intercept"][0]))
+    coef, intercept = _DENSE
+    if len(cheap) == 0:
+        return []
+    dense = np.asarray(vectors, dtype=np.float32) @ coef + intercept
+    return [float(p) for p in blend(cheap, dense, float(_REFINE["weight"]))]

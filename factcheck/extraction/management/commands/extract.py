@@ -27,6 +27,21 @@ def _extract_one(extract_many, text: str):
         return f"the extractor failed on this text ({type(exc).__name__}: {' '.join(str(exc).split())[:200]})"
 
 
+def _refine(extractions) -> None:
+    """Refine the claims' check-worthiness with their sentence vectors, in place (skipped
+    when the encoder or the artefact's refinement is unavailable)."""
+    from factcheck.extraction.engine import checkworthy
+    from factcheck.linking.engine import embed
+
+    claims = [c for x in extractions for c in x.claims]
+    if not claims or not checkworthy.can_refine() or not embed.available():
+        return
+    vectors = embed.encode([c.text for c in claims], batch_size=32)
+    for claim, score in zip(claims, checkworthy.refine_scores([c.score for c in claims], vectors), strict=True):
+        claim.score = score
+        claim.checkworthy = score >= checkworthy.REFINED_THRESHOLD
+
+
 class Command(BaseCommand):
     help = "Run the extractor on text and print quotes, speakers and claims; nothing is stored."
 
@@ -35,6 +50,12 @@ class Command(BaseCommand):
         parser.add_argument("--input-jsonl", help='JSON Lines of {"id": str, "text": str} ("-" for standard input).')
         parser.add_argument("--format", choices=["jsonl", "json", "text"], default=None)
         parser.add_argument("--only-checkworthy", action="store_true", help="Text format: hide other sentences.")
+        parser.add_argument(
+            "--no-refine",
+            action="store_true",
+            help="Check-worthiness from the extractor alone (default: refined with each claim's "
+            "MiniLM vector, as the workers do once the linking step has encoded the claims).",
+        )
 
     def handle(self, *args, files: list[str], input_jsonl: str | None, format: str | None, **options) -> None:
         if bool(files) == bool(input_jsonl):
@@ -52,6 +73,8 @@ class Command(BaseCommand):
                 # One text broke the engine: run them one by one, so every other line of the
                 # batch still gets its result and the broken one a reason.
                 found = [_extract_one(extract_many, row["text"]) for _, row in good]
+            if not options["no_refine"]:
+                _refine([r for r in found if not isinstance(r, str)])
             results = dict(zip([i for i, _ in good], found, strict=True))
             for i, row in enumerate(batch):
                 result = results.get(i)
