@@ -7,6 +7,7 @@ import logging
 from celery import shared_task
 from django.db import InterfaceError, OperationalError
 
+from factcheck.celery import TRANSIENT_RETRY
 from factcheck.extraction import services
 
 log = logging.getLogger(__name__)
@@ -18,10 +19,7 @@ RETRY = {
     "bind": True,
     "acks_late": True,
     "autoretry_for": (OperationalError, InterfaceError, ConnectionError),
-    "retry_backoff": 2,
-    "retry_backoff_max": 120,
-    "retry_jitter": True,
-    "max_retries": 5,
+    **TRANSIENT_RETRY,
 }
 
 
@@ -38,4 +36,5 @@ def extract_articles(self, article_ids: list[int], force: bool = False) -> None:
 
 @shared_task
 def requeue_stuck_extractions() -> int:
+    """The beat sweep: at most one runs at a time (a lock), spent articles are failed."""
     return services.extraction_requeue_stuck()

@@ -163,21 +163,35 @@ def extract_many(texts: Iterable[str], batch_size: int = 16, *, claims: bool = T
         yield extract_doc(doc, claims=claims)
 
 
-def extract_each(texts: list[str], batch_size: int = 16, *, claims: bool = True) -> Iterator[Extraction | Exception]:
+def extract_each(
+    texts: list[str],
+    batch_size: int = 16,
+    *,
+    claims: bool = True,
+    fatal: tuple[type[BaseException], ...] = (),
+) -> Iterator[Extraction | Exception]:
     """Like `extract_many`, for workers: a text the engine fails on yields its exception, in
-    its place, instead of ending the batch (the other texts still get their extraction)."""
+    its place, instead of ending the batch (the other texts still get their extraction).
+
+    `fatal`: exceptions that end the whole batch instead (a worker's time limit), raised."""
     done = 0
     try:
         for doc in get_nlp().pipe(texts, batch_size=batch_size):
             try:
                 yield extract_doc(doc, claims=claims)
+            except fatal:
+                raise
             except Exception as exc:  # noqa: BLE001 - handed to the caller, which records it
                 yield exc
             done += 1
+    except fatal:
+        raise
     except Exception:  # noqa: BLE001 - spaCy failed inside the batch: go on one text at a time
         for text in texts[done:]:
             try:
                 yield extract(text, claims=claims)
+            except fatal:
+                raise
             except Exception as exc:  # noqa: BLE001
                 yield exc
 
