@@ -307,3 +307,22 @@ def test_poison_article_among_fifty_fails_with_the_reason_and_the_fifty_are_done
     assert Article.objects.get(pk=poison).extraction_attempts == 2  # its batch, then alone: no more
     assert queued_ids(queue) == []
     assert_extracted_once(good)
+
+
+def test_soft_limit_backstop_stops_a_task_that_celery_did_not():
+    """The worker's own alarm: a task body that runs past the soft limit is stopped one second
+    after it, with SoftTimeLimitExceeded (what extraction_run_many turns into the reason)."""
+    from types import SimpleNamespace
+
+    from celery.exceptions import SoftTimeLimitExceeded
+
+    from factcheck.extraction.tasks import soft_limit_backstop
+
+    task = SimpleNamespace(soft_time_limit=1, app=None, request=SimpleNamespace(is_eager=False))
+    started = time.monotonic()
+    with pytest.raises(SoftTimeLimitExceeded), soft_limit_backstop(task):
+        time.sleep(30)
+    assert time.monotonic() - started < 10
+    eager = SimpleNamespace(soft_time_limit=1, app=None, request=SimpleNamespace(is_eager=True))
+    with soft_limit_backstop(eager):  # in-process (eager) tasks are left alone
+        time.sleep(2.2)

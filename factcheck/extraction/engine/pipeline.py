@@ -40,9 +40,10 @@ _lock = threading.Lock()
 
 # spaCy's tokenizer takes prefixes and suffixes off a run of text without whitespace one
 # at a time, copying the rest of the run each time: quadratic in the run's length (8,000
-# straight quotes took 21 s, 10,000 "(" then 10,000 ")" 105 s). Runs longer than LONG_RUN
-# are tokenized in pieces of RUN_PIECE characters; a URL or a hyphenated word in news is
-# shorter than LONG_RUN, so normal text is tokenized exactly as before.
+# straight quotes took 21 s, 10,000 "(" then 10,000 ")" 105 s), and the parser then reads
+# one token per character. A run longer than LONG_RUN is no word, URL or number of any
+# article: it becomes tokens of RUN_PIECE characters, as they are. Normal text (every run
+# shorter than LONG_RUN) is tokenized exactly as before.
 LONG_RUN = 250
 RUN_PIECE = 100
 _LONG_RUN_RE = re.compile(r"\S{" + str(LONG_RUN + 1) + ",}")
@@ -68,9 +69,9 @@ def _places(doc: Doc) -> Doc:
 
 
 class BoundedTokenizer:
-    """spaCy's tokenizer with runs of more than LONG_RUN non-space characters cut into pieces
-    of RUN_PIECE, each tokenized alone (never a token across a cut); the Doc's text is the
-    input, character for character, so every offset stays an offset into the article."""
+    """spaCy's tokenizer, with runs of more than LONG_RUN non-space characters cut into
+    tokens of RUN_PIECE characters; the Doc's text is the input, character for character,
+    so every offset stays an offset into the article."""
 
     def __init__(self, tokenizer: Any) -> None:
         self.tokenizer = tokenizer
@@ -78,14 +79,16 @@ class BoundedTokenizer:
     def __call__(self, text: str) -> Doc:
         if not _LONG_RUN_RE.search(text):
             return self.tokenizer(text)
-        pieces: list[str] = []
+        docs: list[Doc] = []
         pos = 0
         for m in _LONG_RUN_RE.finditer(text):
-            pieces.append(text[pos : m.start()])
-            pieces.extend(text[i : min(i + RUN_PIECE, m.end())] for i in range(m.start(), m.end(), RUN_PIECE))
+            if m.start() > pos:
+                docs.append(self.tokenizer(text[pos : m.start()]))
+            words = [text[i : min(i + RUN_PIECE, m.end())] for i in range(m.start(), m.end(), RUN_PIECE)]
+            docs.append(Doc(self.tokenizer.vocab, words=words, spaces=[False] * len(words)))
             pos = m.end()
-        pieces.append(text[pos:])
-        docs = [self.tokenizer(piece) for piece in pieces if piece]
+        if pos < len(text):
+            docs.append(self.tokenizer(text[pos:]))
         return Doc.from_docs(docs, ensure_whitespace=False)
 
     def __getattr__(self, name: str) -> Any:  # explain(), vocab, rules ...: the wrapped tokenizer's
