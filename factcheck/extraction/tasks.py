@@ -43,13 +43,23 @@ def soft_limit_backstop(task) -> Iterator[None]:
     def on_alarm(_signum, _frame):
         raise SoftTimeLimitExceeded(f"soft time limit ({seconds} s) exceeded")
 
+    celery_soft = signal.getsignal(signal.SIGUSR1)  # billiard's soft limit signal
+
+    def on_celery_soft(signum, frame):
+        signal.setitimer(signal.ITIMER_REAL, 0)  # Celery's limit came first: never a second one
+        if callable(celery_soft):
+            celery_soft(signum, frame)
+        raise SoftTimeLimitExceeded()
+
     previous = signal.signal(signal.SIGALRM, on_alarm)
+    signal.signal(signal.SIGUSR1, on_celery_soft)
     signal.setitimer(signal.ITIMER_REAL, seconds + 1)
     try:
         yield
     finally:
         signal.setitimer(signal.ITIMER_REAL, 0)
         signal.signal(signal.SIGALRM, previous)
+        signal.signal(signal.SIGUSR1, celery_soft)
 
 
 @shared_task(**RETRY)

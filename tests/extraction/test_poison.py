@@ -326,3 +326,21 @@ def test_soft_limit_backstop_stops_a_task_that_celery_did_not():
     eager = SimpleNamespace(soft_time_limit=1, app=None, request=SimpleNamespace(is_eager=True))
     with soft_limit_backstop(eager):  # in-process (eager) tasks are left alone
         time.sleep(2.2)
+
+
+def test_celery_soft_limit_first_disarms_the_backstop():
+    """Celery's soft limit (SIGUSR1) comes first: the backstop never raises a second time
+    while the service records the timeout and stores the rest."""
+    import signal
+    from types import SimpleNamespace
+
+    from celery.exceptions import SoftTimeLimitExceeded
+
+    from factcheck.extraction.tasks import soft_limit_backstop
+
+    task = SimpleNamespace(soft_time_limit=1, app=None, request=SimpleNamespace(is_eager=False))
+    with soft_limit_backstop(task):
+        with pytest.raises(SoftTimeLimitExceeded):
+            os.kill(os.getpid(), signal.SIGUSR1)
+            time.sleep(5)
+        time.sleep(2.5)  # past the backstop's time: no second exception
