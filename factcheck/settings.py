@@ -239,8 +239,15 @@ CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+# A task past the soft limit marks the article it was working on failed ("took longer
+# than N s") and hands the rest of its batch back; the hard limit kills the pool process
+# (the message is re-delivered, and the attempts cap ends it).
 CELERY_TASK_SOFT_TIME_LIMIT = envint("CELERY_TASK_SOFT_TIME_LIMIT", 120)
 CELERY_TASK_TIME_LIMIT = envint("CELERY_TASK_TIME_LIMIT", 180)
+# A pool process must report up within this time after the fork; the encoder warms in a
+# thread (linking/tasks.py), so this is only a margin for a loaded machine (Celery's 4 s
+# default killed every replacement process while the warm-up ran).
+CELERY_WORKER_PROC_ALIVE_TIMEOUT = envint("CELERY_WORKER_PROC_ALIVE_TIMEOUT", 60)
 # Longer than the longest task, or Redis re-delivers a task still running.
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": envint("CELERY_VISIBILITY_TIMEOUT", 600)}
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
@@ -252,11 +259,19 @@ CELERY_BEAT_SCHEDULE = {
         "task": "factcheck.extraction.tasks.requeue_stuck_extractions",
         "schedule": envint("EXTRACTION_SWEEP_SECONDS", 60),
     },
+    "requeue-unsuggested-articles": {
+        "task": "factcheck.linking.tasks.requeue_unsuggested_articles",
+        "schedule": envint("LINK_SWEEP_SECONDS", 120),
+    },
 }
 
 # Product settings.
 NEWSROOM_NAME = os.environ.get("NEWSROOM_NAME", "Fact-check desk")
 ARTICLE_MAX_BYTES = envint("ARTICLE_MAX_BYTES", 2_000_000)
+# Longest article body accepted at intake, in characters (every face, articles/services.py):
+# the engine runs in linear time, and this keeps one article under the task's time limit
+# on a loaded worker (docs/benchmarks.md, "Engine scaling").
+ARTICLE_MAX_CHARS = envint("ARTICLE_MAX_CHARS", 300_000)
 # Django reads no form field of a request over this (Django's default, 2.5 MB, is barely over
 # the article limit). Room for a paste of twice the limit with CRLF line breaks, so an oversize
 # paste reaches the form and comes back with the typed text and the reason.
@@ -267,6 +282,12 @@ EXTRACTION_MAX_ATTEMPTS = envint("EXTRACTION_MAX_ATTEMPTS", 5)
 # nlp.pipe together: at most this many, and no more text than this in one task.
 EXTRACTION_BATCH_SIZE = envint("EXTRACTION_BATCH_SIZE", 16)
 EXTRACTION_BATCH_MAX_CHARS = envint("EXTRACTION_BATCH_MAX_CHARS", 200_000)
+# Tests only: an article whose body contains this text makes the extraction task wait past
+# its soft time limit (tests/extraction/test_poison.py). Empty (off) everywhere else.
+EXTRACTION_TEST_STALL_MARKER = os.environ.get("EXTRACTION_TEST_STALL_MARKER", "")
+# Done articles whose link suggestions never ran (Redis lost the task) are suggested by a
+# sweep after this long.
+LINK_STUCK_AFTER_SECONDS = envint("LINK_STUCK_AFTER_SECONDS", 300)
 # Claim links: both thresholds are calibrated match probabilities (engine.fusion.CALIBRATION,
 # fitted on CLEF 2020 train; docs/benchmarks.md, "Already checked?"). On CLEF dev,
 # p >= 0.5 keeps pairs that are matches 90 % of the time (recall 0.85), p >= 0.9 99 % (recall

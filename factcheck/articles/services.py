@@ -6,6 +6,7 @@ import contextlib
 import datetime
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.text import slugify
@@ -85,6 +86,13 @@ def article_create(
     """
     if not body or not body.strip():
         raise ApplicationError("The article text is empty.", field="body")
+    limit = getattr(settings, "ARTICLE_MAX_CHARS", 300_000)
+    if len(body) > limit:
+        # Refused here, for every face, rather than accepted and failed by the worker later.
+        raise ApplicationError(
+            f"The article is {len(body):,} characters long; the limit is {limit:,}. Split it into parts.",
+            field="body",
+        )
     url, published = article_source_check(url=url, published=published)
     # Insert first and let the unique fingerprint refuse a duplicate: new articles (the
     # common case in bulk imports) then cost one statement less than look-then-insert.

@@ -12,6 +12,7 @@ Untouched rows whose span the new extraction no longer finds are removed.
 
 from __future__ import annotations
 
+import logging
 from dataclasses import asdict
 from typing import Any
 
@@ -24,6 +25,8 @@ from factcheck.claims.models import CandidateStatus, Claim, Origin, PersonKind, 
 from factcheck.claims.people import people_prefetch, person_resolve
 from factcheck.extraction.engine.types import Extraction
 from factcheck.linking.models import LinkState
+
+log = logging.getLogger(__name__)
 
 QUOTE_REFRESH = [
     "text",
@@ -206,4 +209,7 @@ def _after_extraction(article_ids: list[int]) -> None:
     from factcheck.linking.tasks import suggest_links  # linking imports extraction: import late
 
     for article_id in article_ids:
-        suggest_links.delay(article_id)
+        try:
+            suggest_links.delay(article_id)
+        except Exception:  # noqa: BLE001 - the broker is down: the link sweep enqueues it later
+            log.warning("could not enqueue link suggestions for article %s; the sweep will", article_id)

@@ -166,7 +166,7 @@ def test_missing_article_is_skipped():
     assert services.extraction_run(article_id=999999) == "skipped"
 
 
-def test_sweep_requeues_only_stuck_articles(article, settings):
+def test_sweep_requeues_only_stuck_articles(article, settings, django_capture_on_commit_callbacks):
     import datetime
     import json
 
@@ -180,7 +180,8 @@ def test_sweep_requeues_only_stuck_articles(article, settings):
     old = timezone.now() - datetime.timedelta(hours=1)
     fresh = Article.objects.create(body="Fresh article body.", extraction_queued_at=timezone.now())
     Article.objects.filter(pk=article.pk).update(extraction_state=ExtractionState.RUNNING, extraction_started_at=old)
-    assert services.extraction_requeue_stuck() == 1
+    with django_capture_on_commit_callbacks(execute=True):  # the sweep enqueues after its commit
+        assert services.extraction_requeue_stuck() == 1
     # The task really is on the Redis queue, for this article only.
     messages = [json.loads(m) for m in queue.lrange("celery", 0, -1)]
     assert [m["headers"]["task"] for m in messages] == ["factcheck.extraction.tasks.extract_articles"]

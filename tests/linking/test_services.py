@@ -422,7 +422,15 @@ def test_worker_warm_up_reads_the_retrieval_statistics(settings, monkeypatch, tw
     from factcheck.linking import retrieval, tasks
 
     settings.LINK_WARM_WORKER = settings.LINK_EMBEDDINGS = True
-    monkeypatch.setattr(embed, "warm", lambda: 0.0)
-    retrieval.doc_stats_reset()
+    started = []
+    monkeypatch.setattr(tasks.threading, "Thread", lambda target, **kw: started.append(target) or _NoThread())
     tasks.warm_linking_model()
+    assert started == [tasks._warm]  # in a thread, so the new pool process reports itself up at once
+    retrieval.doc_stats_reset()
+    tasks._warm_statistics()  # what that thread runs after the encoder (here, on this test's connection)
     assert retrieval._doc_stats is not None and retrieval._doc_stats.total > 0
+
+
+class _NoThread:
+    def start(self) -> None:
+        pass

@@ -9,7 +9,9 @@ tags, entities and dependencies off them). Per-sentence rules are cheap token an
 
 from __future__ import annotations
 
+import heapq
 import re
+from bisect import bisect_left, bisect_right
 from collections.abc import Iterator
 from datetime import date
 from typing import Any
@@ -116,19 +118,20 @@ def find_claims(
     sent_spans = [doc.char_span(s, e, alignment_mode="expand") for s, e in spans]
     scores = checkworthy.score_sentences([text[s:e] for s, e in spans], parsed=sent_spans)
     # Names that can be claimants: entities of the claim segments only (never a byline's).
-    claim_segments = [s for s in segments if s.kind in CLAIM_SEGMENT_KINDS]
+    # Everything below is indexed by offset (bisect) so that a claim costs what its own
+    # sentence holds, not what the whole article holds: linear in the article's length.
+    claim_segments = sorted((s for s in segments if s.kind in CLAIM_SEGMENT_KINDS), key=lambda s: s.start)
+    seg_starts = [s.start for s in claim_segments]
     doc_ents = docview.ents(doc)
-    names = [
-        e
-        for e in doc_ents
-        if e.label_ in _NAME_LABELS and any(s.start <= e.start_char and e.end_char <= s.end for s in claim_segments)
-    ]
+    ent_starts = [e.start_char for e in doc_ents]
+    names = _Names([e for e in doc_ents if e.label_ in _NAME_LABELS and _inside(e, claim_segments, seg_starts)])
+    near_quotes = _overlapping(spans, quotes)
     claims: list[ClaimSpan] = []
-    for (start, end), span, score in zip(spans, sent_spans, scores, strict=True):
+    for (start, end), span, score, overlapping in zip(spans, sent_spans, scores, near_quotes, strict=True):
         if span is None:
             continue
         quantities = _quantities(span, start, end, ref_date)
-        claimant, c_start, c_end, in_quote = _claimant(doc, span, start, end, quotes, names)
+        claimant, c_start, c_end, in_quote = _claimant(doc, span, start, end, overlapping, names)
         if claimant and claimant.lower() not in _PRONOUNS:
             # "Smirnov" -> "Alexei Smirnov", "defence ministry" -> "Russia's defence ministry"
             claimant = fullest_name(doc, claimant, at=c_start)
@@ -146,12 +149,78 @@ def find_claims(
                 quantities=quantities,
                 entities=[
                     Entity(text=e.text, label=e.label_, start=e.start_char, end=e.end_char)
-                    for e in doc_ents
-                    if e.start_char >= start and e.end_char <= end and e.label_ in ENTITY_LABELS
+                    for e in _ents_between(doc_ents, ent_starts, start, end)
+                    if e.label_ in ENTITY_LABELS
                 ],
             )
         )
     return claims
+
+
+# --- offset indexes ---------------------------------------------------------------------
+
+
+def _inside(ent: Any, segments: list[Segment], starts: list[int]) -> bool:
+    """The entity lies inside one of the segments (sorted, never overlapping)."""
+    i = bisect_right(starts, ent.start_char) - 1
+    return i >= 0 and ent.end_char <= segments[i].end
+
+
+def _ents_between(ents: list[Any], starts: list[int], start: int, end: int) -> Iterator[Any]:
+    """The entities (in text order, never overlapping) that lie inside [start, end)."""
+    for i in range(bisect_left(starts, start), len(ents)):
+        e = ents[i]
+        if e.start_char >= end:
+            break
+        if e.end_char <= end:
+            yield e
+
+
+def _overlapping(spans: list[tuple[int, int]], quotes: list[QuoteSpan]) -> list[list[QuoteSpan]]:
+    """For each span, the quotations that overlap it, in the order of `quotes`.
+
+    One sweep over both sorted by start, with a heap of the open quotations by end: each
+    quotation enters and leaves once, instead of every quotation tested for every claim."""
+    out: list[list[QuoteSpan]] = [[] for _ in spans]
+    by_start = sorted(range(len(quotes)), key=lambda i: quotes[i].start)
+    open_: list[tuple[int, int]] = []  # (end, index in quotes)
+    p = 0
+    for k in sorted(range(len(spans)), key=lambda k: spans[k][0]):
+        start, end = spans[k]
+        while p < len(by_start) and quotes[by_start[p]].start < end:
+            i = by_start[p]
+            heapq.heappush(open_, (quotes[i].end, i))
+            p += 1
+        while open_ and open_[0][0] <= start:
+            heapq.heappop(open_)
+        out[k] = [quotes[i] for i in sorted(i for q_end, i in open_ if q_end > start and quotes[i].start < end)]
+    return out
+
+
+class _Names:
+    """The claim segments' name entities (text order, never overlapping), looked up by offset."""
+
+    def __init__(self, ents: list[Any]) -> None:
+        self.ents = ents
+        self.starts = [e.start_char for e in ents]
+        self.ends = [e.end_char for e in ents]
+        # the last entity of some labels ending before an offset: a pronoun's antecedent
+        self.by_labels: dict[tuple[str, ...], tuple[list[Any], list[int]]] = {}
+
+    def within(self, lo: int, hi: int) -> list[Any]:
+        return list(_ents_between(self.ents, self.starts, lo, hi))
+
+    def last_ending_by(self, pos: int, labels: tuple[str, ...] | None = None) -> Any | None:
+        """The last entity (of these labels) that ends at or before `pos`."""
+        if labels is None:
+            ents, ends = self.ents, self.ends
+        else:
+            if labels not in self.by_labels:
+                chosen = [e for e in self.ents if e.label_ in labels]
+                self.by_labels[labels] = (chosen, [e.end_char for e in chosen])
+            ents, ends = self.by_labels[labels]
+        i = bisect_right(ends, pos) - 1
+        return ents[i] if i >= 0 else None
 
 
 # --- candidates -------------------------------------------------------------------------
@@ -162,9 +231,11 @@ def _candidate_spans(doc: Any, text: str, segments: list[Segment]) -> Iterator[t
     allowed = sorted((s for s in segments if s.kind in CLAIM_SEGMENT_KINDS), key=lambda s: s.start)
     if not allowed:
         return
+    ends = [s.end for s in allowed]
     seen: set[tuple[int, int]] = set()
     for sent in docview.sents(doc):
-        for seg in allowed:
+        # segments ending before the sentence cannot overlap it: start at the first that may
+        for seg in allowed[bisect_right(ends, sent.start_char) :]:
             if seg.start >= sent.end_char:
                 break
             lo, hi = max(sent.start_char, seg.start), min(sent.end_char, seg.end)
@@ -202,9 +273,11 @@ def _quantities(span: Any, start: int, end: int, ref_date: date | None) -> list[
 
 
 def _claimant(
-    doc: Any, span: Any, start: int, end: int, quotes: list[QuoteSpan], names: list[Any]
+    doc: Any, span: Any, start: int, end: int, quotes: list[QuoteSpan], names: _Names
 ) -> tuple[str | None, int | None, int | None, bool]:
-    """(claimant, mention start, mention end, sentence is mostly a direct quotation)."""
+    """(claimant, mention start, mention end, sentence is mostly a direct quotation).
+
+    `quotes`: the quotations that overlap the sentence (the others cannot matter)."""
     length = max(1, end - start)
     in_quote = False
     inside: QuoteSpan | None = None  # a quotation covering most of the sentence
@@ -235,7 +308,7 @@ def _claimant(
     return None, None, None, in_quote
 
 
-def _reported_speaker(doc: Any, span: Any, names: list[Any]) -> tuple[str, int, int] | None:
+def _reported_speaker(doc: Any, span: Any, names: _Names) -> tuple[str, int, int] | None:
     """The source of reported speech: "X said (that) ...", "..., X added", "according to X"."""
     for tok in span:
         if tok.lower_ == "according" and tok.i + 1 < len(doc) and doc[tok.i + 1].lower_ == "to":
@@ -266,9 +339,12 @@ def _reported_speaker(doc: Any, span: Any, names: list[Any]) -> tuple[str, int, 
         if trailing:
             # "..., Ukraine's Gen. Oleksandr Syrskyi, said in a video": the parser often
             # misses the subject of a trailing attribution; take the name right before it.
-            before = [e for e in names if span.start_char <= e.start_char and e.end_char <= tok.idx]
-            if before and not docview.text(doc)[before[-1].end_char : tok.idx].strip(" ,’'s"):
-                e = before[-1]
+            e = names.last_ending_by(tok.idx)
+            if (
+                e is not None
+                and e.start_char >= span.start_char
+                and not docview.text(doc)[e.end_char : tok.idx].strip(" ,’'s")
+            ):
                 return _full_name(e, names), e.start_char, e.end_char
     return None
 
@@ -277,16 +353,16 @@ def _content_before(verb: Any) -> bool:
     return any(c.dep_ in ("ccomp", "parataxis") and c.i < verb.i for c in verb.children)
 
 
-def _name_of(doc: Any, head: Any, span: Any, names: list[Any]) -> tuple[str, int, int]:
+def _name_of(doc: Any, head: Any, span: Any, names: _Names) -> tuple[str, int, int]:
     """A readable name for the subject token: its entity, a pronoun's antecedent, or its phrase."""
     subtree = [t for t in head.subtree if span.start <= t.i < span.end] or [head]
     lo, hi = subtree[0].idx, subtree[-1].idx + len(subtree[-1].text)
-    ents = [e for e in names if e.start_char >= lo and e.end_char <= hi]
+    ents = names.within(lo, hi)
     if head.lower_ in _PRONOUNS and not ents:
         want = ("PERSON",) if head.lower_ in ("he", "she", "i") else ("ORG", "GPE", "PERSON")
-        prior = [e for e in names if e.end_char <= head.idx and e.label_ in want]
-        if prior:
-            return _full_name(prior[-1], names), head.idx, head.idx + len(head.text)
+        prior = names.last_ending_by(head.idx, want)
+        if prior is not None:
+            return _full_name(prior, names), head.idx, head.idx + len(head.text)
         return head.text, head.idx, head.idx + len(head.text)
     if ents and head.pos_ == "PROPN" and not any(e.start <= head.i < e.end for e in ents):
         # "Alexei Smirnov, the governor of Kursk, said": the model missed the name; the
@@ -302,7 +378,7 @@ def _name_of(doc: Any, head: Any, span: Any, names: list[Any]) -> tuple[str, int
     return _strip_possessive(phrase.text), lo, hi
 
 
-def _full_name(ent: Any, names: list[Any]) -> str:
+def _full_name(ent: Any, names: _Names) -> str:
     """A surname alone ("Gladkov") becomes the fuller name the article gives ("Vyacheslav Gladkov")."""
     return fullest_name(ent.doc, _strip_possessive(ent.text), at=ent.start_char, label=ent.label_)
 

@@ -24,6 +24,7 @@ speaker code can call `fullest_name` the same way (it only reads the Doc).
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -58,9 +59,19 @@ class ArticleNames:
     # (start offset, folded bare name, qualified name): "Russia's defence ministry" under
     # "defence ministry".
     orgs: list[tuple[int, str, str]] = field(default_factory=list)
+    # Answers already given, by name: every claim and quotation asks, and a lookup reads all
+    # the article's mentions (or, for an organisation, the whole text), so without them the
+    # engine was quadratic in the article's length.
+    _people_seen: dict[str, str | None] = field(default_factory=dict)
+    _orgs_seen: dict[str, tuple[list[tuple[int, str]], int]] = field(default_factory=dict)
 
     def person(self, name: str, at: int | None = None) -> str | None:
         """The fullest form of a person's name, or None when the article has no fuller one."""
+        if name not in self._people_seen:
+            self._people_seen[name] = self._person(name)
+        return self._people_seen[name]
+
+    def _person(self, name: str) -> str | None:
         norm = normalize_name(name)
         if not norm or not norm[:1].isupper():
             return None  # "who", "the network": not a person's name
@@ -82,21 +93,28 @@ class ArticleNames:
     def org(self, name: str, at: int | None = None) -> str | None:
         """The country-qualified form of an organisation's name, or None."""
         plain = _plain(name)
+        if plain not in self._orgs_seen:
+            forms = self._org_forms(plain)
+            self._orgs_seen[plain] = (forms, len({fold(q) for _, q in forms}))
+        found, distinct = self._orgs_seen[plain]
+        if not found:
+            return None
+        if distinct > 1 and at is not None:
+            before = bisect_left(found, at, key=lambda sq: sq[0])  # found is in text order
+            return found[before - 1][1] if before else found[-1][1]
+        return found[0][1]
+
+    def _org_forms(self, plain: str) -> list[tuple[int, str]]:
+        """(start, qualified form) of every qualified mention of the bare name, in text order."""
         key = fold(plain)
         if not key:
-            return None
+            return []
         found = [(s, q) for s, k, q in self.orgs if k == key and fold(q) != key]
         words = plain.split()
         # A description of two or more words ("transport ministry"), never "that" or "who".
         if not found and len(words) >= 2 and words[-1].isalpha() and words[-1].islower():
             found = self._qualified_in_text(plain)
-        if not found:
-            return None
-        if len({fold(q) for _, q in found}) > 1 and at is not None:
-            before = [sq for sq in found if sq[0] < at]
-            found = before or found
-            return found[-1][1]
-        return found[0][1]
+        return found
 
     def _qualified_in_text(self, plain: str) -> list[tuple[int, str]]:
         """ "Hungary's transport ministry", "the Hungarian transport ministry" anywhere in the

@@ -215,6 +215,7 @@ def strip_possessive(name: str) -> str:
     return _POSSESSIVE_RE.sub("", name.strip())
 
 
+@lru_cache(maxsize=65536)  # a pure function of the string, asked once per known name per lookup
 def normalize_name(name: str) -> str:
     """Display form of a person's name: no titles, no possessive, single spaces.
 
