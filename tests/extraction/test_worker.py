@@ -32,8 +32,8 @@ def worker_env(**extra: str) -> dict[str, str]:
         DATABASE_URL=f"postgres://{db['USER']}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}",
         REDIS_URL=settings.REDIS_URL,
         DJANGO_SETTINGS_MODULE="factcheck.settings",
-        **extra,
     )
+    env.update(extra)  # may override the above (e.g. DATABASE_URL through a proxy)
     return env
 
 
