@@ -152,6 +152,7 @@ def main() -> None:
     parser.add_argument("--import-delay", type=int, default=10)
     parser.add_argument("--drain-wait", type=int, default=60, help="seconds to keep sampling the backlog after")
     parser.add_argument("--concurrency", type=int, default=2, help="the worker's processes")
+    parser.add_argument("--worker-nice", type=int, default=10, help="niceness of the worker (0: same as the web)")
     parser.add_argument("--port", type=int, default=8765)
     parser.add_argument("--out", default=str(ROOT / "artifacts" / "load"))
     args = parser.parse_args()
@@ -202,6 +203,9 @@ def main() -> None:
             procs.append(
                 subprocess.Popen(
                     [
+                        # As in production (README "Several hosts"): workers at a lower CPU
+                        # priority than the web, so a backlog never starves editors' pages.
+                        *(["nice", "-n", str(args.worker_nice)] if args.worker_nice else []),
                         str(BIN / "celery"),
                         "-A",
                         "factcheck",
