@@ -13,8 +13,6 @@ import time
 from pathlib import Path
 
 import pytest
-import redis
-from django.conf import settings
 from django.db import connection
 from django.db.models import Count
 
@@ -22,7 +20,7 @@ from factcheck.articles.models import Article, ExtractionState
 from factcheck.articles.services import article_create
 from factcheck.claims.models import Claim
 
-from .test_worker import start_worker, stop, wait_for
+from .test_worker import clean_queue, start_worker, stop, wait_for  # noqa: F401 - clean_queue: autouse fixture
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "benchmarks"))
 from recovery import CuttableProxy  # noqa: E402
@@ -33,15 +31,6 @@ BODY = (
     "{n} Ukraine says it captured {n} more soldiers in the Kursk region on Wednesday.\n\n"
     "The ministry said {n} villages were taken, officials said.\n"
 )
-
-
-@pytest.fixture(autouse=True)
-def clean_queue():
-    if not settings.REDIS_URL:
-        pytest.skip("needs REDIS_URL (bin/test sets it)")
-    redis.Redis.from_url(settings.REDIS_URL).flushdb()
-    yield
-    redis.Redis.from_url(settings.REDIS_URL).flushdb()
 
 
 def test_worker_rides_out_a_database_outage():
