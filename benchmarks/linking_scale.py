@@ -300,6 +300,8 @@ def populate(url: str, size: int, rng) -> float:
                             now,
                             now,
                             "2024-08-01",
+                            "",  # review_key (news)
+                            "",  # summary
                         ]
                     )
                     + "\n"
@@ -350,7 +352,7 @@ def populate(url: str, size: int, rng) -> float:
                 with cur.copy(
                     "COPY articles_article (id, kind, url, headline, byline, body, fingerprint, source_name, "
                     "extraction_state, extraction_error, extraction_attempts, extractor_version, created_at, "
-                    "updated_at, published) FROM STDIN"
+                    "updated_at, published, review_key, summary) FROM STDIN"
                 ) as copy:
                     copy.write(art_buf.getvalue())
                 with cur.copy(
