@@ -86,7 +86,7 @@ def article_create(
     """
     if not body or not body.strip():
         raise ApplicationError("The article text is empty.", field="body")
-    limit = getattr(settings, "ARTICLE_MAX_CHARS", 300_000)
+    limit = settings.ARTICLE_MAX_CHARS
     if len(body) > limit:
         # Refused here, for every face, rather than accepted and failed by the worker later.
         raise ApplicationError(

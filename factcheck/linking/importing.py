@@ -39,7 +39,6 @@ log = logging.getLogger(__name__)
 __all__ = [
     "ImportReport",
     "claimreview_embed",
-    "claimreview_import",
     "claimreview_import_batch",
     "claimreview_import_paths",
 ]
@@ -150,15 +149,6 @@ def claimreview_import_batch(reviews: list[Review], ctx: _Context | None = None)
                 else:
                     report.problems.append(IntakeProblem(review.source, f"not stored: {exc.__class__.__name__}"))
     return report
-
-
-def claimreview_import(*, review: Review) -> tuple[Claim, bool]:
-    """Store one review; returns (claim, created)."""
-    report = claimreview_import_batch([review])
-    if report.created:
-        return Claim.objects.get(pk=report.created[0]), True
-    article = Article.objects.get(kind=ArticleKind.FACTCHECK, review_key=review_key(review))
-    return Claim.objects.filter(article=article).order_by("id").first(), False
 
 
 def _batches(items: Iterator, size: int) -> Iterator[list]:

@@ -90,7 +90,7 @@ def document_of(claim: Claim) -> str:
     and description): what BM25 reads; the stored vector is the claim's own."""
     article = claim.article if claim.article_id else None
     if article is not None and article.kind == ArticleKind.FACTCHECK:
-        return fusion.document_text(claim.text, article.headline, getattr(article, "summary", "") or "")
+        return fusion.document_text(claim.text, article.headline, article.summary)
     return claim.text
 
 

@@ -100,20 +100,25 @@ def _claims_estimate(cursor) -> float:
     return total
 
 
+def _fresh(cached: TermStats | DocStats | None, alias: str, total: float) -> bool:
+    """A cached statistics object still serves: same database, younger than TERM_STATS_TTL,
+    and the store has not grown by more than a fifth since."""
+    return (
+        cached is not None
+        and cached.alias == alias
+        and time.monotonic() - cached.fetched_at < TERM_STATS_TTL
+        and total <= cached.total * 1.2 + 100
+    )
+
+
 def term_stats() -> TermStats:
     """Cached per process for TERM_STATS_TTL seconds, or until the store grows by a fifth."""
     global _term_stats
     alias = str(connection.settings_dict.get("NAME"))
     with _term_stats_lock, connection.cursor() as cursor:
         total = _claims_estimate(cursor)
-        cached = _term_stats
-        if (
-            cached is not None
-            and cached.alias == alias
-            and time.monotonic() - cached.fetched_at < TERM_STATS_TTL
-            and total <= cached.total * 1.2 + 100
-        ):
-            return cached
+        if _fresh(_term_stats, alias, total):
+            return _term_stats
         pct = 100.0 if total <= TERM_SAMPLE_ROWS else max(0.01, 100.0 * TERM_SAMPLE_ROWS / total)
         source = "SELECT search_vector FROM claims_claim"
         if pct < 100:
@@ -159,13 +164,6 @@ _doc_stats: DocStats | None = None
 _doc_stats_lock = threading.Lock()
 
 
-def _article_text_columns() -> list[str]:
-    from factcheck.articles.models import Article
-
-    names = {f.name for f in Article._meta.get_fields()}
-    return [n for n in ("headline", "summary") if n in names]
-
-
 def doc_stats() -> DocStats:
     """Cached per process like `term_stats` (TERM_STATS_TTL, or until the store grows by a
     fifth); a sample of at most TERM_SAMPLE_ROWS claims, so the cost is bounded at any size."""
@@ -179,26 +177,18 @@ def doc_stats() -> DocStats:
                 total = _claims_estimate(cursor)
         else:
             total = float(Claim.objects.count())
-        cached = _doc_stats
-        if (
-            cached is not None
-            and cached.alias == alias
-            and time.monotonic() - cached.fetched_at < TERM_STATS_TTL
-            and total <= cached.total * 1.2 + 100
-        ):
-            return cached
-        cols = _article_text_columns()
-        extra = "".join(f", a.{c}" for c in cols)
+        if _fresh(_doc_stats, alias, total):
+            return _doc_stats
         if connection.vendor == "postgresql":
             pct = 100.0 if total <= TERM_SAMPLE_ROWS else max(0.01, 100.0 * TERM_SAMPLE_ROWS / total)
             sample_clause = "" if pct >= 100 else f" TABLESAMPLE SYSTEM ({pct:.4f}) REPEATABLE (7)"
             sql = (
-                f"SELECT c.text, a.kind{extra} FROM claims_claim c{sample_clause} "  # noqa: S608 - no user input
+                f"SELECT c.text, a.kind, a.headline, a.summary FROM claims_claim c{sample_clause} "  # noqa: S608 - no user input
                 "LEFT JOIN articles_article a ON a.id = c.article_id"
             )
         else:
             sql = (
-                f"SELECT c.text, a.kind{extra} FROM claims_claim c "  # noqa: S608 - no user input
+                "SELECT c.text, a.kind, a.headline, a.summary FROM claims_claim c "  # noqa: S608 - no user input
                 f"LEFT JOIN articles_article a ON a.id = c.article_id ORDER BY c.id DESC LIMIT {TERM_SAMPLE_ROWS}"
             )
         with connection.cursor() as cursor:
@@ -206,8 +196,8 @@ def doc_stats() -> DocStats:
             rows = cursor.fetchall()
         df: dict[str, float] = {}
         length = 0
-        for text, kind, *more in rows:
-            doc = fusion.document_text(text, *more) if kind == ArticleKind.FACTCHECK else text
+        for text, kind, headline, summary in rows:
+            doc = fusion.document_text(text, headline, summary) if kind == ArticleKind.FACTCHECK else text
             terms = fusion.terms(doc)
             length += len(terms)
             for t in set(terms):

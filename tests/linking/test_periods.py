@@ -9,24 +9,13 @@ import pytest
 
 from factcheck.articles.services import article_create
 from factcheck.claims.models import Claim
-from factcheck.linking.embeddings import index_reset
 from factcheck.linking.models import ClaimLink, LinkState, Relation
 from factcheck.linking.ranking import find_quantities
-from factcheck.linking.retrieval import term_stats_reset
 from factcheck.linking.suggest import suggest_links_for_article
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fresh_index")]
 
 TEXT = "Knife crime in the city has fallen by 12 percent this year, according to police figures."
-
-
-@pytest.fixture(autouse=True)
-def _fresh_index():
-    index_reset()
-    term_stats_reset()
-    yield
-    index_reset()
-    term_stats_reset()
 
 
 def store(outlet: str, published: datetime.date) -> Claim:

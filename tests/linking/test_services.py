@@ -16,12 +16,12 @@ from factcheck.linking.embeddings import index_reset
 from factcheck.linking.engine import embed
 from factcheck.linking.models import ClaimLink, LinkOrigin, LinkState, QuoteLink, Relation
 from factcheck.linking.ranking import claim_search, find_quantities
-from factcheck.linking.retrieval import doc_stats, term_stats_reset
+from factcheck.linking.retrieval import doc_stats
 from factcheck.linking.selectors import checked_matches
 from factcheck.linking.suggest import suggest_links_for_article
 from factcheck.linking.tasks import suggest_links
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fresh_index")]
 
 DAY = datetime.date(2024, 8, 14)
 
@@ -36,15 +36,6 @@ CNN = [
     "His forces are advancing in the Kursk region by 1 to 2 kilometers on Wednesday.",
     "The central bank left interest rates unchanged at 16 percent.",
 ]
-
-
-@pytest.fixture(autouse=True)
-def _fresh_index():
-    index_reset()
-    term_stats_reset()
-    yield
-    index_reset()
-    term_stats_reset()
 
 
 def make_article(outlet: str, sentences: list[str], quotes: list[tuple[str, Person]] = ()) -> Article:

@@ -103,7 +103,7 @@ class Command(BaseCommand):
             return '"text" must be a string'
         if not text.strip():
             return "empty text"
-        max_chars = getattr(settings, "ARTICLE_MAX_CHARS", 300_000)
+        max_chars = settings.ARTICLE_MAX_CHARS
         if len(text) > max_chars:
             # The intake limit: longer articles are refused at intake, so this answers as
             # the desk would (and stays under spaCy's 1,000,000-character maximum).
