@@ -72,6 +72,14 @@ URL_CAPS: dict[str, str] = {
     "review:quote_link_create": Cap.PROPOSE,
     "review:quote_link_confirm": Cap.REVIEW,
     "review:quote_link_dismiss": Cap.REVIEW,
+    # Queues and bulk actions.
+    "review:queue_triage": MEMBER,
+    "review:queue_drafts": MEMBER,
+    "review:queue_approval": MEMBER,
+    "review:queue_mine": MEMBER,
+    "review:queue_bulk": Cap.REVIEW,
+    "review:queue_links": MEMBER,
+    "review:queue_link_decide": Cap.REVIEW,
     # Public fact-checks.
     "publishing:list": PUBLIC,
     "publishing:detail": PUBLIC,

@@ -1,0 +1,316 @@
+"""The desk's queues: one definition of each, used for its count and for its list.
+
+A queue is a queryset of what someone has to do next (claims to triage, drafts being
+checked, claims awaiting approval, claims assigned to me, suggested links, failed
+extractions). The dashboard's numbers, its short previews, the article rows' counts and
+the queue pages all read the same queryset, so a number on the dashboard is always the
+length of the list its link opens (tests/review/test_queues.py builds a mixed desk and
+follows every link to check it).
+
+The counts are one SQL statement of scalar subqueries (`counts`), one per queue, each of
+which PostgreSQL answers from that queue's own index (claim_awaiting_review_idx,
+claim_workflow_idx, claim_assigned_idx, claimlink_state_idx): a single conditional
+aggregate (`COUNT(*) FILTER (WHERE ...)`) over the claims table reads every claim instead,
+about 0.5 s at 300,000 claims, where each indexed count reads only its queue.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from django.db import connections, router
+from django.db.models import Count, Exists, IntegerField, OuterRef, Q, QuerySet, Subquery, Value
+from django.db.models.functions import Coalesce, TruncDate
+from django.urls import reverse
+from django.utils import timezone
+
+from factcheck.accounts.roles import Cap
+from factcheck.articles.models import Article, ArticleKind, ExtractionState
+from factcheck.audit.models import AuditEvent
+from factcheck.claims.models import CandidateStatus, Claim, Quote, Workflow
+from factcheck.linking.models import ClaimLink, QuoteLink
+
+# --- The claim queues -----------------------------------------------------------------------
+
+
+def _claims(user) -> QuerySet[Claim]:
+    return Claim.objects.visible_to(user).with_related().defer("article__body")
+
+
+@dataclass(frozen=True)
+class ClaimQueue:
+    """One queue of claims: what it holds (`condition`), in which order, and which bulk
+    actions its page offers (each the same service as the single action)."""
+
+    slug: str
+    url_name: str
+    title: str
+    noun: str  # "claims to triage": what the dashboard writes after the number
+    empty: str
+    condition: Callable[[object], Q]
+    ordering: tuple[str, ...]
+    actions: tuple[str, ...]
+    cap: Cap = Cap.REVIEW  # what the bulk actions need (the page itself is for every member)
+
+    def queryset(self, user, *, article_id: int | None = None) -> QuerySet[Claim]:
+        qs = _claims(user).filter(self.condition(user))
+        if article_id is not None:
+            qs = qs.filter(article_id=article_id)
+        return qs.order_by(*self.ordering)
+
+    def url(self) -> str:
+        return reverse(f"review:{self.url_name}")
+
+
+# Check-worthy candidates: the claims an editor must accept or reject. The article rows of
+# the dashboard count exactly these (not every candidate the extractor found).
+TRIAGE = ClaimQueue(
+    slug="triage",
+    url_name="queue_triage",
+    title="Claims to triage",
+    noun="check-worthy claims to triage",
+    empty="Nothing to triage: every check-worthy claim has been accepted or rejected.",
+    condition=lambda user: Q(status=CandidateStatus.CANDIDATE, checkworthy=True),
+    ordering=("-score", "-id"),
+    actions=("accept", "reject", "assign"),
+)
+# Accepted, not yet submitted: a verdict is being written.
+DRAFTS = ClaimQueue(
+    slug="drafts",
+    url_name="queue_drafts",
+    title="Claims being checked",
+    noun="claims being checked",
+    empty="No accepted claim is waiting for a verdict.",
+    condition=lambda user: Q(status=CandidateStatus.ACCEPTED, workflow=Workflow.DRAFT),
+    ordering=("-updated_at", "-id"),
+    actions=("submit", "reject", "assign"),
+)
+APPROVAL = ClaimQueue(
+    slug="approval",
+    url_name="queue_approval",
+    title="Awaiting approval",
+    noun="claims awaiting approval",
+    empty="Nothing is awaiting approval.",
+    condition=lambda user: Q(workflow=Workflow.IN_REVIEW),
+    ordering=("updated_at", "id"),  # the longest waiting first
+    actions=("assign",),
+)
+# My open work: assigned to me, neither rejected nor published.
+MINE = ClaimQueue(
+    slug="mine",
+    url_name="queue_mine",
+    title="Assigned to me",
+    noun="claims assigned to me",
+    empty="Nothing is assigned to you.",
+    condition=lambda user: (
+        Q(assigned_to=user.pk) & ~Q(status=CandidateStatus.REJECTED) & ~Q(workflow=Workflow.PUBLISHED)
+    ),
+    ordering=("workflow", "-updated_at", "-id"),
+    actions=("accept", "reject", "submit", "assign"),
+)
+CLAIM_QUEUES: dict[str, ClaimQueue] = {q.slug: q for q in (TRIAGE, DRAFTS, APPROVAL, MINE)}
+
+
+# --- Suggested links ------------------------------------------------------------------------
+
+
+def _both_ends_visible(links: QuerySet, spans: QuerySet) -> QuerySet:
+    """Links whose two ends the user may see. `visible_to` is all or nothing today; the
+    join is only written when it filters something, so the common case reads no claims."""
+    if spans.query.is_empty():
+        return links.none()
+    if not spans.query.where:
+        return links
+    return links.filter(source__in=spans, target__in=spans)
+
+
+def suggested_claim_links(user) -> QuerySet[ClaimLink]:
+    return _both_ends_visible(ClaimLink.objects.suggested(), Claim.objects.visible_to(user))
+
+
+def suggested_quote_links(user) -> QuerySet[QuoteLink]:
+    return _both_ends_visible(QuoteLink.objects.suggested(), Quote.objects.visible_to(user))
+
+
+def suggested_links(user) -> QuerySet:
+    """Every suggested link, claim and quote links together, newest first: rows of
+    {kind, id, created_at}, so one paginator counts and slices both kinds."""
+    claims = suggested_claim_links(user).order_by().annotate(kind=Value("claim"))
+    quotes = suggested_quote_links(user).order_by().annotate(kind=Value("quote"))
+    fields = ("kind", "id", "created_at")
+    return claims.values_list(*fields).union(quotes.values_list(*fields), all=True).order_by("-created_at", "-id")
+
+
+def links_of_page(rows) -> list[ClaimLink | QuoteLink]:
+    """The links of one page of `suggested_links`, with both ends (and their articles) loaded:
+    one query per kind, whatever the page size."""
+    rows = list(rows)
+    wanted = {"claim": [r[1] for r in rows if r[0] == "claim"], "quote": [r[1] for r in rows if r[0] == "quote"]}
+    loaded: dict[str, dict[int, object]] = {"claim": {}, "quote": {}}
+    ends = ("source__article__outlet", "target__article__outlet")
+    if wanted["claim"]:
+        loaded["claim"] = (
+            ClaimLink.objects.select_related(*ends, "source__claimant", "target__claimant", "created_by")
+            .defer("source__article__body", "target__article__body")
+            .in_bulk(wanted["claim"])
+        )
+    if wanted["quote"]:
+        loaded["quote"] = (
+            QuoteLink.objects.select_related(*ends, "source__speaker", "target__speaker", "created_by")
+            .defer("source__article__body", "target__article__body")
+            .in_bulk(wanted["quote"])
+        )
+    out = []
+    for kind, pk, _ in rows:
+        link = loaded[kind].get(pk)
+        if link is not None:  # decided and gone between the two queries: skip it
+            link.kind = kind
+            link.ends = (link.source, link.target)
+            out.append(link)
+    return out
+
+
+# --- Articles -------------------------------------------------------------------------------
+
+
+def failed_articles(user) -> QuerySet[Article]:
+    """What the articles list shows for state=failed (news articles whose extraction failed)."""
+    return (
+        Article.objects.visible_to(user)
+        .with_outlet()
+        .defer("body")
+        .filter(kind=ArticleKind.NEWS, extraction_state=ExtractionState.FAILED)
+        .order_by("-extraction_finished_at", "-id")
+    )
+
+
+def quotes_to_triage(user) -> QuerySet[Quote]:
+    return Quote.objects.visible_to(user).filter(status=CandidateStatus.CANDIDATE)
+
+
+def _count_of(qs: QuerySet) -> Coalesce:
+    rows = qs.filter(article=OuterRef("pk")).order_by().values("article").annotate(n=Count("pk")).values("n")
+    return Coalesce(Subquery(rows, output_field=IntegerField()), Value(0))
+
+
+def articles_to_triage(user) -> QuerySet[Article]:
+    """Extracted articles with something to triage, newest first, each with `open_claims`
+    (its claims in the triage queue) and `open_quotes` (its candidate quotes). The counts
+    are computed for the rows fetched only (slice it)."""
+    claims = TRIAGE.queryset(user).order_by()
+    quotes = quotes_to_triage(user)
+    return (
+        Article.objects.visible_to(user)
+        .with_outlet()
+        .defer("body")
+        .filter(extraction_state=ExtractionState.DONE)
+        .filter(Exists(claims.filter(article=OuterRef("pk"))) | Exists(quotes.filter(article=OuterRef("pk"))))
+        .annotate(open_claims=_count_of(claims), open_quotes=_count_of(quotes))
+        .order_by("-created_at", "-id")
+    )
+
+
+# --- Counting -------------------------------------------------------------------------------
+
+
+def counts(querysets: dict[str, QuerySet]) -> dict[str, int]:
+    """The length of each queryset, in one statement: SELECT (SELECT COUNT(*) FROM (q1)), ...
+
+    Each subquery is the queryset's own SQL (with its parameters), so it is exactly what
+    its list shows; each is planned on its own and uses its own index."""
+    if not querysets:
+        return {}
+    parts, params = [], []
+    db = None
+    for qs in querysets.values():
+        if qs.query.is_empty():
+            parts.append("0")
+            continue
+        db = db or router.db_for_read(qs.model)
+        sql, qs_params = qs.order_by().values("pk").query.sql_with_params()
+        # The SQL is Django's own compilation of the queryset; every value is in qs_params.
+        parts.append(f"(SELECT COUNT(*) FROM ({sql}) AS q)")  # noqa: S608
+        params.extend(qs_params)
+    with connections[db or "default"].cursor() as cursor:
+        cursor.execute("SELECT " + ", ".join(parts), params)
+        row = cursor.fetchone()
+    return {name: int(n) for name, n in zip(querysets, row, strict=True)}
+
+
+# --- The dashboard --------------------------------------------------------------------------
+
+PREVIEW = 5  # rows of each queue the dashboard shows; the count links to the whole list
+ARTICLE_ROWS = 10
+
+
+@dataclass(frozen=True)
+class DashCount:
+    """One number of the dashboard and the list it links to."""
+
+    key: str
+    n: int
+    noun: str
+    url: str
+
+
+def dashboard_summary(user) -> dict:
+    queues = {slug: q.queryset(user) for slug, q in CLAIM_QUEUES.items()}
+    numbers = counts(
+        {
+            **queues,
+            "links": suggested_claim_links(user),
+            "quote_links": suggested_quote_links(user),
+            "failed": failed_articles(user),
+        }
+    )
+    numbers["links"] += numbers.pop("quote_links")
+    cards = [
+        DashCount("triage", numbers["triage"], TRIAGE.noun, TRIAGE.url()),
+        DashCount("drafts", numbers["drafts"], DRAFTS.noun, DRAFTS.url()),
+        DashCount("approval", numbers["approval"], APPROVAL.noun, APPROVAL.url()),
+        DashCount("mine", numbers["mine"], MINE.noun, MINE.url()),
+        DashCount("links", numbers["links"], "suggested links to confirm", reverse("review:queue_links")),
+        DashCount("failed", numbers["failed"], "failed extractions", reverse("review:articles") + "?state=failed"),
+    ]
+    claims = Claim.objects.visible_to(user)
+    since = timezone.now() - datetime.timedelta(days=14)
+    by_verdict = list(
+        claims.filter(verdict__isnull=False)
+        .values("verdict__label", "verdict__colour", "verdict__order")
+        .annotate(n=Count("id"))
+        .order_by("verdict__order")
+    )
+    per_day = list(
+        claims.filter(verdict__isnull=False, updated_at__gte=since)
+        .annotate(day=TruncDate("updated_at"))
+        .values("day")
+        .annotate(n=Count("id"))
+        .order_by("day")
+    )
+    days = [(timezone.localdate() - datetime.timedelta(days=d)) for d in range(13, -1, -1)]
+    done = {row["day"]: row["n"] for row in per_day}
+    return {
+        "counts": cards,
+        "numbers": numbers,
+        "queues": CLAIM_QUEUES,
+        "new_articles": list(articles_to_triage(user)[:ARTICLE_ROWS]),
+        "review_queue": list(queues["triage"][:PREVIEW]),
+        "approval_queue": list(queues["approval"][:PREVIEW]),
+        "mine": list(queues["mine"][:PREVIEW]),
+        "failed": list(failed_articles(user)[:PREVIEW]) if numbers["failed"] else [],
+        "activity": list(AuditEvent.objects.recent()[:15]),
+        "verdict_rows": by_verdict,
+        "charts": {
+            "verdicts": {
+                "labels": [row["verdict__label"] for row in by_verdict],
+                "colours": [row["verdict__colour"] for row in by_verdict],
+                "counts": [row["n"] for row in by_verdict],
+            },
+            "per_day": {
+                "labels": [d.isoformat() for d in days],
+                "counts": [done.get(d, 0) for d in days],
+            },
+        },
+    }
