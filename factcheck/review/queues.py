@@ -48,6 +48,7 @@ class ClaimQueue:
     url_name: str
     title: str
     noun: str  # "claims to triage": what the dashboard writes after the number
+    noun_one: str  # the same for one claim
     empty: str
     condition: Callable[[object], Q]
     ordering: tuple[str, ...]
@@ -71,6 +72,7 @@ TRIAGE = ClaimQueue(
     url_name="queue_triage",
     title="Claims to triage",
     noun="check-worthy claims to triage",
+    noun_one="check-worthy claim to triage",
     empty="Nothing to triage: every check-worthy claim has been accepted or rejected.",
     condition=lambda user: Q(status=CandidateStatus.CANDIDATE, checkworthy=True),
     ordering=("-score", "-id"),
@@ -82,6 +84,7 @@ DRAFTS = ClaimQueue(
     url_name="queue_drafts",
     title="Claims being checked",
     noun="claims being checked",
+    noun_one="claim being checked",
     empty="No accepted claim is waiting for a verdict.",
     condition=lambda user: Q(status=CandidateStatus.ACCEPTED, workflow=Workflow.DRAFT),
     ordering=("-updated_at", "-id"),
@@ -92,6 +95,7 @@ APPROVAL = ClaimQueue(
     url_name="queue_approval",
     title="Awaiting approval",
     noun="claims awaiting approval",
+    noun_one="claim awaiting approval",
     empty="Nothing is awaiting approval.",
     condition=lambda user: Q(workflow=Workflow.IN_REVIEW),
     ordering=("updated_at", "id"),  # the longest waiting first
@@ -103,6 +107,7 @@ MINE = ClaimQueue(
     url_name="queue_mine",
     title="Assigned to me",
     noun="claims assigned to me",
+    noun_one="claim assigned to me",
     empty="Nothing is assigned to you.",
     condition=lambda user: (
         Q(assigned_to=user.pk) & ~Q(status=CandidateStatus.REJECTED) & ~Q(workflow=Workflow.PUBLISHED)
@@ -251,8 +256,12 @@ class DashCount:
 
     key: str
     n: int
-    noun: str
+    nouns: tuple[str, str]  # for one, for any other number
     url: str
+
+    @property
+    def noun(self) -> str:
+        return self.nouns[0] if self.n == 1 else self.nouns[1]
 
 
 def dashboard_summary(user) -> dict:
@@ -267,12 +276,19 @@ def dashboard_summary(user) -> dict:
     )
     numbers["links"] += numbers.pop("quote_links")
     cards = [
-        DashCount("triage", numbers["triage"], TRIAGE.noun, TRIAGE.url()),
-        DashCount("drafts", numbers["drafts"], DRAFTS.noun, DRAFTS.url()),
-        DashCount("approval", numbers["approval"], APPROVAL.noun, APPROVAL.url()),
-        DashCount("mine", numbers["mine"], MINE.noun, MINE.url()),
-        DashCount("links", numbers["links"], "suggested links to confirm", reverse("review:queue_links")),
-        DashCount("failed", numbers["failed"], "failed extractions", reverse("review:articles") + "?state=failed"),
+        *(DashCount(q.slug, numbers[q.slug], (q.noun_one, q.noun), q.url()) for q in CLAIM_QUEUES.values()),
+        DashCount(
+            "links",
+            numbers["links"],
+            ("suggested link to confirm", "suggested links to confirm"),
+            reverse("review:queue_links"),
+        ),
+        DashCount(
+            "failed",
+            numbers["failed"],
+            ("failed extraction", "failed extractions"),
+            reverse("review:articles") + "?state=failed",
+        ),
     ]
     claims = Claim.objects.visible_to(user)
     since = timezone.now() - datetime.timedelta(days=14)
@@ -294,7 +310,7 @@ def dashboard_summary(user) -> dict:
     return {
         "counts": cards,
         "numbers": numbers,
-        "queues": CLAIM_QUEUES,
+        "cards": {card.key: card for card in cards},
         "new_articles": list(articles_to_triage(user)[:ARTICLE_ROWS]),
         "review_queue": list(queues["triage"][:PREVIEW]),
         "approval_queue": list(queues["approval"][:PREVIEW]),
