@@ -21,7 +21,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.db import connections, router
-from django.db.models import Count, Exists, IntegerField, OuterRef, Q, QuerySet, Subquery, Value
+from django.db.models import Count, Exists, IntegerField, OuterRef, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce, TruncDate
 from django.urls import reverse
 from django.utils import timezone
@@ -29,7 +29,7 @@ from django.utils import timezone
 from factcheck.accounts.roles import Cap
 from factcheck.articles.models import Article, ArticleKind, ExtractionState
 from factcheck.audit.models import AuditEvent
-from factcheck.claims.models import CandidateStatus, Claim, Quote, Workflow
+from factcheck.claims.models import CandidateStatus, Claim, ClaimQuerySet, Quote, Workflow
 from factcheck.linking.models import ClaimLink, QuoteLink
 
 # --- The claim queues -----------------------------------------------------------------------
@@ -50,13 +50,15 @@ class ClaimQueue:
     noun: str  # "claims to triage": what the dashboard writes after the number
     noun_one: str  # the same for one claim
     empty: str
-    condition: Callable[[object], Q]
+    # The queue's rows out of the claims the user may see: a ClaimQuerySet method where the
+    # model has one (awaiting_review, awaiting_approval), so there is one definition.
+    select: Callable[[ClaimQuerySet, object], ClaimQuerySet]
     ordering: tuple[str, ...]
     actions: tuple[str, ...]
     cap: Cap = Cap.REVIEW  # what the bulk actions need (the page itself is for every member)
 
     def queryset(self, user, *, article_id: int | None = None) -> QuerySet[Claim]:
-        qs = _claims(user).filter(self.condition(user))
+        qs = self.select(_claims(user), user)
         if article_id is not None:
             qs = qs.filter(article_id=article_id)
         return qs.order_by(*self.ordering)
@@ -74,7 +76,7 @@ TRIAGE = ClaimQueue(
     noun="check-worthy claims to triage",
     noun_one="check-worthy claim to triage",
     empty="Nothing to triage: every check-worthy claim has been accepted or rejected.",
-    condition=lambda user: Q(status=CandidateStatus.CANDIDATE, checkworthy=True),
+    select=lambda claims, user: claims.awaiting_review(),
     ordering=("-score", "-id"),
     actions=("accept", "reject", "assign"),
 )
@@ -86,7 +88,7 @@ DRAFTS = ClaimQueue(
     noun="claims being checked",
     noun_one="claim being checked",
     empty="No accepted claim is waiting for a verdict.",
-    condition=lambda user: Q(status=CandidateStatus.ACCEPTED, workflow=Workflow.DRAFT),
+    select=lambda claims, user: claims.filter(status=CandidateStatus.ACCEPTED, workflow=Workflow.DRAFT),
     ordering=("-updated_at", "-id"),
     actions=("submit", "reject", "assign"),
 )
@@ -97,7 +99,7 @@ APPROVAL = ClaimQueue(
     noun="claims awaiting approval",
     noun_one="claim awaiting approval",
     empty="Nothing is awaiting approval.",
-    condition=lambda user: Q(workflow=Workflow.IN_REVIEW),
+    select=lambda claims, user: claims.awaiting_approval(),
     ordering=("updated_at", "id"),  # the longest waiting first
     actions=("assign",),
 )
@@ -109,9 +111,7 @@ MINE = ClaimQueue(
     noun="claims assigned to me",
     noun_one="claim assigned to me",
     empty="Nothing is assigned to you.",
-    condition=lambda user: (
-        Q(assigned_to=user.pk) & ~Q(status=CandidateStatus.REJECTED) & ~Q(workflow=Workflow.PUBLISHED)
-    ),
+    select=lambda claims, user: claims.filter(assigned_to=user.pk).live().exclude(workflow=Workflow.PUBLISHED),
     ordering=("workflow", "-updated_at", "-id"),
     actions=("accept", "reject", "submit", "assign"),
 )
