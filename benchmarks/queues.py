@@ -129,7 +129,7 @@ def main() -> None:
     print(f"{'dashboard counts (one statement)':<40} {json.dumps(timed(lambda: queues.counts(sets), args.repeat))}")
     print(
         f"{'dashboard article rows':<40} "
-        f"{json.dumps(timed(lambda: list(queues.articles_to_triage(checker)[:10]), args.repeat))}"
+        f"{json.dumps(timed(lambda: queues.articles_to_triage(checker, limit=10), args.repeat))}"
     )
     pages = {
         "dashboard": "/",

@@ -21,7 +21,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.db import connections, router
-from django.db.models import Count, Exists, IntegerField, OuterRef, QuerySet, Subquery, Value
+from django.db.models import Count, Exists, F, Func, IntegerField, OuterRef, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce, TruncDate
 from django.urls import reverse
 from django.utils import timezone
@@ -29,7 +29,7 @@ from django.utils import timezone
 from factcheck.accounts.roles import Cap
 from factcheck.articles.models import Article, ArticleKind, ExtractionState
 from factcheck.audit.models import AuditEvent
-from factcheck.claims.models import CandidateStatus, Claim, ClaimQuerySet, Quote, Workflow
+from factcheck.claims.models import CandidateStatus, Claim, ClaimQuerySet, Quote, Rating, Workflow
 from factcheck.linking.models import ClaimLink, QuoteLink
 
 # --- The claim queues -----------------------------------------------------------------------
@@ -200,18 +200,27 @@ def _count_of(qs: QuerySet) -> Coalesce:
     return Coalesce(Subquery(rows, output_field=IntegerField()), Value(0))
 
 
-def articles_to_triage(user) -> QuerySet[Article]:
-    """Extracted articles with something to triage, newest first, each with `open_claims`
-    (its claims in the triage queue) and `open_quotes` (its candidate quotes). The counts
-    are computed for the rows fetched only (slice it)."""
+def articles_to_triage(user, *, limit: int) -> list[Article]:
+    """The `limit` newest extracted articles with something to triage, each with
+    `open_claims` (its claims in the triage queue) and `open_quotes` (its candidate quotes).
+
+    Three small queries rather than one: PostgreSQL answers "has a claim to triage OR has
+    a quote to triage" by hashing every claim to triage (0.7 s at 200,000 claims), but each
+    half alone as a semi-join read in `created_at` order, stopping after `limit` rows."""
     claims = TRIAGE.queryset(user).order_by()
     quotes = quotes_to_triage(user)
-    return (
-        Article.objects.visible_to(user)
+    done = Article.objects.visible_to(user).filter(extraction_state=ExtractionState.DONE)
+    newest: set[tuple] = set()
+    for spans in (claims, quotes):
+        with_spans = done.filter(Exists(spans.filter(article=OuterRef("pk"))))
+        newest.update(with_spans.order_by("-created_at", "-id").values_list("created_at", "pk")[:limit])
+    ids = [pk for _, pk in sorted(newest, reverse=True)[:limit]]
+    if not ids:
+        return []
+    return list(
+        Article.objects.filter(pk__in=ids)
         .with_outlet()
         .defer("body")
-        .filter(extraction_state=ExtractionState.DONE)
-        .filter(Exists(claims.filter(article=OuterRef("pk"))) | Exists(quotes.filter(article=OuterRef("pk"))))
         .annotate(open_claims=_count_of(claims), open_quotes=_count_of(quotes))
         .order_by("-created_at", "-id")
     )
@@ -292,17 +301,24 @@ def dashboard_summary(user) -> dict:
     ]
     claims = Claim.objects.visible_to(user)
     since = timezone.now() - datetime.timedelta(days=14)
-    by_verdict = list(
-        claims.filter(verdict__isnull=False)
-        .values("verdict__label", "verdict__colour", "verdict__order")
-        .annotate(n=Count("id"))
-        .order_by("verdict__order")
+    # Counted per rating (an index-only count on the claims' verdict index for each of a
+    # handful of ratings), not by joining every labelled claim to its rating and grouping:
+    # 47 ms against 325 ms at 30,000 labelled claims.
+    # COUNT(*) written out: an aggregate would add a GROUP BY, and COUNT(id) reads the id,
+    # with either of which PostgreSQL scans the labelled claims once per rating instead.
+    count_all = Func(template="COUNT(*)", output_field=IntegerField())
+    per_rating = claims.filter(verdict=OuterRef("pk")).order_by().annotate(c=count_all).values("c")
+    ratings = (
+        Rating.objects.annotate(n=Subquery(per_rating, output_field=IntegerField()))
+        .order_by("order", "pk")
+        .values("n", verdict__label=F("label"), verdict__colour=F("colour"), verdict__order=F("order"))
     )
+    by_verdict = [row for row in ratings if row["n"]]
     per_day = list(
         claims.filter(verdict__isnull=False, updated_at__gte=since)
         .annotate(day=TruncDate("updated_at"))
         .values("day")
-        .annotate(n=Count("id"))
+        .annotate(n=Count("*"))  # COUNT(*): an index-only scan of claim_labelled_idx
         .order_by("day")
     )
     days = [(timezone.localdate() - datetime.timedelta(days=d)) for d in range(13, -1, -1)]
@@ -311,7 +327,7 @@ def dashboard_summary(user) -> dict:
         "counts": cards,
         "numbers": numbers,
         "cards": {card.key: card for card in cards},
-        "new_articles": list(articles_to_triage(user)[:ARTICLE_ROWS]),
+        "new_articles": articles_to_triage(user, limit=ARTICLE_ROWS),
         "review_queue": list(queues["triage"][:PREVIEW]),
         "approval_queue": list(queues["approval"][:PREVIEW]),
         "mine": list(queues["mine"][:PREVIEW]),

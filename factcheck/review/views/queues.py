@@ -8,6 +8,7 @@ Each list is the queryset of `factcheck.review.queues`, the one the dashboard co
 from __future__ import annotations
 
 from django.contrib import messages
+from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -24,13 +25,14 @@ from factcheck.review import queues
 from factcheck.review.access import require_cap, workspace_view
 from factcheck.review.forms.queues import BulkForm, LinkDecideForm
 from factcheck.review.responses import done, form_errors_text, refused
-from factcheck.review.views.common import next_or, page_of, querystring_without_page
+from factcheck.review.views import common
+from factcheck.review.views.common import next_or, querystring_without_page
 
 KEYS = [("j", "next link"), ("k", "previous link"), ("c", "confirm the link"), ("d", "dismiss the link")]
 
 
-def _tabs(user, current: str) -> list[dict]:
-    """Every queue with its length (one query), for the tabs above each list."""
+def _tabs(user, current: str) -> tuple[list[dict], dict[str, int]]:
+    """Every queue with its length (one query), for the tabs above each list; and the lengths."""
     sets = {slug: q.queryset(user) for slug, q in queues.CLAIM_QUEUES.items()}
     sets["links"] = queues.suggested_claim_links(user)
     sets["quote_links"] = queues.suggested_quote_links(user)
@@ -49,7 +51,16 @@ def _tabs(user, current: str) -> list[dict]:
             "current": current == "links",
         }
     )
-    return tabs
+    return tabs, numbers
+
+
+def _page(request: HttpRequest, queryset, count: int | None):
+    """The requested page of `queryset`; `count`, when known, is its length (the tabs'
+    statement has just counted it: no second COUNT of the same queue)."""
+    paginator = Paginator(queryset, common.PAGE_SIZE)
+    if count is not None:
+        paginator.count = count  # a cached_property: set, it is not computed
+    return paginator.get_page(request.GET.get("page"))
 
 
 def _article_filter(request: HttpRequest) -> int | None:
@@ -59,7 +70,9 @@ def _article_filter(request: HttpRequest) -> int | None:
 
 def _claim_queue(request: HttpRequest, queue: queues.ClaimQueue) -> HttpResponse:
     article_id = _article_filter(request)
-    page = page_of(request, queue.queryset(request.user, article_id=article_id))
+    tabs, numbers = _tabs(request.user, queue.slug)
+    count = numbers[queue.slug] if article_id is None else None
+    page = _page(request, queue.queryset(request.user, article_id=article_id), count)
     can_act = has_cap(request.user, queue.cap)
     form = BulkForm() if can_act else None
     return render(
@@ -69,7 +82,7 @@ def _claim_queue(request: HttpRequest, queue: queues.ClaimQueue) -> HttpResponse
             "queue": queue,
             "page": page,
             "qs": querystring_without_page(request),
-            "tabs": _tabs(request.user, queue.slug),
+            "tabs": tabs,
             "article_id": article_id,
             "actions": [(name, BULK_ACTIONS[name]["label"]) for name in queue.actions if can_act],
             "assign_form": form,
@@ -127,7 +140,8 @@ def queue_bulk(request):
 @require_GET
 @workspace_view()
 def queue_links(request):
-    page = page_of(request, queues.suggested_links(request.user))
+    tabs, numbers = _tabs(request.user, "links")
+    page = _page(request, queues.suggested_links(request.user), numbers["links"])
     return render(
         request,
         "review/queues/links.html",
@@ -135,7 +149,7 @@ def queue_links(request):
             "page": page,
             "links": queues.links_of_page(page.object_list),
             "qs": querystring_without_page(request),
-            "tabs": _tabs(request.user, "links"),
+            "tabs": tabs,
             "can_decide": has_cap(request.user, Cap.REVIEW),
             "keys": KEYS,
             "decisions": [("confirm", "Confirm"), ("dismiss", "Dismiss")],
