@@ -9,9 +9,10 @@ follows every link to check it).
 
 The counts are one SQL statement of scalar subqueries (`counts`), one per queue, each of
 which PostgreSQL answers from that queue's own index (claim_awaiting_review_idx,
-claim_workflow_idx, claim_assigned_idx, claimlink_state_idx): a single conditional
-aggregate (`COUNT(*) FILTER (WHERE ...)`) over the claims table reads every claim instead,
-about 0.5 s at 300,000 claims, where each indexed count reads only its queue.
+claim_workflow_idx, claim_assigned_idx, claimlink_state_idx; the drafts through
+claim_queue_idx and the rows): a single conditional aggregate (`COUNT(*) FILTER (WHERE
+...)`) over the claims table reads every claim instead, 0.5 s at 300,000 claims on a busy
+two-core machine, where each indexed count reads only its queue (benchmarks/queues.py).
 """
 
 from __future__ import annotations
@@ -41,7 +42,7 @@ def _claims(user) -> QuerySet[Claim]:
 
 @dataclass(frozen=True)
 class ClaimQueue:
-    """One queue of claims: what it holds (`condition`), in which order, and which bulk
+    """One queue of claims: what it holds (`select`), in which order, and which bulk
     actions its page offers (each the same service as the single action)."""
 
     slug: str
