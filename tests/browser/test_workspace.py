@@ -98,7 +98,7 @@ def test_main_pages_render_styled(new_tab, checker, seeds):
     log_in(page, checker)
 
     expect(page.get_by_role("heading", name="Dashboard", exact=True)).to_be_visible()
-    expect(page.locator("#count-awaiting-review .dash-num")).to_have_text(re.compile(r"^[1-9]\d*$"))
+    expect(page.locator("#count-triage .dash-num")).to_have_text(re.compile(r"^[1-9]\d*$"))
     assert_styled(page)
     shoot(page, "dashboard")
 
