@@ -108,6 +108,24 @@ def test_queue_pages_run_a_constant_number_of_queries(
     assert response.status_code == 200
 
 
+@pytest.mark.parametrize("url_name", QUEUE_URLS[1:])
+def test_queue_pages_query_count_does_not_grow_with_the_page(
+    client, checker, checker2, editor, django_assert_max_num_queries, monkeypatch, url_name
+):
+    url = reverse(url_name)
+    build_desk(checker, checker2, editor, scale=6)
+    client.force_login(checker)
+    monkeypatch.setattr(common, "PAGE_SIZE", 2)
+    client.get(url)
+    with CaptureQueriesContext(connection) as small:
+        response = client.get(url)
+    assert len(response.context["page"].object_list) == 2
+    monkeypatch.setattr(common, "PAGE_SIZE", 100)
+    with django_assert_max_num_queries(len(small.captured_queries)):
+        response = client.get(url)
+    assert len(response.context["page"].object_list) > 2
+
+
 def test_dashboard_counts_in_one_query(checker, checker2, editor, django_assert_num_queries):
     build_desk(checker, checker2, editor)
     sets = {slug: q.queryset(checker) for slug, q in queues.CLAIM_QUEUES.items()}
