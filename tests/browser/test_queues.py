@@ -92,7 +92,8 @@ def test_bulk_refusal_is_reported_with_the_reason(new_tab, checker, checker2, ed
     alert = page.locator(".alert")
     expect(alert).to_contain_text("1 claim accepted; 1 refused:")
     expect(alert).to_contain_text(f"#{first_pk}")
-    expect(alert).to_contain_text("changed by chloe after the list was shown")
+    expect(alert).to_contain_text("changed by chloe after the list was shown; reload the list to see it as it is now.")
+    expect(alert).not_to_contain_text("..")
     shoot(page, "queue-bulk-refused")
 
 

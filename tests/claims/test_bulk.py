@@ -43,7 +43,7 @@ def test_one_refusal_does_not_stop_the_others_and_is_explained(checker, checker2
         "Only a claim that is candidate or draft can be rejected; this one is rejected (last changed by chloe)."
     )
     assert result.summary().startswith(f"2 claims rejected; 1 refused: #{second.pk} “Claim number 1 says")
-    assert "(last changed by chloe)." in result.summary()
+    assert result.summary().endswith("this one is rejected (last changed by chloe).")
     # The refused claim is as Chloe left it: one audit row, hers.
     assert [e.actor for e in AuditEvent.objects.for_object(second)] == [checker2]
     assert Claim.objects.filter(pk__in=[first.pk, third.pk], status=CandidateStatus.REJECTED).count() == 2

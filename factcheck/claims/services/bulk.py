@@ -59,7 +59,7 @@ class BulkResult:
         noun = "claim" if len(self.done) == 1 else "claims"
         text = f"{len(self.done):,} {noun} {verb}"
         if self.refused:
-            reasons = "; ".join(f"#{r.claim_id} “{r.text}”: {r.message}" for r in self.refused)
+            reasons = "; ".join(f"#{r.claim_id} “{r.text}”: {r.message.rstrip('.')}" for r in self.refused)
             text += f"; {len(self.refused):,} refused: {reasons}"
         return text + "."
 
