@@ -14,13 +14,10 @@ class IdCursorPagination(CursorPagination):
     page_size_query_param = "page_size"
     invalid_cursor_message = "cursor: not a cursor this API gave out (copy the `next` or `previous` link whole)."
 
-    @property
-    def page_size(self) -> int:
-        return settings.API_PAGE_SIZE
-
-    @property
-    def max_page_size(self) -> int:
-        return settings.API_MAX_PAGE_SIZE
+    def __init__(self) -> None:
+        # Read at each request (settings can change in tests and by environment).
+        self.page_size = settings.API_PAGE_SIZE
+        self.max_page_size = settings.API_MAX_PAGE_SIZE
 
     def decode_cursor(self, request):
         try:
