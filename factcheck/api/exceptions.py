@@ -6,7 +6,9 @@ names the parameter or field in `detail` as well as in `errors`."""
 
 from __future__ import annotations
 
-from rest_framework import exceptions
+from django.conf import settings
+from django.core.exceptions import RequestDataTooBig
+from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler
 
@@ -33,6 +35,10 @@ def _flatten(detail) -> dict[str, list[str]]:
 
 
 def handler(exc, context):
+    if isinstance(exc, RequestDataTooBig):  # Django's own limit, met when DRF reads the body
+        limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
+        detail = f"The request body is over the limit of {limit:,} bytes."
+        return Response({"detail": detail}, status=status.HTTP_413_REQUEST_ENTITY_TOO_LARGE)
     if isinstance(exc, ApplicationError):
         body = {"detail": exc.message}
         if exc.field:
