@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import logging
 
-from django.contrib.auth.decorators import login_not_required
+from django.contrib.auth.decorators import login_not_required, login_required
 from django.db.models import Prefetch, prefetch_related_objects
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
@@ -374,3 +374,9 @@ class DocsView(SpectacularSwaggerSplitView):
     permission_classes = [IsAuthenticated]
     url_name = "api:schema"
     title = "Fact-check desk API"
+
+    @classmethod
+    def as_view(cls, *args, **kwargs):
+        # DRF marks its views login_not_required; this one is a page: anonymous visitors go
+        # to the login page, as everywhere on the desk.
+        return login_required(super().as_view(*args, **kwargs))
