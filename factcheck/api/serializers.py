@@ -14,7 +14,7 @@ from factcheck.linking.models import ClaimLink, QuoteLink
 from factcheck.publishing.claimreview import claim_review_jsonld
 
 
-def _absolute(context, path: str) -> str:
+def absolute(context, path: str) -> str:
     request = context.get("request")
     return request.build_absolute_uri(path) if request is not None else path
 
@@ -29,7 +29,7 @@ class ApiUrlField(serializers.Field):
         super().__init__(**kwargs)
 
     def to_representation(self, obj) -> str:
-        return _absolute(self.context, reverse(f"api:{self.view_name}", args=[obj.pk]))
+        return absolute(self.context, reverse(f"api:{self.view_name}", args=[obj.pk]))
 
 
 class WebUrlField(ApiUrlField):
@@ -39,7 +39,7 @@ class WebUrlField(ApiUrlField):
         super().__init__("", **kwargs)
 
     def to_representation(self, obj) -> str:
-        return _absolute(self.context, obj.get_absolute_url())
+        return absolute(self.context, obj.get_absolute_url())
 
 
 extend_schema_field({"type": "string", "format": "uri"})(ApiUrlField)
@@ -122,10 +122,10 @@ class ArticleDetailSerializer(ArticleSerializer):
         return self.context["status"]
 
     def get_claims_url(self, article) -> str:
-        return _absolute(self.context, f"{reverse('api:claim-list')}?article={article.pk}")
+        return absolute(self.context, f"{reverse('api:claim-list')}?article={article.pk}")
 
     def get_quotes_url(self, article) -> str:
-        return _absolute(self.context, f"{reverse('api:quote-list')}?article={article.pk}")
+        return absolute(self.context, f"{reverse('api:quote-list')}?article={article.pk}")
 
 
 class ArticleSubmitSerializer(serializers.Serializer):
@@ -233,7 +233,7 @@ class ClaimSerializer(serializers.ModelSerializer):
     def get_public_url(self, claim) -> str | None:
         if claim.workflow != Workflow.PUBLISHED:
             return None
-        return _absolute(self.context, claim.get_public_url())
+        return absolute(self.context, claim.get_public_url())
 
 
 class FactcheckSerializer(ClaimSerializer):
@@ -300,10 +300,10 @@ class SpeakerSerializer(serializers.ModelSerializer):
         fields = ["id", "url", "name", "kind", "description", "aliases", "claims_url", "quotes_url"]
 
     def get_claims_url(self, person) -> str:
-        return _absolute(self.context, f"{reverse('api:claim-list')}?speaker={person.name}")
+        return absolute(self.context, f"{reverse('api:claim-list')}?speaker={person.name}")
 
     def get_quotes_url(self, person) -> str:
-        return _absolute(self.context, f"{reverse('api:quote-list')}?speaker={person.name}")
+        return absolute(self.context, f"{reverse('api:quote-list')}?speaker={person.name}")
 
 
 class _SpanRefSerializer(serializers.Serializer):

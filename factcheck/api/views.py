@@ -176,13 +176,17 @@ class ArticleViewSet(ApiMixin, viewsets.GenericViewSet):
             message = "This text is already on the desk. Nothing new was stored."
         article = access.article_for(request.user, article.pk)
         context = self.get_serializer_context()
+
+        def address(path: str) -> str:
+            return serializers.absolute(context, path)
+
         body = {
             "id": article.pk,
             "created": created,
             "message": message,
-            "url": serializers._absolute(context, _reverse("api:article-detail", article.pk)),
-            "extraction_url": serializers._absolute(context, _reverse("api:article-extraction", article.pk)),
-            "web_url": serializers._absolute(context, article.get_absolute_url()),
+            "url": address(reverse("api:article-detail", args=[article.pk])),
+            "extraction_url": address(reverse("api:article-extraction", args=[article.pk])),
+            "web_url": address(article.get_absolute_url()),
             "extraction": selectors.article_status(article),
         }
         return Response(
@@ -192,10 +196,6 @@ class ArticleViewSet(ApiMixin, viewsets.GenericViewSet):
 
 # The web form's field names, as the API calls them.
 _API_NAMES = {"text": "body", "upload": "body", "__all__": "body"}
-
-
-def _reverse(name: str, pk: int) -> str:
-    return reverse(name, args=[pk])
 
 
 def _refuse(field: str, message: str) -> Response:
