@@ -98,6 +98,9 @@ INSTALLED_APPS = [
     "bootstrap",
     "axes",
     "csp",
+    "rest_framework",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
     "factcheck.core",
     "factcheck.ops",
     "factcheck.accounts",
@@ -108,6 +111,7 @@ INSTALLED_APPS = [
     "factcheck.linking",
     "factcheck.review",
     "factcheck.publishing",
+    "factcheck.api",
 ]
 
 # Production serving (README "Production"): the request id first, so every log line of the
@@ -398,3 +402,6 @@ LOGGING = {
     # django_guid notes every id it sets at INFO: noise, not news.
     "loggers": {"django.db.backends": {"level": "WARNING"}, "django_guid": {"level": "WARNING"}},
 }
+
+# The JSON API (README "API"): Django REST framework and drf-spectacular settings, rate limits.
+from factcheck.api.conf import *  # noqa: E402,F403
