@@ -6,6 +6,7 @@ Plain functions over rows the selectors already loaded: no queries here.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -123,6 +124,12 @@ def _worded(name: str, value: Any) -> str:
     return WORDED.get(name, {}).get(str(value), str(value))
 
 
+def _source(stored: Any) -> str:
+    """The audit's "Title <url>" (claims.services.workflow._evidence_text) as "Title (url)"."""
+    match = re.fullmatch(r"(.*) <(\S+)>", str(stored or ""), re.S)
+    return f"{match.group(1)} ({match.group(2)})" if match else str(stored or "")
+
+
 def _label(name: str) -> str:
     return FIELD_NAMES.get(name, name.replace("_", " ")).removeprefix("the ").capitalize()
 
@@ -190,9 +197,9 @@ def history_entry(event: Any, noun: str = "claim") -> HistoryEntry:
         if after:
             sentence += f": {after}"
     elif action == "evidence_add":
-        sentence = f"cited a source: {(changes.get('evidence') or [None, ''])[1]}"
+        sentence = f"cited a source: {_source((changes.get('evidence') or [None, ''])[1])}"
     elif action == "evidence_remove":
-        sentence = f"removed a source: {(changes.get('evidence') or [''])[0]}"
+        sentence = f"removed a source: {_source((changes.get('evidence') or [''])[0])}"
     elif action == "comment":
         body = (changes.get("comment") or [None, ""])[1] or ""
         sentence = f"commented: “{shorten(body)}”"
