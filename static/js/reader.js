@@ -347,9 +347,14 @@
         var details = item.querySelector("details.cand-edit");
         if (!details) return;
         details.open = true;
-        // A quote's speaker is what is most often wrong; a claim's span is all it has.
-        var field =
-          details.querySelector("input[name$='-speaker_name']") || details.querySelector("input:not([type=hidden])");
+        // A quote's speaker is what is most often wrong. A claim has only its span: selecting
+        // the new text in the article sets it; from the keyboard, the offsets are the way.
+        var field = details.querySelector("input[name$='-speaker_name']");
+        if (!field) {
+          var offsets = details.querySelector("details.cand-offsets");
+          if (offsets) offsets.open = true;
+          field = details.querySelector("input:not([type=hidden])");
+        }
         if (field) field.focus();
         break;
       case "m":

@@ -63,7 +63,7 @@ def test_history_reads_as_sentences(client, checker, checker2, editor):
         f"Maria Santos suggested a link: same as claim {other.pk} (suggested)",
         "Maria Santos cited a source: ONS bulletin (https://ons.gov.uk/x)",
         "Maria Santos assigned the claim to eddie",
-        "Maria Santos changed the verdict from True to Mostly true: new ONS figures",
+        "Maria Santos changed the verdict from True to Mostly true: “new ONS figures”",
         "chloe set the verdict to True, wrote the summary and set the claimant to Volodymyr Zelensky",
         "chloe accepted the claim",
     ]
