@@ -121,10 +121,12 @@ def test_reader_on_a_phone(new_tab, checker, seeds):
     assert box(page, "#candidates")["y"] > box(page, "#article-body")["y"] + 500
     assert_accessible(page, "reader at 390 px")
     shoot(page, "reader_390")
+    shoot(page, "reader_390_screen", full_page=False)
     jump.click()
     page.wait_for_url(re.compile(r"#cands-heading$"))
     heading = page.locator("#cands-heading")
     expect(heading).to_be_in_viewport()
+    shoot(page, "reader_390_candidates", full_page=False)
     assert tab.errors == []
 
 
@@ -229,6 +231,7 @@ def test_claim_page_history_and_layout_at_both_widths(new_tab, checker, checker2
     page = tab.page
     log_in(page, checker)
     page.goto(f"/claims/{claim.pk}/")
+    expect(page.locator("#claim-text")).not_to_contain_text("date 2024-08-14")
     history = page.locator("#history")
     expect(history).to_contain_text("carl changed the verdict from True to Mostly true: “new ONS figures”")
     expect(history).to_contain_text("carl linked this claim: same as claim")

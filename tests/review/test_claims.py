@@ -341,8 +341,8 @@ def test_history_shows_who_what_why(client, checker, checker2, claim):
         )
     body = login(client, checker).get(claim.get_absolute_url()).content.decode()
     assert (
-        '<strong>chloe</strong> changed the verdict from False to True: <span class="history-reason">“ministry data”</span>'
-        in body
+        "<strong>chloe</strong> changed the verdict from False to True: "
+        '<span class="history-reason">“ministry data”</span>' in body
     )
 
 
