@@ -1,5 +1,6 @@
-"""How the reader and the claim page word things: the article body without its intake header,
-and the audit trail as sentences ("carl changed the verdict from True to Mostly true").
+"""How the reader and the claim page show things: which claims the reader highlights, the
+article body without its intake header, counts in words, and the audit trail as sentences
+("carl changed the verdict from True to Mostly true").
 
 Plain functions over rows the selectors already loaded: no queries here.
 """
@@ -15,11 +16,24 @@ from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
 from factcheck.articles.intake import HEADER_RE
+from factcheck.claims.models import CandidateStatus, Origin
 
 
 def counted(number: int, noun: str, plural: str = "") -> str:
     """ "1 claim", "1,204 claims": the number with thousands separators and the right noun."""
     return f"{intcomma(number)} {noun if number == 1 else plural or noun + 's'}"
+
+
+# --- The reader -------------------------------------------------------------------------------
+
+
+def claim_worth_showing(claim: Any, threshold: float | None) -> bool:
+    """Is this claim in the reader's default view? Every claim an editor decided on or added, and
+    the open candidates at or above the newsroom's threshold (READER_CLAIM_THRESHOLD; unset: the
+    extractor's own check-worthy flag, which the dashboard's counts use too)."""
+    if claim.status != CandidateStatus.CANDIDATE or claim.origin == Origin.EDITOR:
+        return True
+    return claim.checkworthy if threshold is None else claim.score >= threshold
 
 
 # --- The reader's body ------------------------------------------------------------------------

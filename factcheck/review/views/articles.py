@@ -19,7 +19,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from factcheck.accounts.roles import Cap, has_cap
 from factcheck.articles.models import Article, ArticleKind, ExtractionState, body_fingerprint
 from factcheck.articles.services import article_create
-from factcheck.claims.models import CandidateStatus, Claim, Origin, Quote
+from factcheck.claims.models import CandidateStatus, Quote
 from factcheck.claims.states import claim_actions
 from factcheck.core.errors import ApplicationError
 from factcheck.ops.broker import BROKER_ERRORS
@@ -143,15 +143,6 @@ def quote_actions(quote: Quote, user) -> frozenset[str]:
     return frozenset({"edit"} | {name for name, status in decisions.items() if quote.status != status})
 
 
-def claim_worth_showing(claim: Claim, threshold: float | None) -> bool:
-    """Is this claim in the reader's default view? Every claim an editor decided on or added, and
-    the open candidates at or above the newsroom's threshold (READER_CLAIM_THRESHOLD; unset: the
-    extractor's own check-worthy flag, which the dashboard's counts use too)."""
-    if claim.status != CandidateStatus.CANDIDATE or claim.origin == Origin.EDITOR:
-        return True
-    return claim.checkworthy if threshold is None else claim.score >= threshold
-
-
 def reader_context(request, article: Article, *, bound: dict[str, Any] | None = None) -> dict:
     """Everything the reader shows, with one edit/split form per candidate (or the bound one with
     errors) and the triage buttons each candidate offers this user (`actions`).
@@ -162,7 +153,7 @@ def reader_context(request, article: Article, *, bound: dict[str, Any] | None = 
     show_all = request.GET.get("show") == "all"
     threshold = settings.READER_CLAIM_THRESHOLD
     every_claim, quotes = selectors.article_claims(article), selectors.article_quotes(article)
-    worth = [c for c in every_claim if claim_worth_showing(c, threshold)]
+    worth = [c for c in every_claim if presenters.claim_worth_showing(c, threshold)]
     claims = every_claim if show_all else worth
     for claim in claims:
         key = f"claim-{claim.pk}"
