@@ -318,10 +318,16 @@
 
   // --- Keyboard -------------------------------------------------------------------------------
 
-  function press(item, selector) {
+  // a / r: decide and move on. A candidate already decided that way is passed over the same.
+  function press(item, selector, already) {
     if (!item) return;
     var button = item.querySelector(selector);
-    if (button && !button.disabled) button.closest("form").requestSubmit(button);
+    if (button && !button.disabled) {
+      button.closest("form").requestSubmit(button);
+    } else if (button) {
+      announce(already);
+      move(1);
+    }
   }
 
   document.addEventListener("keydown", function (event) {
@@ -337,10 +343,10 @@
         move(-1);
         break;
       case "a":
-        press(item, "button.cand-accept");
+        press(item, "button.cand-accept", "Already accepted");
         break;
       case "r":
-        press(item, "button.cand-reject");
+        press(item, "button.cand-reject", "Already rejected");
         break;
       case "e":
         if (!item) return;

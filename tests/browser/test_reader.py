@@ -145,6 +145,12 @@ def test_keyboard_focus_moves_on_after_every_decision(new_tab, checker, seeds):
     page.keyboard.press("r")
     expect(page.locator(f"#cand-{keys[2]}")).to_be_focused()
     expect(page.locator("#rejected-candidates > summary")).to_contain_text("Rejected (1)")
+    # a on a candidate already accepted passes over it the same way.
+    page.keyboard.press("k")
+    expect(page.locator(f"#cand-{keys[0]}")).to_be_focused()
+    page.keyboard.press("a")
+    expect(page.locator(f"#cand-{keys[2]}")).to_be_focused()
+    expect(page.locator("#reader-live")).to_have_text("Already accepted")
 
     # e on a quote opens its speaker field.
     quote = page.locator("#candidate-list li.cand-quote").first
