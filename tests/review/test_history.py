@@ -98,3 +98,11 @@ def test_shorten_never_cuts_inside_a_word():
     out = shorten(text, 22)
     assert out == "word word word word…"
     assert shorten("a" * 100, 10) == "a" * 10 + "…"
+
+
+def test_the_claim_page_title_is_cut_between_words(client, checker):
+    claim = ClaimFactory(text="The government spent eleven billion pounds on the railways in the year to March 2024.")
+    client.force_login(checker)
+    html = client.get(claim.get_absolute_url()).content.decode()
+    title = "<title>Claim: The government spent eleven billion pounds on the railways… · Fact-check desk</title>"
+    assert title in html
