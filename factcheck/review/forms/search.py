@@ -181,7 +181,8 @@ class SearchForm(forms.Form):
         from django.http import QueryDict
 
         params = QueryDict(mutable=True)
-        for name in self.fields:
+        names = sorted(self.fields, key=lambda name: name != "scope")  # the scope first, then the form's order
+        for name in names:
             raw = self.data.get(name, "")
             if raw not in ("", None) and name not in self.errors:
                 params[name] = raw
