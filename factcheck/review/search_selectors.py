@@ -31,8 +31,8 @@ class Links:
     CHECKED = "checked"
     CLAIM_CHOICES = [
         (NONE, "No links"),
-        (SUGGESTED, "Suggested links to confirm"),
-        (CONFIRMED, "Confirmed links"),
+        (SUGGESTED, "Suggested, to confirm"),
+        (CONFIRMED, "Confirmed"),
         (CHECKED, "Already checked elsewhere"),
     ]
     QUOTE_CHOICES = CLAIM_CHOICES[:3]

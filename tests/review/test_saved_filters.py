@@ -148,3 +148,31 @@ def test_admin_site_only_looks(client, admin_user, checker):
     assert response.status_code == 403
     saved.refresh_from_db()
     assert saved.name == "Queue"
+
+
+def test_the_list_says_what_each_filter_does_in_a_constant_number_of_queries(
+    client, checker, django_assert_max_num_queries
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from factcheck.articles.models import Outlet
+
+    from ..factories import rating
+
+    bbc = Outlet.objects.create(name="BBC", slug="bbc")
+    false = rating("false")
+    SavedFilter.objects.create(
+        user=checker, name="BBC false", query=f"scope=claims&outlet={bbc.pk}&verdict={false.pk}&links=checked"
+    )
+    client.force_login(checker)
+    url = reverse("review:saved_filters")
+    client.get(url)
+    with CaptureQueriesContext(connection) as one:
+        html = client.get(url).content.decode()
+    for chip in ("Search in: Claims", "Outlet: BBC", "Verdict: False", "Links: Already checked elsewhere"):
+        assert chip in html
+    for i in range(20):
+        SavedFilter.objects.create(user=checker, name=f"F{i}", query=f"scope=quotes&q=w{i}&outlet={bbc.pk}")
+    with django_assert_max_num_queries(len(one.captured_queries)):
+        assert "Text: w19" in client.get(url).content.decode()

@@ -13,6 +13,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 
+from factcheck.articles.models import Outlet
+from factcheck.claims.models import Rating
 from factcheck.core.errors import ApplicationError
 from factcheck.review import search_selectors, selectors
 from factcheck.review.access import workspace_view
@@ -157,15 +159,39 @@ def saved_filter_create_view(request):
     return redirect(_search_url(query))
 
 
+def _describe(query: str, names: dict[str, dict[str, str]]) -> list[tuple[str, str]]:
+    """A saved query string in the page's words ("Stage: In review"), without a query per
+    filter: outlets and verdicts are looked up in `names`, loaded once for the list."""
+    params = QueryDict(query)
+    scope, form = _search_form(params)
+    out = [("Search in", dict(form.fields["scope"].choices).get(scope, scope))]
+    for name, field in form.fields.items():
+        value = params.get(name)
+        if not value or name in ("scope", "sort"):
+            continue
+        if name in names:
+            shown = names[name].get(value, "(no longer exists)")
+        else:
+            shown = dict(getattr(field, "choices", ())).get(value, value)
+        out.append((str(field.label), str(shown)))
+    return out
+
+
 @require_GET
 @workspace_view()
 def saved_filter_list(request):
     saved = list(SavedFilter.objects.owned_by(request.user))
-    return render(
-        request,
-        "review/saved_filters.html",
-        {"saved_filters": [(s, SavedFilterRenameForm(initial={"name": s.name}, prefix=f"f{s.pk}")) for s in saved]},
-    )
+    names = {}
+    if saved:
+        names = {
+            "outlet": {str(pk): name for pk, name in Outlet.objects.values_list("pk", "name")},
+            "verdict": {str(r.pk): str(r) for r in Rating.objects.select_related("scale")},
+        }
+    rows = [
+        (s, _describe(s.query, names), SavedFilterRenameForm(initial={"name": s.name}, prefix=f"f{s.pk}"))
+        for s in saved
+    ]
+    return render(request, "review/saved_filters.html", {"saved_filters": rows})
 
 
 @require_GET
