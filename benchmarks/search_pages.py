@@ -110,7 +110,8 @@ def build(url: str, articles: int, per_article: int) -> None:
     print(f"generated in {time.perf_counter() - t:.0f} s")
 
 
-def users_and_shape(url: str) -> None:
+def users(url: str) -> None:
+    """The two desk members (again on --reuse: the password is new each run)."""
     env = {**os.environ, "DATABASE_URL": url, "REDIS_URL": ""}
     script = f"""
 from factcheck.accounts.roles import Role
@@ -119,6 +120,9 @@ user_create_with_role(username="bench-checker", password={PASSWORD!r}, role=Role
 user_create_with_role(username="bench-editor", password={PASSWORD!r}, role=Role.EDITOR)
 """
     subprocess.run([sys.executable, "manage.py", "shell", "-c", script], cwd=ROOT, env=env, check=True)
+
+
+def shape(url: str) -> None:
     subprocess.run(["psql", url, "-qc", SHAPE_SQL], check=True)
     subprocess.run(["psql", url, "-qc", "VACUUM ANALYZE"], check=True)
 
@@ -159,13 +163,22 @@ def session(port: int) -> urllib.request.OpenerDirector:
     opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
     base = f"http://127.0.0.1:{port}"
     page = opener.open(f"{base}/accounts/login/").read().decode()
+    unsecure(jar)
     token = CSRF_RE.search(page).group(1)
     data = urllib.parse.urlencode(
         {"username": "bench-checker", "password": PASSWORD, "csrfmiddlewaretoken": token}
     ).encode()
-    response = opener.open(f"{base}/accounts/login/", data=data)
-    assert "/accounts/login/" not in response.url, "login failed"
+    opener.open(f"{base}/accounts/login/", data=data)  # its redirect is followed before unsecure()
+    unsecure(jar)
+    assert "/accounts/login/" not in opener.open(f"{base}/").url, "login failed"
     return opener
+
+
+def unsecure(jar: http.cookiejar.CookieJar) -> None:
+    """Send the Secure cookies (production settings) back over plain HTTP on loopback, as
+    the locustfile does: there is no TLS proxy in front of gunicorn here."""
+    for cookie in jar:
+        cookie.secure = False
 
 
 def percentile(values: list[float], p: float) -> float:
@@ -187,7 +200,9 @@ def main() -> None:
     if not args.reuse:
         url = fresh_database(DB)
         build(url, args.articles, args.claims_per_article)
-        users_and_shape(url)
+    users(url)
+    if not args.reuse:
+        shape(url)
     searches = fill(url)
     import psycopg
 

@@ -9,7 +9,7 @@ shares.
 
 from __future__ import annotations
 
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Q, QuerySet
 
 from factcheck.articles.models import ArticleKind
 from factcheck.claims.models import CandidateStatus, Claim, ClaimState, Quote, Workflow
@@ -70,30 +70,33 @@ STAGE_FILTERS = {
 }
 
 
-def _has_link(model, **where) -> Q:
-    """The row has a link (either end: links are stored source < target) matching `where`."""
-    out = model.objects.filter(source=OuterRef("pk"), **where)
-    into = model.objects.filter(target=OuterRef("pk"), **where)
-    return Q(Exists(out)) | Q(Exists(into))
+def _linked(model, **where) -> Q:
+    """The row is at either end of a link matching `where` (links are stored source < target).
+
+    Written as two `pk IN (...)`, not two EXISTS: PostgreSQL cannot turn an OR of EXISTS
+    into a join and runs them once per claim (10 s at 200,000 claims), while an IN list
+    becomes a hashed subplan built once (benchmarks/search_pages.py, docs/benchmarks.md).
+    """
+    links = model.objects.filter(**where).order_by()
+    return Q(pk__in=links.values("source_id")) | Q(pk__in=links.values("target_id"))
 
 
 def _link_filter(qs: QuerySet, model, value: str) -> QuerySet:
     if value == Links.NONE:
         # No live link: dismissed suggestions do not count (the editor said "not the same").
-        out = model.objects.filter(source=OuterRef("pk")).exclude(state=LinkState.DISMISSED)
-        into = model.objects.filter(target=OuterRef("pk")).exclude(state=LinkState.DISMISSED)
-        return qs.filter(~Exists(out), ~Exists(into))
+        live = model.objects.exclude(state=LinkState.DISMISSED).order_by()
+        return qs.exclude(pk__in=live.values("source_id")).exclude(pk__in=live.values("target_id"))
     if value == Links.SUGGESTED:
-        return qs.filter(_has_link(model, state=LinkState.SUGGESTED))
+        return qs.filter(_linked(model, state=LinkState.SUGGESTED))
     if value == Links.CONFIRMED:
-        return qs.filter(_has_link(model, state=LinkState.CONFIRMED))
+        return qs.filter(_linked(model, state=LinkState.CONFIRMED))
     if value == Links.CHECKED:
         # Matched to an imported fact-check: a live "same claim" link whose other end is a
         # claim of an imported fact-check article (what the claim page lists as "Already checked").
-        live = ~Q(state=LinkState.DISMISSED) & Q(relation=Relation.SAME)
-        out = model.objects.filter(live, source=OuterRef("pk"), target__article__kind=ArticleKind.FACTCHECK)
-        into = model.objects.filter(live, target=OuterRef("pk"), source__article__kind=ArticleKind.FACTCHECK)
-        return qs.filter(Q(Exists(out)) | Q(Exists(into)))
+        same = model.objects.filter(relation=Relation.SAME).exclude(state=LinkState.DISMISSED).order_by()
+        out = same.filter(target__article__kind=ArticleKind.FACTCHECK).values("source_id")
+        into = same.filter(source__article__kind=ArticleKind.FACTCHECK).values("target_id")
+        return qs.filter(Q(pk__in=out) | Q(pk__in=into))
     return qs
 
 
