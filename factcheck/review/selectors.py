@@ -163,25 +163,6 @@ ARTICLE_SORTS = {
     "open": ("open_claims", "id"),
     "-open": ("-open_claims", "-id"),
 }
-CLAIM_SORTS = {
-    "-score": ("-score", "-id"),
-    "score": ("score", "id"),
-    "-created": ("-created_at", "-id"),
-    "created": ("created_at", "id"),
-    "-updated": ("-updated_at", "-id"),
-    "published": ("article__published", "start"),
-    "-published": ("-article__published", "start"),
-    "status": ("status", "-id"),
-    "verdict": ("verdict__order", "-id"),
-}
-QUOTE_SORTS = {
-    "-created": ("-created_at", "-id"),
-    "created": ("created_at", "id"),
-    "speaker": ("speaker__name", "id"),
-    "published": ("article__published", "start"),
-    "-published": ("-article__published", "start"),
-    "status": ("status", "-id"),
-}
 
 
 def _common(qs: QuerySet, data: dict, prefix: str = "") -> QuerySet:
@@ -200,35 +181,3 @@ def article_search(user, data: dict) -> QuerySet[Article]:
     if data.get("state"):
         qs = qs.filter(extraction_state=data["state"])
     return qs.order_by(*ARTICLE_SORTS.get(data.get("sort") or "", ARTICLE_SORTS["-published"]))
-
-
-def claim_search(user, data: dict) -> QuerySet[Claim]:
-    qs = _common(Claim.objects.visible_to(user).with_related().defer("article__body"), data, prefix="article__")
-    qs = _text_filter(qs, data.get("q") or "", ["text"], stored="search_vector")
-    if data.get("speaker"):
-        qs = qs.filter(Q(claimant__name__icontains=data["speaker"]) | Q(claimant_text__icontains=data["speaker"]))
-    if data.get("status"):
-        qs = qs.filter(status=data["status"])
-    if data.get("checkworthy"):
-        qs = qs.filter(checkworthy=data["checkworthy"] == "yes")
-    if data.get("verdict"):
-        qs = qs.filter(verdict=data["verdict"])
-    if data.get("score_min") is not None:
-        qs = qs.filter(score__gte=data["score_min"])
-    if data.get("score_max") is not None:
-        qs = qs.filter(score__lte=data["score_max"])
-    return qs.order_by(*CLAIM_SORTS.get(data.get("sort") or "", CLAIM_SORTS["-score"]))
-
-
-def quote_search(user, data: dict) -> QuerySet[Quote]:
-    qs = _common(
-        Quote.objects.visible_to(user).select_related("article__outlet", "speaker").defer("article__body"),
-        data,
-        prefix="article__",
-    )
-    qs = _text_filter(qs, data.get("q") or "", ["text"])
-    if data.get("speaker"):
-        qs = qs.filter(Q(speaker__name__icontains=data["speaker"]) | Q(speaker_text__icontains=data["speaker"]))
-    if data.get("status"):
-        qs = qs.filter(status=data["status"])
-    return qs.order_by(*QUOTE_SORTS.get(data.get("sort") or "", QUOTE_SORTS["-created"]))

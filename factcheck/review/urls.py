@@ -64,3 +64,12 @@ urlpatterns = [
     path("queues/links/", queues.queue_links, name="queue_links"),
     path("queues/links/decide/", queues.queue_link_decide, name="queue_link_decide"),
 ]
+# Saved search filters (each person's own). Delete stays last: tests/review/test_access.py
+# walks these in order with one saved filter.
+urlpatterns += [
+    path("search/saved/", search.saved_filter_list, name="saved_filters"),
+    path("search/saved/new/", search.saved_filter_create_view, name="saved_filter_create"),
+    path("search/saved/<int:pk>/", search.saved_filter_apply, name="saved_filter_apply"),
+    path("search/saved/<int:pk>/rename/", search.saved_filter_rename_view, name="saved_filter_rename"),
+    path("search/saved/<int:pk>/delete/", search.saved_filter_delete_view, name="saved_filter_delete"),
+]

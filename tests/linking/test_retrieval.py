@@ -272,7 +272,7 @@ class TestClaimSearchVector:
         """The workspace's claim search matches on the stored column too (no expression of
         the text in its SQL), so an edit shows there at once as well."""
         from factcheck.claims.models import Claim
-        from factcheck.review.selectors import claim_search
+        from factcheck.review.search_selectors import claim_search
 
         Claim.objects.filter(pk=stored[2].pk).update(text="The central bank raised interest rates to 18 percent.")
         qs = claim_search(checker, {"q": "raised rates"})
@@ -380,7 +380,7 @@ from django.contrib.auth.models import User
 from factcheck.articles.services import article_create
 from factcheck.claims.models import Claim
 from factcheck.linking.retrieval import lexical_candidates_batch
-from factcheck.review.selectors import claim_search
+from factcheck.review.search_selectors import claim_search
 
 body = "Troops took 100 prisoners in Kursk, officials said."
 article = article_create(body=body, published=None, extract=False).article

@@ -20,8 +20,9 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from factcheck.accounts.roles import Cap
 from factcheck.articles.models import Article
 from factcheck.linking.models import ClaimLink, QuoteLink
+from factcheck.review.models import SavedFilter
 
-from ..factories import ClaimFactory, ClaimLinkFactory, EvidenceFactory, QuoteFactory, QuoteLinkFactory
+from ..factories import ClaimFactory, ClaimLinkFactory, EvidenceFactory, QuoteFactory, QuoteLinkFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -80,6 +81,12 @@ URL_CAPS: dict[str, str] = {
     "review:queue_bulk": Cap.REVIEW,
     "review:queue_links": MEMBER,
     "review:queue_link_decide": Cap.REVIEW,
+    # Saved search filters (each person's own: another person's is a 404).
+    "review:saved_filters": MEMBER,
+    "review:saved_filter_create": MEMBER,
+    "review:saved_filter_apply": MEMBER,
+    "review:saved_filter_rename": MEMBER,
+    "review:saved_filter_delete": MEMBER,
     # Public fact-checks.
     "publishing:list": PUBLIC,
     "publishing:detail": PUBLIC,
@@ -108,6 +115,7 @@ BY_COLLECTION = {
     "quotes": "quote",
     "links": "claim_link",
     "factchecks": "claim",
+    "saved": "saved_filter",
 }
 
 
@@ -161,6 +169,7 @@ def world(article, claim, quote):
         "claim_link": ClaimLinkFactory(a=claim, b=ClaimFactory(text="A second claim about the same 2km.")),
         "quote_link": QuoteLinkFactory(a=quote, b=QuoteFactory(text="We are advancing on all fronts")),
         "evidence": EvidenceFactory(claim=claim),
+        "saved_filter": SavedFilter.objects.create(user=UserFactory(), name="Theirs", query="scope=claims"),
     }
 
 
@@ -187,6 +196,8 @@ def test_anonymous_is_sent_to_login_everywhere_but_public_pages(client, world):
 @pytest.mark.parametrize("persona", PERSONAS)
 def test_every_url_with_every_role(request, client, persona, world):
     user = request.getfixturevalue(persona)
+    # The persona's own saved filter (the world's belongs to someone else: a 404 for them).
+    world["saved_filter"] = SavedFilter.objects.create(user=user, name="Mine", query="scope=claims")
     for route in ROUTES:
         needs = URL_CAPS[route.name]
         client.force_login(user)  # again each time: one of the URLs logs out
