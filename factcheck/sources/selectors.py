@@ -1,0 +1,44 @@
+"""Reads for sources: the list with each one's health, and the sources failing for a day."""
+
+from __future__ import annotations
+
+import datetime
+
+from django.conf import settings
+from django.db.models import Count, Q, QuerySet
+from django.utils import timezone
+
+from factcheck.sources.models import FetchedItem, ItemState, Source
+
+
+def sources_with_health(*, now: datetime.datetime | None = None) -> QuerySet[Source]:
+    """Every source with its outlet and `items_24h`: articles it brought in over the last 24 hours."""
+    since = (now or timezone.now()) - datetime.timedelta(hours=24)
+    return Source.objects.select_related("outlet").annotate(
+        items_24h=Count("items", filter=Q(items__state=ItemState.IMPORTED, items__finished_at__gte=since))
+    )
+
+
+def failing_sources(*, now: datetime.datetime | None = None) -> QuerySet[Source]:
+    """Enabled sources that have failed every poll for at least SOURCES_FAILING_AFTER_HOURS
+    (a day by default): what the dashboard's banner lists."""
+    since = (now or timezone.now()) - datetime.timedelta(hours=settings.SOURCES_FAILING_AFTER_HOURS)
+    return (
+        Source.objects.select_related("outlet")
+        .filter(enabled=True, failing_since__isnull=False, failing_since__lte=since)
+        .order_by("failing_since", "id")
+    )
+
+
+def recent_items(source: Source, *, limit: int = 20) -> QuerySet[FetchedItem]:
+    return source.items.select_related("article").order_by("-created_at", "-id")[:limit]
+
+
+def link_for(user, pk: int) -> FetchedItem | None:
+    """A pasted link's fetch, for the person who pasted it (or anyone who may manage sources)."""
+    from factcheck.accounts.roles import Cap, has_cap
+
+    items = FetchedItem.objects.select_related("article").filter(pk=pk, source__isnull=True)
+    if not has_cap(user, Cap.SOURCES):
+        items = items.filter(requested_by=user)
+    return items.first()
