@@ -33,15 +33,17 @@ class Entry:
     published: datetime.date | None = None
 
 
-def parse_feed(content: bytes, *, base_url: str) -> list[Entry]:
+def parse_feed(content: bytes, *, base_url: str, content_type: str = "") -> list[Entry]:
     import feedparser
 
-    parsed = feedparser.parse(io.BytesIO(content), response_headers={"content-location": base_url})
-    if parsed.bozo and not parsed.entries:
-        problem = parsed.get("bozo_exception")
-        raise ParseError(f"Not a readable RSS or Atom feed ({str(problem)[:200] or 'no entries'}).")
+    headers = {"content-location": base_url, "content-type": content_type or "application/xml"}
+    parsed = feedparser.parse(io.BytesIO(content), response_headers=headers)
     if not parsed.version and not parsed.entries:
-        raise ParseError("Not an RSS or Atom feed.")
+        # Not recognised as any kind of feed (an HTML page, an error page, garbage); an empty
+        # but valid feed has a version and simply no entries.
+        problem = parsed.get("bozo_exception")
+        detail = f" ({str(problem)[:200]})" if problem else ""
+        raise ParseError(f"Not an RSS or Atom feed{detail}.")
     entries = []
     for item in parsed.entries:
         link = (item.get("link") or "").strip()

@@ -247,7 +247,7 @@ def _read_source(source: Source, policy, client, outcome: PollOutcome):
     if response.not_modified:
         return [], response
     if source.kind == SourceKind.FEED:
-        return parsing.parse_feed(response.content, base_url=response.url), response
+        return parsing.parse_feed(response.content, base_url=response.url, content_type=response.content_type), response
     sitemap = parsing.parse_sitemap(response.content, max_bytes=policy.max_bytes)
     entries = list(sitemap.entries)
     for child in sitemap.children[: settings.SOURCES_SITEMAP_CHILDREN]:
