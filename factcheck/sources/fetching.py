@@ -256,35 +256,31 @@ _robots_guard = threading.Lock()
 
 
 def robots_allows(target: Target, policy: Policy, client: httpx.Client) -> bool:
-    """Whether the host's robots.txt lets the desk fetch `target` (RFC 9309: a missing file, or
-    any 4xx, allows everything; a server error or an unreachable file forbids everything, for
-    now, as the RFC asks). Read once per host and kept `robots_ttl` seconds in this process."""
+    """Whether the host's robots.txt lets the desk fetch `target`. RFC 9309: a missing file
+    (any 4xx) allows everything; a file that cannot be read (a 5xx, the host unreachable)
+    forbids everything for now, which is a FetchError saying so, not cached, so the next
+    fetch asks again. A file that was read is kept `robots_ttl` seconds in this process."""
     origin = f"{target.scheme}://{target.host_header()}"
     now = time.monotonic()
     with _robots_guard:
         cached = _robots.get(origin)
     if cached is None or now - cached[0] > policy.robots_ttl:
         parser = urllib.robotparser.RobotFileParser()
-        try:
-            response = _fetch_one(check_url(origin + "/robots.txt", policy), policy, client, headers={})
-        except FetchError:
-            parser.disallow_all = True
+        robots_url = origin + "/robots.txt"
+        response = _fetch_one(check_url(robots_url, policy), policy, client, headers={})
+        if response.status in REDIRECTS:
+            # One redirect is normal (http -> https, a www. host); followed once, checked like any hop.
+            robots_url = urljoin(robots_url, response.headers.get("location", ""))
+            response = _fetch_one(check_url(robots_url, policy), policy, client, headers={})
+        if response.status >= 500 or response.status in REDIRECTS:
+            raise FetchError(
+                f"{target.host}'s robots.txt answered HTTP {response.status}; the desk fetches nothing "
+                "from a site whose robots.txt it cannot read, and will try again later."
+            )
+        if response.status >= 400:
+            parser.allow_all = True
         else:
-            if response.status in REDIRECTS:
-                # One redirect is normal (http -> https); follow it once, checked like any hop.
-                location = response.headers.get("location", "")
-                try:
-                    response = _fetch_one(
-                        check_url(urljoin(origin + "/robots.txt", location), policy), policy, client, headers={}
-                    )
-                except FetchError:
-                    response = None
-            if response is None or response.status >= 500 or response.status in REDIRECTS:
-                parser.disallow_all = True
-            elif response.status >= 400:
-                parser.allow_all = True
-            else:
-                parser.parse(response.content.decode("utf-8", "replace").splitlines())
+            parser.parse(response.content.decode("utf-8", "replace").splitlines())
         cached = (now, parser)
         with _robots_guard:
             _robots[origin] = cached

@@ -135,9 +135,9 @@ class _Handler(BaseHTTPRequestHandler):
         if reply.delay:
             time.sleep(reply.delay)
         status = reply.status
-        if reply.etag and self.headers.get("If-None-Match") == reply.etag:
-            status = 304
-        elif reply.last_modified and self.headers.get("If-Modified-Since") == reply.last_modified:
+        etag_matches = reply.etag and self.headers.get("If-None-Match") == reply.etag
+        date_matches = reply.last_modified and self.headers.get("If-Modified-Since") == reply.last_modified
+        if etag_matches or date_matches:
             status = 304
         site.seen.append(Seen(self.path, dict(self.headers), status))
         self.send_response(status)
