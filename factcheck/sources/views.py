@@ -167,7 +167,7 @@ def link_submit(request):
 @require_GET
 @workspace_view(Cap.SUBMIT)
 def link_status(request, pk: int):
-    item = selectors.link_for(request.user, pk)
+    item = selectors.pasted_link(pk)
     if item is None:
         raise Http404("No such link.")
     if item.state in (ItemState.IMPORTED, ItemState.DUPLICATE) and item.article_id:

@@ -20,6 +20,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from factcheck.accounts.roles import Cap
 from factcheck.articles.models import Article
 from factcheck.linking.models import ClaimLink, QuoteLink
+from factcheck.sources.models import FetchedItem, Source
 
 from ..factories import ClaimFactory, ClaimLinkFactory, EvidenceFactory, QuoteFactory, QuoteLinkFactory
 
@@ -72,6 +73,14 @@ URL_CAPS: dict[str, str] = {
     "review:quote_link_create": Cap.PROPOSE,
     "review:quote_link_confirm": Cap.REVIEW,
     "review:quote_link_dismiss": Cap.REVIEW,
+    # Sources (factcheck/sources/urls.py).
+    "sources:list": MEMBER,
+    "sources:create": Cap.SOURCES,
+    "sources:edit": Cap.SOURCES,
+    "sources:toggle": Cap.SOURCES,
+    "sources:poll": Cap.SOURCES,
+    "sources:link_submit": Cap.SUBMIT,
+    "sources:link": Cap.SUBMIT,
     # Public fact-checks.
     "publishing:list": PUBLIC,
     "publishing:detail": PUBLIC,
@@ -87,19 +96,22 @@ PERSONAS = ["reporter", "checker", "editor", "admin_user", "outsider"]
 CAPS = {
     "reporter": {Cap.SUBMIT, Cap.PROPOSE},
     "checker": {Cap.SUBMIT, Cap.PROPOSE, Cap.REVIEW},
-    "editor": {Cap.SUBMIT, Cap.PROPOSE, Cap.REVIEW, Cap.APPROVE},
+    "editor": {Cap.SUBMIT, Cap.PROPOSE, Cap.REVIEW, Cap.APPROVE, Cap.SOURCES},
     "admin_user": set(Cap),
     "outsider": set(),
 }
 
 # Which row a URL parameter names: by its own name, or for `pk` by the collection before it.
 BY_PARAMETER = {"claim_pk": "claim", "quote_pk": "quote", "evidence_pk": "evidence", "link_pk": "quote_link"}
+# sources/links/<pk>/ is a pasted link's fetch, not a source.
+BY_ROUTE = {"sources/links/<int:pk>/": "pasted_link"}
 BY_COLLECTION = {
     "articles": "article",
     "claims": "claim",
     "quotes": "quote",
     "links": "claim_link",
     "factchecks": "claim",
+    "sources": "source",
 }
 
 
@@ -113,6 +125,8 @@ class Route:
         return re.findall(r"<(?:\w+:)?(\w+)>", self.route)
 
     def row_for(self, parameter: str) -> str:
+        if self.route in BY_ROUTE:
+            return BY_ROUTE[self.route]
         if parameter in BY_PARAMETER:
             return BY_PARAMETER[parameter]
         collection = re.search(rf"([\w-]+)/<(?:\w+:)?{parameter}>", self.route)
@@ -151,6 +165,8 @@ def world(article, claim, quote):
         "claim_link": ClaimLinkFactory(a=claim, b=ClaimFactory(text="A second claim about the same 2km.")),
         "quote_link": QuoteLinkFactory(a=quote, b=QuoteFactory(text="We are advancing on all fronts")),
         "evidence": EvidenceFactory(claim=claim),
+        "source": Source.objects.create(name="Example feed", url="https://example.org/feed.xml"),
+        "pasted_link": FetchedItem.objects.create(key="https://example.org/a", url="https://example.org/a"),
     }
 
 
