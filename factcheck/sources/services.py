@@ -176,6 +176,7 @@ class PollOutcome:
     error: str = ""
     requests: int = 0
     item_errors: list[str] = field(default_factory=list)
+    outlets: dict = field(default_factory=dict)  # outlet rows by name, looked up once per poll
 
 
 def sources_due(*, now: datetime.datetime | None = None) -> list[int]:
@@ -284,6 +285,7 @@ def _import_new(source: Source, entries: list[parsing.Entry], policy, client, ou
                     title=entry.title,
                     state=ItemState.FAILED if bad else ItemState.PENDING,
                     error=bad,
+                    attempts=0 if bad else 1,  # counted here: the fetch follows at once
                 )
         except IntegrityError:
             continue  # another poll of this source (a forced one) took it first
@@ -313,8 +315,9 @@ def _retry_unfinished(source: Source, started: datetime.datetime, policy, client
 
 
 def _item_fetch(item: FetchedItem, *, source: Source | None, policy, client, entry, outcome: PollOutcome) -> None:
-    FetchedItem.objects.filter(pk=item.pk).update(attempts=item.attempts + 1)
-    item.attempts += 1
+    if entry is None:  # a retry or a pasted link (a new item was created with its attempt counted)
+        FetchedItem.objects.filter(pk=item.pk).update(attempts=item.attempts + 1)
+        item.attempts += 1
     outlet = source.outlet.name if source is not None and source.outlet_id else ""
     try:
         response = fetching.fetch(item.url, policy=policy, client=client, accept=PAGE_ACCEPT)
@@ -329,6 +332,7 @@ def _item_fetch(item: FetchedItem, *, source: Source | None, policy, client, ent
             byline=page.byline,
             source_name=(f"source: {source.name}" if source is not None else "pasted link")[:500],
             submitted_by=item.requested_by,
+            outlet_cache=outcome.outlets,
         )
     except (fetching.FetchError, parsing.ParseError, ApplicationError) as exc:
         message = getattr(exc, "message", None) or str(exc)
