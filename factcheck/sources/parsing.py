@@ -13,6 +13,7 @@ import datetime
 import gzip
 import io
 from dataclasses import dataclass
+from urllib.parse import urljoin, urlsplit
 
 import defusedxml.ElementTree as DET
 from defusedxml import DefusedXmlException
@@ -46,9 +47,9 @@ def parse_feed(content: bytes, *, base_url: str, content_type: str = "") -> list
         raise ParseError(f"Not an RSS or Atom feed{detail}.")
     entries = []
     for item in parsed.entries:
-        link = (item.get("link") or "").strip()
-        if not link:
-            continue
+        link = urljoin(base_url, (item.get("link") or "").strip())
+        if not link or urlsplit(link).scheme.lower() not in ("http", "https"):
+            continue  # no link, or feedparser's stand-in (the entry's urn: id): nothing to fetch
         key = (item.get("id") or link).strip()[:1000]
         stamp = item.get("published_parsed") or item.get("updated_parsed")
         published = datetime.date(*stamp[:3]) if stamp else None
@@ -117,6 +118,10 @@ class Page:
     url: str = ""
 
 
+# Less main text than this is a menu, a paywall's teaser or an error page, not an article.
+MIN_ARTICLE_CHARS = 100
+
+
 def parse_page(content: bytes, *, url: str) -> Page:
     """The article's main text and metadata, or ParseError when the page holds no article text."""
     import trafilatura
@@ -125,7 +130,7 @@ def parse_page(content: bytes, *, url: str) -> Page:
         content, url=url, with_metadata=True, include_comments=False, include_tables=False
     )
     text = (getattr(document, "text", None) or "").strip() if document is not None else ""
-    if not text:
+    if len(text) < MIN_ARTICLE_CHARS:
         raise ParseError(f"No article text found on {url}.")
     return Page(
         text=text,
