@@ -259,3 +259,12 @@ def test_the_admin_site_is_staff_only(client, editor):
     client.force_login(editor)
     assert client.get(reverse("admin:sources_source_changelist")).status_code == 302
     assert User.objects.filter(is_staff=True).count() == 0
+
+
+def test_items_in_the_last_24_hours_count_only_recent_imports():
+    source = Source.objects.create(name="Feed", url="https://example.org/feed")
+    for key, state in (("a", ItemState.IMPORTED), ("b", ItemState.IMPORTED), ("c", ItemState.FAILED)):
+        FetchedItem.objects.create(source=source, key=key, url=f"https://example.org/{key}", state=state)
+    FetchedItem.objects.filter(key="b").update(created_at=timezone.now() - datetime.timedelta(hours=25))
+    Source.objects.create(name="Quiet", url="https://example.org/quiet")
+    assert {s.name: s.items_24h for s in selectors.sources_with_health()} == {"Feed": 1, "Quiet": 0}
