@@ -85,6 +85,7 @@ class Seen:
     path: str
     headers: dict[str, str]
     status: int
+    at: float = 0.0  # when the server received it (time.time())
 
 
 class Site:
@@ -128,6 +129,7 @@ class _Handler(BaseHTTPRequestHandler):
                 site.in_flight -= 1
 
     def _answer(self, site: Site) -> None:
+        received = time.time()
         route = site.routes.get(self.path)
         reply = route() if callable(route) else route
         if reply is None:
@@ -139,7 +141,7 @@ class _Handler(BaseHTTPRequestHandler):
         date_matches = reply.last_modified and self.headers.get("If-Modified-Since") == reply.last_modified
         if etag_matches or date_matches:
             status = 304
-        site.seen.append(Seen(self.path, dict(self.headers), status))
+        site.seen.append(Seen(self.path, dict(self.headers), status, received))
         self.send_response(status)
         for name, value in reply.headers.items():
             self.send_header(name, value)

@@ -157,3 +157,18 @@ def test_a_robots_txt_that_cannot_be_read_stops_fetching_for_now(site):
     assert "/page" not in site.paths()
     site.routes["/robots.txt"] = Reply(status=404)  # read again at the next fetch: now there is none
     assert fetching.fetch(f"{site.base}/page", policy=allowed).content == b"ok"
+
+
+@pytest.mark.django_db
+def test_requests_to_one_host_are_spaced_by_the_minimum_delay(site, settings):
+    """Politeness, not speed: the server sees each request to it at least SOURCES_HOST_DELAY
+    after the previous one ended, whichever process sends them (the clock is in Redis)."""
+    settings.SOURCES_HOST_DELAY = 0.3
+    site.routes["/page"] = Reply(body=b"ok")
+    allowed = Policy.from_settings()
+    stamps = []
+    for _ in range(3):
+        fetching.fetch(f"{site.base}/page", policy=allowed)
+        stamps.append(site.seen[-1].at)
+    gaps = [later - earlier for earlier, later in zip(stamps, stamps[1:], strict=False)]
+    assert all(gap >= 0.29 for gap in gaps), gaps
