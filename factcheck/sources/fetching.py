@@ -258,7 +258,7 @@ _robots: dict[str, tuple[float, urllib.robotparser.RobotFileParser]] = {}
 _robots_guard = threading.Lock()
 
 
-def robots_allows(target: Target, policy: Policy, client: httpx.Client) -> bool:
+def robots_allows(target: Target, policy: Policy, client: Session) -> bool:
     """Whether the host's robots.txt lets the desk fetch `target`. RFC 9309: a missing file
     (any 4xx) allows everything; a file that cannot be read (a 5xx, the host unreachable)
     forbids everything for now, which is a FetchError saying so, not cached, so the next
@@ -306,7 +306,8 @@ class _Raw:
     content: bytes
 
 
-def _fetch_one(target: Target, policy: Policy, client: httpx.Client, *, headers: dict[str, str]) -> _Raw:
+def _fetch_one(target: Target, policy: Policy, session: Session, *, headers: dict[str, str]) -> _Raw:
+    client = session.for_host(target.host)
     request = client.build_request(
         "GET",
         target.connect_url(),
@@ -368,21 +369,48 @@ def _tls_context() -> ssl.SSLContext:
     return _tls
 
 
-def client_for(policy: Policy) -> httpx.Client:
-    return httpx.Client(
-        verify=_tls_context(),
-        timeout=httpx.Timeout(policy.read_timeout, connect=policy.connect_timeout),
-        headers={"User-Agent": policy.user_agent},
-        follow_redirects=False,
-        trust_env=False,  # no proxy from the environment: the checked address is the one connected to
-    )
+class Session:
+    """The HTTP clients of one poll: one per host name, so a kept-alive connection (the pool is
+    keyed by the checked IP) never carries a request for another host that shares the address,
+    over TLS verified for the first one's name. Use it as a context manager."""
+
+    def __init__(self, policy: Policy) -> None:
+        self.policy = policy
+        self._clients: dict[str, httpx.Client] = {}
+
+    def for_host(self, host: str) -> httpx.Client:
+        client = self._clients.get(host)
+        if client is None:
+            client = self._clients[host] = httpx.Client(
+                verify=_tls_context(),
+                timeout=httpx.Timeout(self.policy.read_timeout, connect=self.policy.connect_timeout),
+                headers={"User-Agent": self.policy.user_agent},
+                follow_redirects=False,
+                trust_env=False,  # no proxy from the environment: the checked address is the one connected to
+            )
+        return client
+
+    def close(self) -> None:
+        for client in self._clients.values():
+            client.close()
+        self._clients.clear()
+
+    def __enter__(self) -> Session:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+
+def client_for(policy: Policy) -> Session:
+    return Session(policy)
 
 
 def fetch(
     url: str,
     *,
     policy: Policy,
-    client: httpx.Client | None = None,
+    client: Session | None = None,
     etag: str = "",
     last_modified: str = "",
     accept: str = "*/*",

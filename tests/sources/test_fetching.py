@@ -172,3 +172,48 @@ def test_requests_to_one_host_are_spaced_by_the_minimum_delay(site, settings):
         stamps.append(site.seen[-1].at)
     gaps = [later - earlier for earlier, later in zip(stamps, stamps[1:], strict=False)]
     assert all(gap >= 0.29 for gap in gaps), gaps
+
+
+def test_https_certificates_are_verified(tmp_path):
+    """The desk connects to the checked IP but verifies the certificate as the host's: a
+    self-signed certificate is refused, in words."""
+    import ssl
+    import subprocess
+    from http.server import HTTPServer, SimpleHTTPRequestHandler
+
+    key, cert = tmp_path / "key.pem", tmp_path / "cert.pem"
+    subprocess.run(
+        [
+            "openssl",
+            "req",
+            "-x509",
+            "-newkey",
+            "rsa:2048",
+            "-nodes",
+            "-days",
+            "1",
+            "-subj",
+            "/CN=127.0.0.1",
+            "-keyout",
+            str(key),
+            "-out",
+            str(cert),
+        ],
+        check=True,
+        capture_output=True,
+    )
+    server = HTTPServer(("127.0.0.1", 0), SimpleHTTPRequestHandler)
+    context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    context.load_cert_chain(cert, key)
+    server.socket = context.wrap_socket(server.socket, server_side=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        allowed = policy(allowed_test_hosts=frozenset({"127.0.0.1"}), redis_url="")
+        with pytest.raises(FetchError) as refused:
+            fetching.fetch(f"https://127.0.0.1:{server.server_address[1]}/", policy=allowed)
+        assert refused.value.message.startswith("Could not reach 127.0.0.1: ")
+        assert "CERTIFICATE_VERIFY_FAILED" in refused.value.message
+    finally:
+        server.shutdown()
+        server.server_close()
