@@ -122,9 +122,17 @@ class _Handler(BaseHTTPRequestHandler):
         with site._lock:
             site.in_flight += 1
             site.max_in_flight = max(site.max_in_flight, site.in_flight)
+        self._counted = True
         try:
             self._answer(site)
         finally:
+            self._answered(site)
+
+    def _answered(self, site: Site) -> None:
+        """The request stops counting as in flight once its answer starts going out: the client
+        may have it all, and send the next request, before this thread runs again."""
+        if self._counted:
+            self._counted = False
             with site._lock:
                 site.in_flight -= 1
 
@@ -151,6 +159,7 @@ class _Handler(BaseHTTPRequestHandler):
             self.send_header("Last-Modified", reply.last_modified)
         body = b"" if status == 304 else reply.body
         self.send_header("Content-Type", reply.content_type)
+        self._answered(site)
         if reply.chunked and body:
             self.send_header("Transfer-Encoding", "chunked")
             self.end_headers()
