@@ -111,6 +111,7 @@ INSTALLED_APPS = [
     "factcheck.linking",
     "factcheck.review",
     "factcheck.publishing",
+    "factcheck.sources",
     "factcheck.api",
 ]
 
@@ -267,6 +268,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "factcheck.linking.tasks.requeue_unsuggested_articles",
         "schedule": envint("LINK_SWEEP_SECONDS", 120),
     },
+    "poll-due-sources": {
+        "task": "factcheck.sources.tasks.poll_due_sources",
+        "schedule": envint("SOURCES_BEAT_SECONDS", 60),
+    },
 }
 
 # Product settings.
@@ -323,6 +328,29 @@ if LINK_LEXICAL_RANK not in {"dice", "cover"}:
 LINK_WARM_WORKER = envbool("LINK_WARM_WORKER", True)
 # Web processes load the encoder in the background at start (wsgi.py), not on the first search.
 LINK_WARM_WEB = envbool("LINK_WARM_WEB", True)
+
+# Sources the desk polls, and fetching other sites (factcheck/sources/fetching.py, README "Sources").
+SOURCES_USER_AGENT = os.environ.get("SOURCES_USER_AGENT", f"FactCheckDesk/1.0 (+{SITE_URL}; {NEWSROOM_NAME})")
+SOURCES_ROBOTS_TOKEN = os.environ.get("SOURCES_ROBOTS_TOKEN", "FactCheckDesk")
+SOURCES_CONNECT_TIMEOUT = envfloat("SOURCES_CONNECT_TIMEOUT", 5.0)
+SOURCES_READ_TIMEOUT = envfloat("SOURCES_READ_TIMEOUT", 15.0)
+SOURCES_FETCH_DEADLINE = envfloat("SOURCES_FETCH_DEADLINE", 30.0)
+SOURCES_MAX_BYTES = envint("SOURCES_MAX_BYTES", 5_000_000)
+SOURCES_MAX_REDIRECTS = envint("SOURCES_MAX_REDIRECTS", 5)
+SOURCES_HOST_DELAY = envfloat("SOURCES_HOST_DELAY", 1.0)
+SOURCES_HOST_WAIT = envfloat("SOURCES_HOST_WAIT", 60.0)
+SOURCES_ROBOTS_TTL = envfloat("SOURCES_ROBOTS_TTL", 3600.0)
+# Host names fetched even though they resolve to a loopback or private address: tests only
+# (their HTTP server listens on 127.0.0.1). Empty everywhere else: no SSRF.
+SOURCES_ALLOWED_TEST_HOSTS = envlist("SOURCES_ALLOWED_TEST_HOSTS", [])
+SOURCES_MIN_INTERVAL_MINUTES = envint("SOURCES_MIN_INTERVAL_MINUTES", 5)
+SOURCES_BACKOFF_MAX_MINUTES = envint("SOURCES_BACKOFF_MAX_MINUTES", 24 * 60)
+SOURCES_MAX_ITEMS_PER_POLL = envint("SOURCES_MAX_ITEMS_PER_POLL", 50)
+SOURCES_ITEM_MAX_ATTEMPTS = envint("SOURCES_ITEM_MAX_ATTEMPTS", 3)
+SOURCES_SITEMAP_CHILDREN = envint("SOURCES_SITEMAP_CHILDREN", 3)
+SOURCES_POLL_LEASE_SECONDS = envint("SOURCES_POLL_LEASE_SECONDS", 900)
+SOURCES_POLL_BATCH = envint("SOURCES_POLL_BATCH", 500)
+SOURCES_FAILING_AFTER_HOURS = envint("SOURCES_FAILING_AFTER_HOURS", 24)
 
 # Security. Production (DEBUG off) turns on everything `check --deploy` asks for.
 SESSION_COOKIE_HTTPONLY = True
@@ -410,10 +438,12 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
     # django_guid notes every id it sets at INFO: noise, not news.
     # A 403 is logged once, by the request line, without a traceback (core/logfilters.py).
+    # httpx logs every request the sources fetch at INFO.
     "loggers": {
         "django.db.backends": {"level": "WARNING"},
         "django_guid": {"level": "WARNING"},
         "django.request": {"filters": ["drop_forbidden"]},
+        "httpx": {"level": "WARNING"},
     },
 }
 

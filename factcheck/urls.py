@@ -20,6 +20,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("accounts/", include("factcheck.accounts.urls")),
     path("factchecks/", include("factcheck.publishing.urls")),
+    path("sources/", include("factcheck.sources.urls")),
     path("", include("factcheck.api.urls")),
     path("", include("factcheck.review.urls")),
 ]

@@ -2,7 +2,7 @@
 
 reporter:     submits articles, proposes claims, quotes and links
 fact_checker: reviews candidates, labels claims, links, cites evidence
-editor:       everything a fact-checker does, plus approving and publishing
+editor:       everything a fact-checker does, plus approving and publishing, and the sources
 admin:        everything, plus the Django admin site (is_staff)
 """
 
@@ -23,12 +23,13 @@ class Cap(StrEnum):
     PROPOSE = "propose"  # add missed claims/quotes, propose links, comment
     REVIEW = "review"  # accept/reject/edit candidates, label, link, evidence
     APPROVE = "approve"  # approve and publish verdicts
+    SOURCES = "sources"  # register, change and switch off the sources the desk polls
 
 
 ROLE_CAPS: dict[Role, frozenset[Cap]] = {
     Role.REPORTER: frozenset({Cap.SUBMIT, Cap.PROPOSE}),
     Role.FACT_CHECKER: frozenset({Cap.SUBMIT, Cap.PROPOSE, Cap.REVIEW}),
-    Role.EDITOR: frozenset({Cap.SUBMIT, Cap.PROPOSE, Cap.REVIEW, Cap.APPROVE}),
+    Role.EDITOR: frozenset({Cap.SUBMIT, Cap.PROPOSE, Cap.REVIEW, Cap.APPROVE, Cap.SOURCES}),
     Role.ADMIN: frozenset(Cap),
 }
 

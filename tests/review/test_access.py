@@ -21,6 +21,7 @@ from factcheck.accounts.roles import Cap
 from factcheck.articles.models import Article
 from factcheck.linking.models import ClaimLink, QuoteLink
 from factcheck.review.models import SavedFilter
+from factcheck.sources.models import FetchedItem, Source
 
 from ..factories import ClaimFactory, ClaimLinkFactory, EvidenceFactory, QuoteFactory, QuoteLinkFactory, UserFactory
 
@@ -73,6 +74,14 @@ URL_CAPS: dict[str, str] = {
     "review:quote_link_create": Cap.PROPOSE,
     "review:quote_link_confirm": Cap.REVIEW,
     "review:quote_link_dismiss": Cap.REVIEW,
+    # Sources (factcheck/sources/urls.py).
+    "sources:list": MEMBER,
+    "sources:create": Cap.SOURCES,
+    "sources:edit": Cap.SOURCES,
+    "sources:toggle": Cap.SOURCES,
+    "sources:poll": Cap.SOURCES,
+    "sources:link_submit": Cap.SUBMIT,
+    "sources:link": Cap.SUBMIT,
     # Queues and bulk actions.
     "review:queue_triage": MEMBER,
     "review:queue_drafts": MEMBER,
@@ -102,13 +111,15 @@ PERSONAS = ["reporter", "checker", "editor", "admin_user", "outsider"]
 CAPS = {
     "reporter": {Cap.SUBMIT, Cap.PROPOSE},
     "checker": {Cap.SUBMIT, Cap.PROPOSE, Cap.REVIEW},
-    "editor": {Cap.SUBMIT, Cap.PROPOSE, Cap.REVIEW, Cap.APPROVE},
+    "editor": {Cap.SUBMIT, Cap.PROPOSE, Cap.REVIEW, Cap.APPROVE, Cap.SOURCES},
     "admin_user": set(Cap),
     "outsider": set(),
 }
 
 # Which row a URL parameter names: by its own name, or for `pk` by the collection before it.
 BY_PARAMETER = {"claim_pk": "claim", "quote_pk": "quote", "evidence_pk": "evidence", "link_pk": "quote_link"}
+# sources/links/<pk>/ is a pasted link's fetch, not a source.
+BY_ROUTE = {"sources/links/<int:pk>/": "pasted_link"}
 BY_COLLECTION = {
     "articles": "article",
     "claims": "claim",
@@ -116,6 +127,7 @@ BY_COLLECTION = {
     "links": "claim_link",
     "factchecks": "claim",
     "saved": "saved_filter",
+    "sources": "source",
 }
 
 
@@ -129,6 +141,8 @@ class Route:
         return re.findall(r"<(?:\w+:)?(\w+)>", self.route)
 
     def row_for(self, parameter: str) -> str:
+        if self.route in BY_ROUTE:
+            return BY_ROUTE[self.route]
         if parameter in BY_PARAMETER:
             return BY_PARAMETER[parameter]
         collection = re.search(rf"([\w-]+)/<(?:\w+:)?{parameter}>", self.route)
@@ -170,6 +184,8 @@ def world(article, claim, quote):
         "quote_link": QuoteLinkFactory(a=quote, b=QuoteFactory(text="We are advancing on all fronts")),
         "evidence": EvidenceFactory(claim=claim),
         "saved_filter": SavedFilter.objects.create(user=UserFactory(), name="Theirs", query="scope=claims"),
+        "source": Source.objects.create(name="Example feed", url="https://example.org/feed.xml"),
+        "pasted_link": FetchedItem.objects.create(key="https://example.org/a", url="https://example.org/a"),
     }
 
 
