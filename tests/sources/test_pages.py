@@ -161,6 +161,27 @@ def test_failing_sources_lists_those_failing_for_a_day(settings):
     assert render_to_string("sources/_failing_banner.html", {"failing_sources": []}).strip() == ""
 
 
+def test_the_dashboard_shows_a_source_failing_for_a_day(login, checker):
+    now = timezone.now()
+    Source.objects.create(
+        name="Old feed",
+        url="https://example.org/old.xml",
+        failing_since=now - datetime.timedelta(hours=26),
+        consecutive_failures=5,
+        last_error="answered HTTP 500 (the server failed)",
+    )
+    Source.objects.create(name="Fresh feed", url="https://example.org/new.xml", failing_since=now)
+    page = login(checker).get(reverse("review:dashboard")).content.decode()
+    assert "1 source failing for a day or more." in page
+    assert "Old feed" in page and "answered HTTP 500" in page
+    assert "Fresh feed" not in page
+
+
+def test_the_dashboard_has_no_banner_when_sources_are_healthy(login, checker):
+    Source.objects.create(name="Fine feed", url="https://example.org/fine.xml")
+    assert 'id="failing-sources"' not in login(checker).get(reverse("review:dashboard")).content.decode()
+
+
 # --- Paste a link -----------------------------------------------------------------------------
 
 

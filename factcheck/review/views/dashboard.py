@@ -8,10 +8,17 @@ from django.views.decorators.http import require_GET
 
 from factcheck.review import queues
 from factcheck.review.access import workspace_view
+from factcheck.sources.selectors import failing_sources
 
 
 @require_GET
 @workspace_view()
 def dashboard(request):
     summary = queues.dashboard_summary(request.user)
-    return render(request, "review/dashboard.html", {"summary": summary, "charts": summary["charts"]})
+    context = {
+        "summary": summary,
+        "charts": summary["charts"],
+        # Sources failing for a day or more (a list: the banner counts and lists them).
+        "failing_sources": list(failing_sources()[:20]),
+    }
+    return render(request, "review/dashboard.html", context)
