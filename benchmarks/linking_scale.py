@@ -5,6 +5,7 @@
     python benchmarks/linking_scale.py --runs 20 --dense-max-scan 250000
     python benchmarks/linking_scale.py --sizes 1000000 --ivf-nprobe 4 --explain
     python benchmarks/linking_scale.py --sizes 1000000 --db factcheck_bench_1m --reuse --retrieval-quality 8
+    python benchmarks/linking_scale.py --sizes 1000000 --db factcheck_bench_1m --reuse --runs 20 --similar 50
 
 For each size, a scratch PostgreSQL database (factcheck_bench, dropped at the end unless
 --keep) is filled with generated claims: ClaimBuster training sentences (real political
@@ -16,7 +17,9 @@ would take hours, so the STORED claims' vectors are SYNTHETIC: a pool of real em
 encoded for real).
 Then `suggest_links_for_article` runs on fresh 12-claim articles (embedding the new claims
 included, as in production), and the script reports median and p95 latency, the GIN index
-and embedding table sizes, the in-process index size and peak RSS.
+and embedding table sizes, the in-process index size and peak RSS. With --similar N, also
+N one-text searches as `manage.py similar` runs them (`claim_search`, top 5, the text
+encoded included): median and p95 latency and CPU per search.
 """
 
 from __future__ import annotations
@@ -513,6 +516,39 @@ def measure_all(size: int, runs: int, rng, profile: bool = False, explain: bool 
     }
 
 
+def measure_similar(queries: int, rng) -> dict:
+    """`claim_search` (what `manage.py similar` and the claim page's link box run) on `queries`
+    generated texts against the store, after one warm-up search."""
+    from django.db import connection
+
+    from factcheck.linking.ranking import claim_search
+
+    with connection.cursor() as cur:
+        cur.execute("SELECT pg_backend_pid()")
+        backend = cur.fetchone()[0]
+    latencies: list[float] = []
+    cpu: dict[str, list[float]] = {}
+    for run in range(queries + 1):
+        text = sentence(rng)
+        cpu0 = _cpu_seconds(backend)
+        t0 = time.perf_counter()
+        claim_search(text, top=5)
+        elapsed = time.perf_counter() - t0
+        cpu1 = _cpu_seconds(backend)
+        if run:
+            latencies.append(elapsed * 1000)
+            for key, before, after in zip(("python_cpu", "postgres_cpu"), cpu0, cpu1, strict=True):
+                if before is not None and after is not None:
+                    cpu.setdefault(key, []).append((after - before) * 1000)
+    return {
+        "similar_queries": queries,
+        "similar_median_ms": round(statistics.median(latencies), 1),
+        "similar_p95_ms": round(_percentile(latencies, 0.95), 1),
+        "similar_max_ms": round(max(latencies), 1),
+        "similar_median_cpu_ms": {k: round(statistics.median(v), 1) for k, v in sorted(cpu.items())},
+    }
+
+
 QUALITY_VARIANTS = "cover:30:400:8,dice:30:400:8"
 
 
@@ -678,6 +714,9 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--seed", type=int, default=1, help="Seed of the generated texts (data and articles).")
     parser.add_argument(
+        "--similar", type=int, default=0, metavar="N", help="Also time N one-text searches (manage.py similar)."
+    )
+    parser.add_argument(
         "--quality-variants",
         default=None,
         help=f'For --retrieval-quality: "ordering:k:budget:terms,..." (default "{QUALITY_VARIANTS}").',
@@ -712,7 +751,7 @@ def main(argv: list[str] | None = None) -> int:
         settings.LINK_DENSE_IVF_NPROBE = args.ivf_nprobe
     if args.lexical_rank is not None:
         settings.LINK_LEXICAL_RANK = args.lexical_rank
-    print(f"# {machine()}")
+    print(f"# {machine()}; load average {' '.join(Path('/proc/loadavg').read_text().split()[:3])}", flush=True)
     rng = random.Random(args.seed)
     stored = _stored_claims(url) if args.reuse else 0
     if stored:
@@ -728,7 +767,10 @@ def main(argv: list[str] | None = None) -> int:
                 variants = args.quality_variants or QUALITY_VARIANTS
                 result = {"claims": size} | retrieval_quality(args.retrieval_quality, rng, variants=variants)
             else:
-                result = measure_all(size, args.runs, rng, args.profile, args.explain)
+                result = measure_all(size, args.runs, rng, args.profile, args.explain) if args.runs else {}
+                if args.similar:
+                    result |= measure_similar(args.similar, rng)
+            result["load_average"] = Path("/proc/loadavg").read_text().split()[:3]
             result["generate_s"] = round(gen, 1)
             print(json.dumps(result), flush=True)
     finally:
