@@ -35,6 +35,7 @@ import resource
 import statistics
 import sys
 import time
+from itertools import islice
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -549,6 +550,82 @@ def measure_similar(queries: int, rng) -> dict:
     }
 
 
+def measure_ab(articles: int, old_ranking: Path, rng) -> dict:
+    """The ranking step of link suggestions (what follows the full-text query and the encoding:
+    loading the candidates, the fusion, the labels, the choice of links), old code against
+    this tree's, in one process on the same inputs, alternating article by article. `old_ranking`
+    is the ranking.py of the old code (a copy of the tree it came from: its module is loaded
+    beside this tree's, on this tree's engine, whose old functions are unchanged). Measured as
+    this thread's CPU time (time.thread_time: not the encoder's threads, nor other processes'
+    load), so the ratio holds on a busy machine. Both must propose the same links."""
+    import importlib.util
+
+    from django.conf import settings
+
+    from factcheck.linking import embeddings, ranking, retrieval, suggest
+    from factcheck.linking.engine import embed
+
+    spec = importlib.util.spec_from_file_location("ranking_old", old_ranking)
+    old = importlib.util.module_from_spec(spec)
+    sys.modules["ranking_old"] = old  # its dataclasses look their module up
+    spec.loader.exec_module(old)
+    suggest_at, autoconfirm_at = float(settings.LINK_SUGGEST_THRESHOLD), float(settings.LINK_AUTOCONFIRM_THRESHOLD)
+
+    def worth_old(cand) -> bool:  # suggest._worth_suggesting before the figures pre-check
+        relation = cand.match.relation
+        if relation == "conflicts":
+            return True
+        if relation == "same":
+            return cand.probability >= suggest_at
+        return cand.probability >= autoconfirm_at
+
+    def proposals_old(queries, lexical):
+        out = []
+        for cands in old.rank_candidates(queries, lexical=lexical):
+            kept = [c for c in cands if worth_old(c)]
+            out.append([(c.claim.pk, c.probability, c.match.relation, c.match.reason) for c in kept[:10]])
+        return out
+
+    def proposals_new(queries, lexical):
+        out = []
+        for cands in ranking.rank_candidates(queries, lexical=lexical):
+            kept = (c for c in cands if suggest._worth_suggesting(c, suggest_at, autoconfirm_at))
+            out.append([(c.claim.pk, c.probability, c.match.relation, c.match.reason) for c in islice(kept, 10)])
+        return out
+
+    embeddings.index_reset()
+    embed.warm()
+    cpu: dict[str, list[float]] = {"old": [], "new": []}
+    same = True
+    for n in range(articles + 1):
+        texts = [sentence(rng) for _ in range(12)]
+        vectors = embed.encode(texts)
+        queries = [
+            (ranking.features_for_text(t, datetime.date(2024, 8, 2)), v) for t, v in zip(texts, vectors, strict=True)
+        ]
+        lexical = retrieval.lexical_candidates_batch(texts)
+        order = [("old", proposals_old), ("new", proposals_new)]
+        if n % 2:
+            order.reverse()
+        got = {}
+        for name, fn in order:
+            t0 = time.thread_time()
+            got[name] = fn(queries, lexical)
+            if n:  # the first article warms the caches
+                cpu[name].append((time.thread_time() - t0) * 1000)
+        same = same and got["old"] == got["new"]
+    old_ms, new_ms = statistics.median(cpu["old"]), statistics.median(cpu["new"])
+    return {
+        "ab_articles": articles,
+        "ab_old_cpu_ms_median": round(old_ms, 1),
+        "ab_new_cpu_ms_median": round(new_ms, 1),
+        "ab_old_cpu_ms_p95": round(_percentile(cpu["old"], 0.95), 1),
+        "ab_new_cpu_ms_p95": round(_percentile(cpu["new"], 0.95), 1),
+        "ab_new_over_old": round(new_ms / old_ms, 3),
+        "ab_same_proposals": same,
+    }
+
+
 QUALITY_VARIANTS = "cover:30:400:8,dice:30:400:8"
 
 
@@ -717,6 +794,14 @@ def main(argv: list[str] | None = None) -> int:
         "--similar", type=int, default=0, metavar="N", help="Also time N one-text searches (manage.py similar)."
     )
     parser.add_argument(
+        "--ab-old-ranking",
+        type=Path,
+        default=None,
+        metavar="RANKING_PY",
+        help="Also compare the ranking step with an old ranking.py, alternating, on --ab-articles articles.",
+    )
+    parser.add_argument("--ab-articles", type=int, default=20)
+    parser.add_argument(
         "--quality-variants",
         default=None,
         help=f'For --retrieval-quality: "ordering:k:budget:terms,..." (default "{QUALITY_VARIANTS}").',
@@ -770,6 +855,8 @@ def main(argv: list[str] | None = None) -> int:
                 result = measure_all(size, args.runs, rng, args.profile, args.explain) if args.runs else {}
                 if args.similar:
                     result |= measure_similar(args.similar, rng)
+                if args.ab_old_ranking:
+                    result |= measure_ab(args.ab_articles, args.ab_old_ranking, rng)
             result["load_average"] = Path("/proc/loadavg").read_text().split()[:3]
             result["generate_s"] = round(gen, 1)
             print(json.dumps(result), flush=True)
