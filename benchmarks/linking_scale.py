@@ -596,7 +596,8 @@ def measure_ab(articles: int, old_ranking: Path, rng) -> dict:
     embeddings.index_reset()
     embed.warm()
     cpu: dict[str, list[float]] = {"old": [], "new": []}
-    same = True
+    cpu_search: dict[str, list[float]] = {"old": [], "new": []}
+    same = same_search = True
     for n in range(articles + 1):
         texts = [sentence(rng) for _ in range(12)]
         vectors = embed.encode(texts)
@@ -614,6 +615,13 @@ def measure_ab(articles: int, old_ranking: Path, rng) -> dict:
             if n:  # the first article warms the caches
                 cpu[name].append((time.thread_time() - t0) * 1000)
         same = same and got["old"] == got["new"]
+        # One search (`similar`), old and new, in the same alternation.
+        for name, search in [("old", old.claim_search), ("new", ranking.claim_search)][:: -1 if n % 2 else 1]:
+            t0 = time.thread_time()
+            got[name] = [(c.pk, p) for c, p in search(texts[0], top=5)]
+            if n:
+                cpu_search[name].append((time.thread_time() - t0) * 1000)
+        same_search = same_search and got["old"] == got["new"]
     old_ms, new_ms = statistics.median(cpu["old"]), statistics.median(cpu["new"])
     return {
         "ab_articles": articles,
@@ -623,6 +631,12 @@ def measure_ab(articles: int, old_ranking: Path, rng) -> dict:
         "ab_new_cpu_ms_p95": round(_percentile(cpu["new"], 0.95), 1),
         "ab_new_over_old": round(new_ms / old_ms, 3),
         "ab_same_proposals": same,
+        # claim_search: this thread's CPU (the text is encoded in the encoder's thread).
+        "ab_similar_old_cpu_ms_median": round(statistics.median(cpu_search["old"]), 1),
+        "ab_similar_new_cpu_ms_median": round(statistics.median(cpu_search["new"]), 1),
+        "ab_similar_old_cpu_ms_p95": round(_percentile(cpu_search["old"], 0.95), 1),
+        "ab_similar_new_cpu_ms_p95": round(_percentile(cpu_search["new"], 0.95), 1),
+        "ab_same_similar_results": same_search,
     }
 
 
