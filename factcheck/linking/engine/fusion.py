@@ -113,7 +113,7 @@ def terms(text: str) -> list[str]:
 # claim it was scored against. A candidate's terms are now counted once per article
 # (`term_counts`) and scored from the counts (`bm25_scores_counted`), with exactly the
 # arithmetic of `bm25_scores`, term for term in the same order, so the scores are the same
-# floats (tests/linking/test_fast_ranking.py).
+# floats (tests/linking/test_unchanged_ranking.py).
 
 
 @dataclass(frozen=True, slots=True)
