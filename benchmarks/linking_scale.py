@@ -5,6 +5,7 @@
     python benchmarks/linking_scale.py --runs 20 --dense-max-scan 250000
     python benchmarks/linking_scale.py --sizes 1000000 --ivf-nprobe 4 --explain
     python benchmarks/linking_scale.py --sizes 1000000 --db factcheck_bench_1m --reuse --retrieval-quality 8
+    python benchmarks/linking_scale.py --sizes 1000000 --db factcheck_bench_1m --reuse --runs 20 --similar 50
 
 For each size, a scratch PostgreSQL database (factcheck_bench, dropped at the end unless
 --keep) is filled with generated claims: ClaimBuster training sentences (real political
@@ -16,7 +17,9 @@ would take hours, so the STORED claims' vectors are SYNTHETIC: a pool of real em
 encoded for real).
 Then `suggest_links_for_article` runs on fresh 12-claim articles (embedding the new claims
 included, as in production), and the script reports median and p95 latency, the GIN index
-and embedding table sizes, the in-process index size and peak RSS.
+and embedding table sizes, the in-process index size and peak RSS. With --similar N, also
+N one-text searches as `manage.py similar` runs them (`claim_search`, top 5, the text
+encoded included): median and p95 latency and CPU per search.
 """
 
 from __future__ import annotations
@@ -32,6 +35,7 @@ import resource
 import statistics
 import sys
 import time
+from itertools import islice
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -513,6 +517,129 @@ def measure_all(size: int, runs: int, rng, profile: bool = False, explain: bool 
     }
 
 
+def measure_similar(queries: int, rng) -> dict:
+    """`claim_search` (what `manage.py similar` and the claim page's link box run) on `queries`
+    generated texts against the store, after one warm-up search."""
+    from django.db import connection
+
+    from factcheck.linking.ranking import claim_search
+
+    with connection.cursor() as cur:
+        cur.execute("SELECT pg_backend_pid()")
+        backend = cur.fetchone()[0]
+    latencies: list[float] = []
+    cpu: dict[str, list[float]] = {}
+    for run in range(queries + 1):
+        text = sentence(rng)
+        cpu0 = _cpu_seconds(backend)
+        t0 = time.perf_counter()
+        claim_search(text, top=5)
+        elapsed = time.perf_counter() - t0
+        cpu1 = _cpu_seconds(backend)
+        if run:
+            latencies.append(elapsed * 1000)
+            for key, before, after in zip(("python_cpu", "postgres_cpu"), cpu0, cpu1, strict=True):
+                if before is not None and after is not None:
+                    cpu.setdefault(key, []).append((after - before) * 1000)
+    return {
+        "similar_queries": queries,
+        "similar_median_ms": round(statistics.median(latencies), 1),
+        "similar_p95_ms": round(_percentile(latencies, 0.95), 1),
+        "similar_max_ms": round(max(latencies), 1),
+        "similar_median_cpu_ms": {k: round(statistics.median(v), 1) for k, v in sorted(cpu.items())},
+    }
+
+
+def measure_ab(articles: int, old_ranking: Path, rng) -> dict:
+    """The ranking step of link suggestions (what follows the full-text query and the encoding:
+    loading the candidates, the fusion, the labels, the choice of links), old code against
+    this tree's, in one process on the same inputs, alternating article by article. `old_ranking`
+    is the ranking.py of the old code (a copy of the tree it came from: its module is loaded
+    beside this tree's, on this tree's engine, whose old functions are unchanged). Measured as
+    this thread's CPU time (time.thread_time: not the encoder's threads, nor other processes'
+    load), so the ratio holds on a busy machine. Both must propose the same links."""
+    import importlib.util
+
+    from django.conf import settings
+
+    from factcheck.linking import embeddings, ranking, retrieval, suggest
+    from factcheck.linking.engine import embed
+
+    spec = importlib.util.spec_from_file_location("ranking_old", old_ranking)
+    old = importlib.util.module_from_spec(spec)
+    sys.modules["ranking_old"] = old  # its dataclasses look their module up
+    spec.loader.exec_module(old)
+    suggest_at, autoconfirm_at = float(settings.LINK_SUGGEST_THRESHOLD), float(settings.LINK_AUTOCONFIRM_THRESHOLD)
+
+    def worth_old(cand) -> bool:  # suggest._worth_suggesting before the figures pre-check
+        relation = cand.match.relation
+        if relation == "conflicts":
+            return True
+        if relation == "same":
+            return cand.probability >= suggest_at
+        return cand.probability >= autoconfirm_at
+
+    def proposals_old(queries, lexical):
+        out = []
+        for cands in old.rank_candidates(queries, lexical=lexical):
+            kept = [c for c in cands if worth_old(c)]
+            out.append([(c.claim.pk, c.probability, c.match.relation, c.match.reason) for c in kept[:10]])
+        return out
+
+    def proposals_new(queries, lexical):
+        out = []
+        for cands in ranking.rank_candidates(queries, lexical=lexical):
+            kept = (c for c in cands if suggest._worth_suggesting(c, suggest_at, autoconfirm_at))
+            out.append([(c.claim.pk, c.probability, c.match.relation, c.match.reason) for c in islice(kept, 10)])
+        return out
+
+    embeddings.index_reset()
+    embed.warm()
+    cpu: dict[str, list[float]] = {"old": [], "new": []}
+    cpu_search: dict[str, list[float]] = {"old": [], "new": []}
+    same = same_search = True
+    for n in range(articles + 1):
+        texts = [sentence(rng) for _ in range(12)]
+        vectors = embed.encode(texts)
+        queries = [
+            (ranking.features_for_text(t, datetime.date(2024, 8, 2)), v) for t, v in zip(texts, vectors, strict=True)
+        ]
+        lexical = retrieval.lexical_candidates_batch(texts)
+        order = [("old", proposals_old), ("new", proposals_new)]
+        if n % 2:
+            order.reverse()
+        got = {}
+        for name, fn in order:
+            t0 = time.thread_time()
+            got[name] = fn(queries, lexical)
+            if n:  # the first article warms the caches
+                cpu[name].append((time.thread_time() - t0) * 1000)
+        same = same and got["old"] == got["new"]
+        # One search (`similar`), old and new, in the same alternation.
+        for name, search in [("old", old.claim_search), ("new", ranking.claim_search)][:: -1 if n % 2 else 1]:
+            t0 = time.thread_time()
+            got[name] = [(c.pk, p) for c, p in search(texts[0], top=5)]
+            if n:
+                cpu_search[name].append((time.thread_time() - t0) * 1000)
+        same_search = same_search and got["old"] == got["new"]
+    old_ms, new_ms = statistics.median(cpu["old"]), statistics.median(cpu["new"])
+    return {
+        "ab_articles": articles,
+        "ab_old_cpu_ms_median": round(old_ms, 1),
+        "ab_new_cpu_ms_median": round(new_ms, 1),
+        "ab_old_cpu_ms_p95": round(_percentile(cpu["old"], 0.95), 1),
+        "ab_new_cpu_ms_p95": round(_percentile(cpu["new"], 0.95), 1),
+        "ab_new_over_old": round(new_ms / old_ms, 3),
+        "ab_same_proposals": same,
+        # claim_search: this thread's CPU (the text is encoded in the encoder's thread).
+        "ab_similar_old_cpu_ms_median": round(statistics.median(cpu_search["old"]), 1),
+        "ab_similar_new_cpu_ms_median": round(statistics.median(cpu_search["new"]), 1),
+        "ab_similar_old_cpu_ms_p95": round(_percentile(cpu_search["old"], 0.95), 1),
+        "ab_similar_new_cpu_ms_p95": round(_percentile(cpu_search["new"], 0.95), 1),
+        "ab_same_similar_results": same_search,
+    }
+
+
 QUALITY_VARIANTS = "cover:30:400:8,dice:30:400:8"
 
 
@@ -678,6 +805,17 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--seed", type=int, default=1, help="Seed of the generated texts (data and articles).")
     parser.add_argument(
+        "--similar", type=int, default=0, metavar="N", help="Also time N one-text searches (manage.py similar)."
+    )
+    parser.add_argument(
+        "--ab-old-ranking",
+        type=Path,
+        default=None,
+        metavar="RANKING_PY",
+        help="Also compare the ranking step with an old ranking.py, alternating, on --ab-articles articles.",
+    )
+    parser.add_argument("--ab-articles", type=int, default=20)
+    parser.add_argument(
         "--quality-variants",
         default=None,
         help=f'For --retrieval-quality: "ordering:k:budget:terms,..." (default "{QUALITY_VARIANTS}").',
@@ -712,7 +850,7 @@ def main(argv: list[str] | None = None) -> int:
         settings.LINK_DENSE_IVF_NPROBE = args.ivf_nprobe
     if args.lexical_rank is not None:
         settings.LINK_LEXICAL_RANK = args.lexical_rank
-    print(f"# {machine()}")
+    print(f"# {machine()}; load average {' '.join(Path('/proc/loadavg').read_text().split()[:3])}", flush=True)
     rng = random.Random(args.seed)
     stored = _stored_claims(url) if args.reuse else 0
     if stored:
@@ -728,7 +866,12 @@ def main(argv: list[str] | None = None) -> int:
                 variants = args.quality_variants or QUALITY_VARIANTS
                 result = {"claims": size} | retrieval_quality(args.retrieval_quality, rng, variants=variants)
             else:
-                result = measure_all(size, args.runs, rng, args.profile, args.explain)
+                result = measure_all(size, args.runs, rng, args.profile, args.explain) if args.runs else {}
+                if args.similar:
+                    result |= measure_similar(args.similar, rng)
+                if args.ab_old_ranking:
+                    result |= measure_ab(args.ab_articles, args.ab_old_ranking, rng)
+            result["load_average"] = Path("/proc/loadavg").read_text().split()[:3]
             result["generate_s"] = round(gen, 1)
             print(json.dumps(result), flush=True)
     finally:

@@ -10,9 +10,10 @@ from __future__ import annotations
 import datetime
 import logging
 import time
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import wait
-from dataclasses import asdict, dataclass
+from dataclasses import asdict
+from functools import partial
 
 import numpy as np
 
@@ -20,6 +21,7 @@ from factcheck.articles.models import ArticleKind
 from factcheck.claims.models import Claim
 from factcheck.linking import embeddings, retrieval
 from factcheck.linking.engine import fusion
+from factcheck.linking.engine.figures import compare_figures
 from factcheck.linking.engine.score import ClaimFeatures, Match, claim_features, score_claims
 
 log = logging.getLogger(__name__)
@@ -27,11 +29,13 @@ log = logging.getLogger(__name__)
 __all__ = [
     "Candidate",
     "fused_probabilities",
+    "fused_probabilities_counted",
     "document_of",
     "claim_search",
     "features_for_claim",
     "features_for_text",
     "find_quantities",
+    "quantities_for_claim",
     "rank_candidates",
 ]
 
@@ -55,34 +59,81 @@ def features_for_text(text: str, ref_date: datetime.date | None = None) -> Claim
     return claim_features(text, quantities=find_quantities(text, ref_date), ref_date=ref_date)
 
 
-def features_for_claim(claim: Claim) -> ClaimFeatures:
+def features_for_claim(claim: Claim, quantities: list | None = None) -> ClaimFeatures:
     """A stored claim's features; its article's publication date resolves its relative periods
-    ("this year", "last month"): without one they stay unknown."""
+    ("this year", "last month"): without one they stay unknown. `quantities`: the claim's
+    `quantities_for_claim`, when the caller already has them."""
     published = claim.article.published if claim.article_id else None
+    if quantities is None:
+        quantities = quantities_for_claim(claim)
+    return claim_features(claim.text, quantities=quantities, entities=claim.entities or (), ref_date=published)
+
+
+def quantities_for_claim(claim: Claim) -> list:
+    """The quantities a stored claim is compared on."""
     quantities = claim.quantities
     # An extracted claim's stored quantities are authoritative (empty means none); parse only
     # claims that never went through the extractor (imports, editors' claims, typed text).
     if not quantities and not claim.extractor_version:
-        quantities = find_quantities(claim.text, published)
-    return claim_features(claim.text, quantities=quantities, entities=claim.entities or (), ref_date=published)
+        quantities = find_quantities(claim.text, claim.article.published if claim.article_id else None)
+    return quantities
 
 
 # Ranking ----------------------------------------------------------------------------------
 
 
-@dataclass(slots=True)
 class Candidate:
     """A stored claim scored against a query. `probability`: the blend's calibrated chance that
     it is a match (what the candidates are ordered by and the thresholds compare); `match`: the
-    engine's comparison (relation same/conflicts/related, its reason, figures)."""
+    engine's comparison (relation same/conflicts/related, its reason, figures).
 
-    claim: Claim
-    match: Match
-    probability: float = 0.0
+    rank_candidates computes `match` on first use (`compare`): the comparison (periods, figures,
+    names of both claims) only labels, and most candidates are never shown with a label (the
+    `similar` command reads none; suggestions read those that can be kept)."""
+
+    __slots__ = ("_compare", "_conflict", "_match", "claim", "probability")
+
+    def __init__(
+        self,
+        claim: Claim,
+        match: Match | None = None,
+        probability: float = 0.0,
+        *,
+        compare: Callable[[], Match] | None = None,
+        conflict: Callable[[], bool] | None = None,
+    ) -> None:
+        if match is None and compare is None:
+            raise TypeError("a Candidate needs its match or a way to compute it")
+        self.claim = claim
+        self.probability = probability
+        self._match = match
+        self._compare = compare
+        self._conflict = conflict
+
+    @property
+    def match(self) -> Match:
+        if self._match is None:
+            self._match = self._compare()
+            self._compare = None
+        return self._match
+
+    @match.setter
+    def match(self, value: Match) -> None:
+        self._match, self._compare = value, None
 
     @property
     def score(self) -> float:
         return self.probability
+
+    def figures_conflict(self) -> bool:
+        """Whether the two claims' figures conflict (the first condition of relation
+        "conflicts"), without the rest of the comparison when it has not run yet."""
+        if self._match is None and self._conflict is not None:
+            return self._conflict()
+        return self.match.figures.state == "conflict"
+
+    def __repr__(self) -> str:
+        return f"Candidate(claim={self.claim.pk}, probability={self.probability!r})"
 
 
 def document_of(claim: Claim) -> str:
@@ -103,17 +154,62 @@ def fused_probabilities(
     """One query's candidates: the ranking score (cosine with the stored claim + BM25 against
     the whole document, engine.fusion.rank_scores) turned into a calibrated match probability
     (engine.fusion.match_probabilities), in the order of `docs`."""
+    return fused_probabilities_counted(query_text, [fusion.term_counts(fusion.terms(d)) for d in docs], cosines, stats)
+
+
+def fused_probabilities_counted(
+    query_text: str,
+    docs: Sequence[fusion.TermCounts],
+    cosines: Sequence[float | None],
+    stats: retrieval.DocStats,
+) -> list[float]:
+    """`fused_probabilities` of documents whose terms are already counted (once per candidate
+    for all the queries of an article: `_Pool`)."""
     qterms = fusion.terms(query_text)
-    dterms = [fusion.terms(d) for d in docs]
-    bm25 = fusion.bm25_scores(qterms, dterms, stats.df, stats.total, stats.avgdl)
+    bm25 = fusion.bm25_scores_counted(qterms, docs, stats.df, stats.total, stats.avgdl)
     if any(c is None for c in cosines):
         # Without a vector (embeddings off) the Dice overlap of content words stands in for
         # the cosine, scaled as the engine scales it (score.score_claims).
         qset = set(qterms)
-        dice = [2 * len(qset & set(t)) / max(len(qset) + len(set(t)), 1) for t in dterms]
+        dice = [2 * len(qset & d.counts.keys()) / max(len(qset) + len(d.counts), 1) for d in docs]
         cosines = [c if c is not None else (0.25 + 0.9 * d if d else 0.0) for c, d in zip(cosines, dice, strict=True)]
     ceiling = fusion.bm25_ceiling(qterms, stats.df, stats.total, stats.avgdl)
     return fusion.match_probabilities(fusion.rank_scores(cosines, bm25, ceiling))
+
+
+class _Pool:
+    """The candidates of one call of rank_candidates, each read once however many queries it
+    is scored against: its document's BM25 terms when first scored, its quantities and
+    features only when a comparison needs them."""
+
+    def __init__(self, claims: dict[int, Claim]) -> None:
+        self.claims = claims
+        self._counts: dict[int, fusion.TermCounts] = {}
+        self._quantities: dict[int, list] = {}
+        self._features: dict[int, ClaimFeatures] = {}
+
+    def counts(self, pk: int) -> fusion.TermCounts:
+        counted = self._counts.get(pk)
+        if counted is None:
+            counted = self._counts[pk] = fusion.term_counts(fusion.terms(document_of(self.claims[pk])))
+        return counted
+
+    def quantities(self, pk: int) -> list:
+        if pk not in self._quantities:
+            self._quantities[pk] = quantities_for_claim(self.claims[pk])
+        return self._quantities[pk]
+
+    def features(self, pk: int) -> ClaimFeatures:
+        found = self._features.get(pk)
+        if found is None:
+            found = self._features[pk] = features_for_claim(self.claims[pk], self.quantities(pk))
+        return found
+
+    def match(self, query: ClaimFeatures, pk: int, cosine: float | None) -> Match:
+        return score_claims(query, self.features(pk), cosine)
+
+    def figures_conflict(self, query: ClaimFeatures, pk: int) -> bool:
+        return compare_figures(query.quantities, self.quantities(pk)).state == "conflict"
 
 
 class _Clock:
@@ -185,20 +281,24 @@ def rank_candidates(
             # or edited since: embed them now.
             stored.update(embeddings.embeddings_ensure(unembedded))
     clock.lap("load")
-    features = {pk: features_for_claim(c) for pk, c in claims.items()}
-
-    documents = {pk: document_of(c) for pk, c in claims.items()}
+    pool = _Pool(claims)
     stats = retrieval.doc_stats() if claims else None
 
     results: list[list[Candidate]] = []
     for (query, vector), ids in zip(queries, per_query_ids, strict=True):
         pks = sorted(pk for pk in ids if pk in claims)
         cosines = [float(np.dot(vector, stored[pk])) if vector is not None and pk in stored else None for pk in pks]
-        probs = fused_probabilities(query.text, [documents[pk] for pk in pks], cosines, stats) if pks else []
+        probs = fused_probabilities_counted(query.text, [pool.counts(pk) for pk in pks], cosines, stats) if pks else []
         # The figures/dates/names comparison labels the relation (same, conflicts, related)
-        # and explains it; the order and the probability come from the fusion.
+        # and explains it; the order and the probability come from the fusion. It runs when a
+        # caller reads the label (Candidate.match).
         by_pk = {
-            pk: Candidate(claims[pk], score_claims(query, features[pk], cosine), probability)
+            pk: Candidate(
+                claims[pk],
+                probability=probability,
+                compare=partial(pool.match, query, pk, cosine),
+                conflict=partial(pool.figures_conflict, query, pk),
+            )
             for pk, cosine, probability in zip(pks, cosines, probs, strict=True)
         }
         order = sorted(by_pk, key=lambda pk: (-by_pk[pk].probability, pk))
@@ -211,14 +311,11 @@ def _grouped(ranked: list[Candidate], stored: dict[int, np.ndarray]) -> list[Can
     """Near-duplicate stored claims (the same claim reviewed again: a copy, an update, another
     organisation's review) shown together at the best one's place, stored first first, each
     with the group's best probability (engine.fusion.duplicate_groups)."""
-
-    def same(a: int, b: int) -> bool:
-        va, vb = stored.get(a), stored.get(b)
-        return va is not None and vb is not None and float(np.dot(va, vb)) >= fusion.DUPLICATE_COSINE
-
+    keys = [c.claim.pk for c in ranked]
+    same = fusion.duplicate_test(keys, stored, fusion.DUPLICATE_COSINE)
     by_pk = {c.claim.pk: c for c in ranked}
     out = []
-    for group in fusion.duplicate_groups([c.claim.pk for c in ranked], same):
+    for group in fusion.duplicate_groups(keys, same):
         best = by_pk[group[0]].probability  # the group's first member in `ranked` order is its best
         for pk in sorted(group):
             by_pk[pk].probability = best

@@ -11,6 +11,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Iterable
 from dataclasses import dataclass
+from itertools import islice
 
 from django.conf import settings
 from django.db import transaction
@@ -140,7 +141,13 @@ def _worth_suggesting(cand: ranking.Candidate, suggest_at: float, autoconfirm_at
     probability (figures that disagree on one subject make a different claim, which the match
     probability rightly rates low, but a conflict is worth an editor's look); a `related` only
     at the auto-confirm level (two claims on one topic are not a match; seed pair:
-    docs/benchmarks.md)."""
+    docs/benchmarks.md).
+
+    Below both thresholds only a conflict is kept, and a conflict needs conflicting figures
+    first: a candidate without them is dropped before the full comparison runs (periods,
+    places, names), which most candidates never need."""
+    if cand.probability < min(suggest_at, autoconfirm_at) and not cand.figures_conflict():
+        return False
     relation = cand.match.relation
     if relation == "conflicts":
         return True
@@ -170,8 +177,9 @@ def _claim_proposals(article: Article) -> list[LinkProposal]:
     ranked = ranking.rank_candidates(queries, exclude_article_id=article.pk, lexical=lexical)
     proposals = []
     for claim, candidates in zip(claims, ranked, strict=True):
-        kept = [c for c in candidates if _worth_suggesting(c, suggest_at, autoconfirm_at)]
-        for cand in kept[:MAX_LINKS_PER_CLAIM]:
+        # Lazily: the comparison of a candidate runs only until the claim has its links.
+        kept = (c for c in candidates if _worth_suggesting(c, suggest_at, autoconfirm_at))
+        for cand in islice(kept, MAX_LINKS_PER_CLAIM):
             reason = cand.match.reason
             note = _checked_note(cand.claim)
             if note and cand.match.relation == "same":

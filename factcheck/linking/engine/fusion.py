@@ -1,7 +1,8 @@
 """Retrieval fusion for "has this been checked before?": query cleaning for social posts,
 BM25 over a candidate list (never the store), the ranking score (cosine + BM25 as a share of
 the query's own), its calibration into a match probability, near-duplicate grouping; also
-reciprocal rank fusion and the logistic blend the benchmark compares. Pure Python.
+reciprocal rank fusion and the logistic blend the benchmark compares. Pure Python (numpy for
+the duplicate test's matrix product).
 
 RANK_BM25 is chosen and CALIBRATION fitted on CLEF CheckThat! 2020 task 2 train, and both
 checked on its dev split (benchmarks/retrieval_clef.py; figures in docs/benchmarks.md,
@@ -15,6 +16,8 @@ import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
+import numpy as np
+
 from factcheck.linking.engine.text import content_terms
 
 __all__ = [
@@ -22,9 +25,12 @@ __all__ = [
     "DUPLICATE_COSINE",
     "RANK_BM25",
     "Blend",
+    "TermCounts",
     "bm25_scores",
+    "bm25_scores_counted",
     "clean_query",
     "duplicate_groups",
+    "duplicate_test",
     "group_duplicates",
     "fusion_features",
     "match_probabilities",
@@ -32,6 +38,7 @@ __all__ = [
     "rank_scores",
     "rrf",
     "split_hashtag",
+    "term_counts",
 ]
 
 _URL_RE = re.compile(r"(?:https?://|www\.)\S+|\bpic\.twitter\.com/\S+", re.I)
@@ -99,6 +106,53 @@ def bm25_scores(
 def terms(text: str) -> list[str]:
     """BM25's terms: the engine's stemmed content words, repeats kept."""
     return content_terms(text)
+
+
+# BM25 over candidates counted once ------------------------------------------------------------
+# An article's claims share many candidates, and every candidate was tokenised again for each
+# claim it was scored against. A candidate's terms are now counted once per article
+# (`term_counts`) and scored from the counts (`bm25_scores_counted`), with exactly the
+# arithmetic of `bm25_scores`, term for term in the same order, so the scores are the same
+# floats (tests/linking/test_unchanged_ranking.py).
+
+
+@dataclass(frozen=True, slots=True)
+class TermCounts:
+    """A document's BM25 terms counted: `counts` in order of first appearance, `length` with
+    repeats (BM25's document length)."""
+
+    counts: dict[str, int]
+    length: int
+
+
+def term_counts(doc: Sequence[str]) -> TermCounts:
+    """`doc` (a list of terms, `terms(text)`) counted once for every query scored against it."""
+    counts: dict[str, int] = {}
+    for t in doc:
+        counts[t] = counts.get(t, 0) + 1
+    return TermCounts(counts, len(doc))
+
+
+def bm25_scores_counted(
+    query: Sequence[str],
+    docs: Sequence[TermCounts],
+    df: Mapping[str, float],
+    n_docs: float,
+    avgdl: float,
+    *,
+    k1: float = BM25_K1,
+    b: float = BM25_B,
+) -> list[float]:
+    """`bm25_scores` of documents already counted (`term_counts`): the same floats."""
+    qterms = list(dict.fromkeys(query))
+    idf = {t: math.log(1.0 + (n_docs - df.get(t, 0.0) + 0.5) / (df.get(t, 0.0) + 0.5)) for t in qterms}
+    avgdl = max(avgdl, 1e-9)
+    out = []
+    for doc in docs:
+        norm = k1 * (1 - b + b * doc.length / avgdl)
+        # The order of first appearance in the document, as bm25_scores sums (floats).
+        out.append(sum(idf[t] * f * (k1 + 1) / (f + norm) for t, f in doc.counts.items() if t in idf))
+    return out
 
 
 # Fusion -------------------------------------------------------------------------------------
@@ -214,6 +268,41 @@ def duplicate_groups(ranked: Sequence[int], same: Callable[[int, int], bool]) ->
         else:
             groups.append([key])
     return groups
+
+
+# The cosine of each pair of candidates in one matrix product instead of one dot product per
+# pair tried. A matrix product may differ from np.dot in the last bits of a float32 (another
+# order of summation: ~1e-5 at most for 384 dimensions), so a pair whose product lies within
+# DUPLICATE_MARGIN (times the norms, for vectors that are not unit) of the threshold is decided
+# by np.dot itself, as before: the groups are exactly those of the pairwise test.
+DUPLICATE_MARGIN = 1e-3
+
+
+def duplicate_test(
+    keys: Sequence[int], vectors: Mapping[int, np.ndarray], threshold: float = DUPLICATE_COSINE
+) -> Callable[[int, int], bool]:
+    """`same(a, b)` for `duplicate_groups` over `keys`: both have a vector and
+    float(np.dot(va, vb)) >= threshold, with every pair's cosine from one matrix product."""
+    have = [k for k in dict.fromkeys(keys) if vectors.get(k) is not None]
+    if len(have) < 2:
+        return lambda a, b: False
+    position = {k: i for i, k in enumerate(have)}
+    matrix = np.stack([vectors[k] for k in have])
+    cos = matrix @ matrix.T
+    norms = np.linalg.norm(matrix, axis=1)
+    margin = DUPLICATE_MARGIN * np.maximum(1.0, np.outer(norms, norms))
+    sure = (cos >= threshold + margin).tolist()
+    maybe = (cos > threshold - margin).tolist()
+
+    def same(a: int, b: int) -> bool:
+        i, j = position.get(a), position.get(b)
+        if i is None or j is None or not maybe[i][j]:
+            return False
+        if sure[i][j]:
+            return True
+        return float(np.dot(vectors[a], vectors[b])) >= threshold
+
+    return same
 
 
 def group_duplicates(ranked: Sequence[int], same: Callable[[int, int], bool]) -> list[int]:
