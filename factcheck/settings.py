@@ -98,6 +98,9 @@ INSTALLED_APPS = [
     "bootstrap",
     "axes",
     "csp",
+    "rest_framework",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
     "factcheck.core",
     "factcheck.ops",
     "factcheck.accounts",
@@ -108,6 +111,7 @@ INSTALLED_APPS = [
     "factcheck.linking",
     "factcheck.review",
     "factcheck.publishing",
+    "factcheck.api",
 ]
 
 # Production serving (README "Production"): the request id first, so every log line of the
@@ -298,6 +302,12 @@ LINK_AUTOCONFIRM_THRESHOLD = envfloat("LINK_AUTOCONFIRM_THRESHOLD", 0.9)
 LINK_QUOTE_SUGGEST_THRESHOLD = envfloat("LINK_QUOTE_SUGGEST_THRESHOLD", 0.55)
 LINK_QUOTE_AUTOCONFIRM_THRESHOLD = envfloat("LINK_QUOTE_AUTOCONFIRM_THRESHOLD", 0.92)
 LINK_AUTOCONFIRM = envbool("LINK_AUTOCONFIRM", False)
+# The reader highlights candidate claims scoring at least this check-worthiness (0-1) and
+# hides the rest until "all candidates" is asked for. Unset: each claim's own check-worthy
+# flag, i.e. the extractor's calibrated threshold, which the dashboard's counts also use.
+READER_CLAIM_THRESHOLD: float | None = (
+    envfloat("READER_CLAIM_THRESHOLD", 0.0) if os.environ.get("READER_CLAIM_THRESHOLD", "").strip() else None
+)
 # Link retrieval (docs/linking.md): sentence embeddings on or off; exact in-process vector
 # scan up to this many stored vectors, above it re-rank only (or an IVF index when NPROBE > 0);
 # how many recent claims the SQLite fallback scans; how full-text matches are ordered before
@@ -382,7 +392,10 @@ DJANGO_GUID = {
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "filters": {"request_id": {"()": "django_guid.log_filters.CorrelationId", "correlation_id_field": "request_id"}},
+    "filters": {
+        "request_id": {"()": "django_guid.log_filters.CorrelationId", "correlation_id_field": "request_id"},
+        "drop_forbidden": {"()": "factcheck.core.logfilters.DropForbidden"},
+    },
     "formatters": {
         "text": {"format": "%(asctime)s %(levelname)s [%(request_id)s] %(name)s: %(message)s"},
         "json": {
@@ -396,5 +409,13 @@ LOGGING = {
     },
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
     # django_guid notes every id it sets at INFO: noise, not news.
-    "loggers": {"django.db.backends": {"level": "WARNING"}, "django_guid": {"level": "WARNING"}},
+    # A 403 is logged once, by the request line, without a traceback (core/logfilters.py).
+    "loggers": {
+        "django.db.backends": {"level": "WARNING"},
+        "django_guid": {"level": "WARNING"},
+        "django.request": {"filters": ["drop_forbidden"]},
+    },
 }
+
+# The JSON API (README "API"): Django REST framework and drf-spectacular settings, rate limits.
+from factcheck.api.conf import *  # noqa: E402,F403

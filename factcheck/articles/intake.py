@@ -71,9 +71,15 @@ def guess_headline(first_paragraph: str) -> str:
     if line and len(line) <= 200 and not line.endswith((".", "”", '"')):
         return line
     first_sentence = re.split(r"(?<=[.!?])\s+(?=[A-Z“\"‘'])", line, maxsplit=1)[0]
-    if len(first_sentence) <= 120:
+    if len(first_sentence) <= 200:
         return first_sentence
-    return first_sentence[:120].rsplit(" ", 1)[0] + "…"
+    # A long lead: cut at its last clause break (a comma, a semicolon, a dash) that leaves a
+    # headline of some length, else between words; never inside a word.
+    head = first_sentence[:160]
+    clause = max(head.rfind(", "), head.rfind("; "), head.rfind(" – "), head.rfind(" — "))
+    if clause >= 60:
+        return head[:clause] + "…"
+    return head.rsplit(" ", 1)[0] + "…"
 
 
 def find_byline(body: str) -> str:

@@ -2,21 +2,17 @@
 
 from __future__ import annotations
 
-import datetime
 from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.contrib.postgres.search import SearchQuery, SearchVector
 from django.db.models import Count, IntegerField, OuterRef, Q, QuerySet, Subquery, Value
-from django.db.models.functions import Coalesce, TruncDate
-from django.utils import timezone
+from django.db.models.functions import Coalesce
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
 from factcheck.articles.models import Article, ExtractionState
-from factcheck.audit.models import AuditEvent
 from factcheck.claims.models import CandidateStatus, Claim, Quote
-from factcheck.linking.models import ClaimLink
 
 # --- Article reader -------------------------------------------------------------------------
 
@@ -126,77 +122,14 @@ def _candidate_count(model) -> Subquery:
 
 
 def articles_with_counts(user) -> QuerySet[Article]:
-    """Articles with their open candidate counts, as subqueries (one query per page, whatever its size)."""
+    """Articles with their open candidate counts, as subqueries (one query per page, whatever its size).
+    The dashboard's article rows and counts are in `factcheck.review.queues`."""
     return (
         Article.objects.visible_to(user)
         .with_outlet()
         .defer("body")
         .annotate(open_claims=_candidate_count(Claim), open_quotes=_candidate_count(Quote))
     )
-
-
-def dashboard_summary(user) -> dict:
-    claims = Claim.objects.visible_to(user)
-    since = timezone.now() - datetime.timedelta(days=14)
-    by_verdict = list(
-        claims.filter(verdict__isnull=False)
-        .values("verdict__label", "verdict__colour", "verdict__order")
-        .annotate(n=Count("id"))
-        .order_by("verdict__order")
-    )
-    per_day = list(
-        claims.filter(verdict__isnull=False, updated_at__gte=since)
-        .annotate(day=TruncDate("updated_at"))
-        .values("day")
-        .annotate(n=Count("id"))
-        .order_by("day")
-    )
-    days = [(timezone.localdate() - datetime.timedelta(days=d)) for d in range(13, -1, -1)]
-    done = {row["day"]: row["n"] for row in per_day}
-    return {
-        "new_articles": list(
-            articles_with_counts(user)
-            .filter(extraction_state=ExtractionState.DONE)
-            .filter(Q(open_claims__gt=0) | Q(open_quotes__gt=0))
-            .order_by("-created_at")[:10]
-        ),
-        "awaiting_review": claims.awaiting_review().count(),
-        "review_queue": list(
-            claims.awaiting_review().with_related().defer("article__body").order_by("-score", "-id")[:10]
-        ),
-        "awaiting_approval": claims.awaiting_approval().count(),
-        "approval_queue": list(
-            claims.awaiting_approval().with_related().defer("article__body").order_by("-updated_at")[:10]
-        ),
-        "suggested_links": ClaimLink.objects.suggested().count(),
-        "failed": list(
-            Article.objects.visible_to(user)
-            .with_outlet()
-            .defer("body")
-            .filter(extraction_state=ExtractionState.FAILED)
-            .order_by("-extraction_finished_at")[:10]
-        ),
-        "mine": list(
-            claims.filter(assigned_to=user)
-            .live()
-            .with_related()
-            .defer("article__body")
-            .order_by("workflow", "-updated_at")[:20]
-        ),
-        "activity": list(AuditEvent.objects.recent()[:15]),
-        "verdict_rows": by_verdict,
-        "charts": {
-            "verdicts": {
-                "labels": [row["verdict__label"] for row in by_verdict],
-                "colours": [row["verdict__colour"] for row in by_verdict],
-                "counts": [row["n"] for row in by_verdict],
-            },
-            "per_day": {
-                "labels": [d.isoformat() for d in days],
-                "counts": [done.get(d, 0) for d in days],
-            },
-        },
-    }
 
 
 # --- Search ---------------------------------------------------------------------------------

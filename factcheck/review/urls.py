@@ -7,7 +7,7 @@ which fails for a URL added here without an entry there.
 
 from django.urls import path
 
-from factcheck.review.views import articles, claims, dashboard, links, quotes, search, triage
+from factcheck.review.views import articles, claims, dashboard, links, queues, quotes, search, triage
 
 app_name = "review"
 urlpatterns = [
@@ -55,4 +55,12 @@ urlpatterns = [
     path("quotes/<int:pk>/links/", links.quote_link_create, name="quote_link_create"),
     path("quotes/<int:pk>/links/<int:link_pk>/confirm/", links.quote_link_confirm, name="quote_link_confirm"),
     path("quotes/<int:pk>/links/<int:link_pk>/dismiss/", links.quote_link_dismiss, name="quote_link_dismiss"),
+    # Queues: the lists the dashboard counts, with bulk actions; the suggested-links queue.
+    path("queues/triage/", queues.queue_triage, name="queue_triage"),
+    path("queues/drafts/", queues.queue_drafts, name="queue_drafts"),
+    path("queues/approval/", queues.queue_approval, name="queue_approval"),
+    path("queues/mine/", queues.queue_mine, name="queue_mine"),
+    path("queues/bulk/", queues.queue_bulk, name="queue_bulk"),
+    path("queues/links/", queues.queue_links, name="queue_links"),
+    path("queues/links/decide/", queues.queue_link_decide, name="queue_link_decide"),
 ]

@@ -19,6 +19,11 @@
     return Array.from(text).length;
   }
 
+  // "1 claim", "1,204 claims", as the page itself words them (humanize's intcomma).
+  function counted(number, noun) {
+    return number.toLocaleString("en-GB") + " " + noun + (number === 1 ? "" : "s");
+  }
+
   function announce(message) {
     live.textContent = "";
     window.setTimeout(function () { live.textContent = message; }, 30);
@@ -118,7 +123,22 @@
       startField.value = start;
       endField.value = end;
     }
+    // Span editing by selection: an open edit form takes the selected text as its new span.
+    var item = panels.querySelector("li.cand.is-current");
+    var open = item && item.querySelector("details.cand-edit[open] form");
+    if (open) useSelection(open);
     updateSelectionInfo(lastSelection);
+  }
+
+  function useSelection(form) {
+    if (!lastSelection) return;
+    form.querySelector('input[name$="-start"]').value = lastSelection.start;
+    form.querySelector('input[name$="-end"]').value = lastSelection.end;
+    var note = form.querySelector(".js-span-preview");
+    if (note) {
+      var text = lastSelection.text.length > 120 ? lastSelection.text.slice(0, 120) + "…" : lastSelection.text;
+      note.textContent = "New span: “" + text + "”";
+    }
   }
 
   function updateSelectionInfo(sel) {
@@ -171,7 +191,10 @@
     if (first) first.focus();
   }
 
-  function reloadPanels(focusKey, fallbackIndex) {
+  // After a change the panels are drawn again and the focus goes to `focusKey`'s candidate, or,
+  // with `after`, to the one that follows it (accept, merge: the next item to look at); when
+  // that is gone from the list (rejected), to the item now at `fallbackIndex`.
+  function reloadPanels(focusKey, fallbackIndex, after) {
     var openDetails = Array.prototype.map.call(panels.querySelectorAll("details[open][id]"), function (d) {
       return d.id;
     });
@@ -188,6 +211,10 @@
         });
         if (fallbackIndex < 0) return; // a background refresh: leave the focus where it is
         var target = focusKey && document.getElementById("cand-" + focusKey);
+        if (after && isShown(target)) {
+          var shown = items();
+          target = shown[Math.min(shown.indexOf(target) + 1, shown.length - 1)];
+        }
         if (!isShown(target)) {
           var list = items();
           target = list[Math.min(fallbackIndex || 0, list.length - 1)];
@@ -221,7 +248,7 @@
         var json = result.json;
         if (json.ok) {
           announce(json.message);
-          return reloadPanels(json.key || key, index);
+          return reloadPanels(json.key || key, index, kind === "decide" || kind === "merge");
         }
         if (result.status === 409 && (kind === "edit" || kind === "split") && json.version) {
           // Someone else saved first: keep what this editor typed, show what changed, and
@@ -271,9 +298,7 @@
     }
     var use = event.target.closest(".js-use-selection");
     if (use && lastSelection) {
-      var form = use.closest("form");
-      form.querySelector('input[name$="-start"]').value = lastSelection.start;
-      form.querySelector('input[name$="-end"]').value = lastSelection.end;
+      useSelection(use.closest("form"));
       return;
     }
     var caret = event.target.closest(".js-use-caret");
@@ -293,10 +318,16 @@
 
   // --- Keyboard -------------------------------------------------------------------------------
 
-  function press(item, selector) {
+  // a / r: decide and move on. A candidate already decided that way is passed over the same.
+  function press(item, selector, already) {
     if (!item) return;
     var button = item.querySelector(selector);
-    if (button && !button.disabled) button.closest("form").requestSubmit(button);
+    if (button && !button.disabled) {
+      button.closest("form").requestSubmit(button);
+    } else if (button) {
+      announce(already);
+      move(1);
+    }
   }
 
   document.addEventListener("keydown", function (event) {
@@ -312,17 +343,24 @@
         move(-1);
         break;
       case "a":
-        press(item, "button.cand-accept");
+        press(item, "button.cand-accept", "Already accepted");
         break;
       case "r":
-        press(item, "button.cand-reject");
+        press(item, "button.cand-reject", "Already rejected");
         break;
       case "e":
         if (!item) return;
         var details = item.querySelector("details.cand-edit");
         if (!details) return;
         details.open = true;
-        var field = details.querySelector("input:not([type=hidden])");
+        // A quote's speaker is what is most often wrong. A claim has only its span: selecting
+        // the new text in the article sets it; from the keyboard, the offsets are the way.
+        var field = details.querySelector("input[name$='-speaker_name']");
+        if (!field) {
+          var offsets = details.querySelector("details.cand-offsets");
+          if (offsets) offsets.open = true;
+          field = details.querySelector("input:not([type=hidden])");
+        }
         if (field) field.focus();
         break;
       case "m":
@@ -373,7 +411,9 @@
         if (status.finished) {
           window.clearInterval(timer);
           stateEl.textContent =
-            status.state === "done" ? status.label + " — " + status.claims + " claims, " + status.quotes + " quotes" : status.label;
+            status.state === "done" ? status.label + " — " + counted(status.claims, "claim") + ", " + counted(status.quotes, "quote") : status.label;
+          var wait = document.getElementById("extraction-wait");
+          if (wait) wait.hidden = true;
           if (errorEl) errorEl.textContent = status.state === "failed" ? status.error : "";
           reloadPanels(null, -1);
         } else {

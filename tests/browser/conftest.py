@@ -21,6 +21,7 @@ CHROMIUM = Path("/usr/bin/chromium")
 # Playwright's own browser download is not used; these flags let Debian's build run headless in CI.
 LAUNCH_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking"]
 VIEWPORT = {"width": 1366, "height": 900}  # wide enough for the reader's two columns
+PHONE = {"width": 390, "height": 844}  # a phone held upright (iPhone 12-15)
 TIMEOUT_MS = 10_000
 
 
@@ -105,8 +106,8 @@ def new_tab(request, browser, live_server):
     contexts = []
     tabs: list[Tab] = []
 
-    def _open() -> Tab:
-        context = browser.new_context(base_url=live_server.url, viewport=VIEWPORT, locale="en-GB")
+    def _open(viewport: dict | None = None) -> Tab:
+        context = browser.new_context(base_url=live_server.url, viewport=viewport or VIEWPORT, locale="en-GB")
         context.set_default_timeout(TIMEOUT_MS)
         contexts.append(context)
         context.add_init_script(_CSP_LISTENER)

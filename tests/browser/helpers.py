@@ -21,10 +21,10 @@ def screenshot_dir() -> Path:
     return path
 
 
-def shoot(page: Page, name: str) -> Path:
-    """A full-page PNG of what the browser shows now."""
+def shoot(page: Page, name: str, *, full_page: bool = True) -> Path:
+    """A PNG of what the browser shows now: the whole page, or (full_page=False) the screen."""
     path = screenshot_dir() / f"{name}.png"
-    page.screenshot(path=str(path), full_page=True)
+    page.screenshot(path=str(path), full_page=full_page)
     return path
 
 

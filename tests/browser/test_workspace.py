@@ -98,7 +98,7 @@ def test_main_pages_render_styled(new_tab, checker, seeds):
     log_in(page, checker)
 
     expect(page.get_by_role("heading", name="Dashboard", exact=True)).to_be_visible()
-    expect(page.locator("#count-awaiting-review .dash-num")).to_have_text(re.compile(r"^[1-9]\d*$"))
+    expect(page.locator("#count-triage .dash-num")).to_have_text(re.compile(r"^[1-9]\d*$"))
     assert_styled(page)
     shoot(page, "dashboard")
 
@@ -114,7 +114,9 @@ def test_main_pages_render_styled(new_tab, checker, seeds):
     open_reader(page, seeds.cnn)
     claims, quotes = seeds.cnn.claims.count(), seeds.cnn.quotes.count()
     expect(page.locator("#extraction-state")).to_have_text(f"Done — {claims} claims, {quotes} quotes")
-    expect(page.locator("#candidate-list li.cand")).to_have_count(claims + quotes)
+    # By default the check-worthy claims and every quote.
+    worthy = seeds.cnn.claims.filter(checkworthy=True).count()
+    expect(page.locator("#candidate-list li.cand")).to_have_count(worthy + quotes)
     expect(page.locator("#article-body mark.hl-claim").first).to_be_visible()
     expect(page.locator("#article-body")).to_contain_text("Ukrainian President Volodymyr Zelensky said his forces")
     assert_styled(page)
@@ -174,11 +176,10 @@ def test_keyboard_triage_on_a_seed_article(new_tab, checker, seeds):
         re.compile(r"\bis-accepted\b")
     )
     expect(page.locator("#reader-live")).to_contain_text("accepted")
-    assert focused_candidate(page) == first_key
+    # ...and the focus went on to the next candidate, as after r.
+    expect(page.locator(f"#cand-{second_key}")).to_be_focused()
 
-    # j then r: the second is rejected and leaves the list; the focus goes on to the next one.
-    page.keyboard.press("j")
-    assert focused_candidate(page) == second_key
+    # r: the second is rejected and leaves the list; the focus goes on to the next one.
     page.keyboard.press("r")
     expect(page.locator("#rejected-candidates > summary")).to_contain_text("Rejected (1)")
     expect(page.locator(f"#candidate-list #cand-{second_key}")).to_have_count(0)

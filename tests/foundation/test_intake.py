@@ -136,9 +136,26 @@ def test_folder_of_1000_generated_articles(tmp_path):
     assert "imported 0, unchanged 1000, failed 1" in out
 
 
-def test_an_article_opening_with_its_lead_gets_a_short_headline(seeds_dir):
+def test_an_article_opening_with_its_lead_gets_its_first_sentence_whole(seeds_dir):
     run_import(seeds_dir)
     cnn = Article.objects.get(source_name__endswith="cnn-2024-08-14-kursk.txt")
-    assert cnn.headline.startswith("Ukrainian President Volodymyr Zelensky said his forces are advancing")
-    assert len(cnn.headline) <= 121 and not cnn.headline.startswith(" date")
+    assert cnn.headline == (
+        "Ukrainian President Volodymyr Zelensky said his forces are advancing in Russia’s southern Kursk "
+        "region by 1 to 2 kilometers since the beginning of the day on Wednesday."
+    )
     assert str(Article(body=" date 2024-01-01 Short lead.\n\nMore.")) == "Short lead."
+
+
+def test_a_long_lead_is_cut_at_a_clause_or_between_words_never_inside_one():
+    from factcheck.articles.intake import guess_headline
+
+    clause = "The minister, speaking after a long cabinet meeting on the budget in London on Tuesday evening, " + (
+        "said that the government would spend far more on the railways than any government before it had. " * 2
+    )
+    assert (
+        guess_headline(clause)
+        == "The minister, speaking after a long cabinet meeting on the budget in London on Tuesday evening…"
+    )
+    words = "word " * 60 + "end."
+    cut = guess_headline(words)
+    assert cut.endswith("word…") and len(cut) <= 161

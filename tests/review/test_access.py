@@ -72,6 +72,14 @@ URL_CAPS: dict[str, str] = {
     "review:quote_link_create": Cap.PROPOSE,
     "review:quote_link_confirm": Cap.REVIEW,
     "review:quote_link_dismiss": Cap.REVIEW,
+    # Queues and bulk actions.
+    "review:queue_triage": MEMBER,
+    "review:queue_drafts": MEMBER,
+    "review:queue_approval": MEMBER,
+    "review:queue_mine": MEMBER,
+    "review:queue_bulk": Cap.REVIEW,
+    "review:queue_links": MEMBER,
+    "review:queue_link_decide": Cap.REVIEW,
     # Public fact-checks.
     "publishing:list": PUBLIC,
     "publishing:detail": PUBLIC,
@@ -126,6 +134,8 @@ def _walk(patterns, prefix: str = "", namespace: str = ""):
         if isinstance(entry, URLResolver):
             if entry.namespace == "admin":
                 continue  # the admin site: staff only, tested in tests/foundation/test_admin.py
+            if entry.namespace == "api":
+                continue  # the API (401 for no token, not the login page): tests/api/test_permissions.py
             inner = f"{namespace}:{entry.namespace}" if namespace and entry.namespace else entry.namespace or namespace
             yield from _walk(entry.url_patterns, route, inner or "")
         elif isinstance(entry, URLPattern) and entry.name:

@@ -28,7 +28,7 @@ def test_dashboard_shows_queues_charts_and_activity(client, checker, editor, art
     assert 'id="dashboard-charts"' in html  # json_script data for Chart.js
     assert "vendor/chart.js/chart.umd.min.js" in html and "cdn" not in html.lower()
     summary = response.context["summary"]
-    assert summary["awaiting_review"] == 1
+    assert summary["numbers"]["triage"] == 1
     assert [c.pk for c in summary["mine"]] == [claim.pk]
     assert [a.headline for a in summary["failed"]] == ["Broken"]
     assert summary["new_articles"][0].pk == article.pk
@@ -64,7 +64,7 @@ def test_dashboard_count_matches_the_list_it_links_to(client, checker, article):
     Claim.objects.create(article=article, start=10, end=20, text=body[10:20], checkworthy=False, score=0.1)
     client.force_login(checker)
     page = client.get("/").content.decode()
-    link = re.search(r'href="([^"]+)" id="count-awaiting-review"', page).group(1).replace("&amp;", "&")
+    link = re.search(r'href="([^"]+)" id="count-triage"', page).group(1).replace("&amp;", "&")
     listed = client.get(link)
     assert listed.status_code == 200
     assert len(listed.context["page"].object_list) == Claim.objects.awaiting_review().count() == 1

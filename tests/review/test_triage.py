@@ -134,7 +134,7 @@ def test_merge_and_split_views(client, checker, article):
 def test_reader_buttons_follow_the_claim_state_machine(client, checker, article):
     """A claim past draft offers no triage buttons on the reader; a candidate offers accept and reject."""
     start, end = span_of(article.body, "Troops captured around 2km")
-    candidate = ClaimFactory(article=article, text=article.body[start:end])
+    candidate = ClaimFactory(article=article, text=article.body[start:end], score=0.8, checkworthy=True)
     published = ClaimFactory(
         article=article, labelled=True, text="“We are advancing,” the president said.", workflow="published"
     )

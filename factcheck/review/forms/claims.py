@@ -34,6 +34,8 @@ class ClaimLabelForm(forms.Form):
     summary = forms.CharField(
         label="Short summary",
         max_length=500,
+        # A few lines to read back what one writes; the model keeps 500 characters.
+        widget=forms.Textarea(attrs={"rows": 3}),
         help_text="One or two sentences readers see first.",
         error_messages={
             "required": "Write a short summary of the verdict.",

@@ -17,13 +17,13 @@ from django.utils.html import format_html
 from django.views.decorators.http import require_GET, require_http_methods
 
 from factcheck.accounts.roles import Cap, has_cap
-from factcheck.articles.models import Article, ArticleKind, body_fingerprint
+from factcheck.articles.models import Article, ArticleKind, ExtractionState, body_fingerprint
 from factcheck.articles.services import article_create
 from factcheck.claims.models import CandidateStatus, Quote
 from factcheck.claims.states import claim_actions
 from factcheck.core.errors import ApplicationError
 from factcheck.ops.broker import BROKER_ERRORS
-from factcheck.review import selectors
+from factcheck.review import presenters, selectors
 from factcheck.review.access import article_for, workspace_view
 from factcheck.review.forms.articles import ArticleSubmitForm
 from factcheck.review.forms.search import SearchForm
@@ -110,8 +110,26 @@ def article_submit(request):
             ),
         )
     else:
-        messages.success(request, "Article submitted; the extractor is looking for quotes and claims.")
+        messages.success(request, submitted_message(article))
     return redirect(article)
+
+
+def submitted_message(article: Article) -> str:
+    """What the editor is told after a paste: the truth about its extraction right now."""
+    article.refresh_from_db(fields=["extraction_state", "extraction_error"])
+    if article.extraction_state == ExtractionState.DONE:
+        status = selectors.article_status(article)
+        return (
+            f"Article submitted and extracted: {presenters.counted(status['claims'], 'claim')} and "
+            f"{presenters.counted(status['quotes'], 'quote')} to review."
+        )
+    if article.extraction_state == ExtractionState.FAILED:
+        return f"Article submitted, but its extraction failed: {article.extraction_error}"
+    return (
+        "Article submitted; the extractor is looking for quotes and claims. They appear below by "
+        "themselves; a worker that has just started loads its language model first, which can take "
+        "up to about 30 seconds."
+    )
 
 
 # --- The reader ----------------------------------------------------------------------------------
@@ -127,9 +145,16 @@ def quote_actions(quote: Quote, user) -> frozenset[str]:
 
 def reader_context(request, article: Article, *, bound: dict[str, Any] | None = None) -> dict:
     """Everything the reader shows, with one edit/split form per candidate (or the bound one with
-    errors) and the triage buttons each candidate offers this user (`actions`)."""
+    errors) and the triage buttons each candidate offers this user (`actions`).
+
+    By default the claims below the check-worthiness threshold are left out (their number is
+    shown, with a link to `?show=all`); quotes are always shown."""
     bound = bound or {}
-    claims, quotes = selectors.article_claims(article), selectors.article_quotes(article)
+    show_all = request.GET.get("show") == "all"
+    threshold = settings.READER_CLAIM_THRESHOLD
+    every_claim, quotes = selectors.article_claims(article), selectors.article_quotes(article)
+    worth = [c for c in every_claim if presenters.claim_worth_showing(c, threshold)]
+    claims = every_claim if show_all else worth
     for claim in claims:
         key = f"claim-{claim.pk}"
         claim.cand_key, claim.cand_kind = key, "claim"
@@ -150,9 +175,18 @@ def reader_context(request, article: Article, *, bound: dict[str, Any] | None = 
     rejected = [c for c in [*claims, *quotes] if c.status == CandidateStatus.REJECTED]
     # One list in reading order, so j/k walk the candidates as the text runs.
     by_position = lambda c: (c.start, c.end, c.cand_kind, c.pk)  # noqa: E731
+    below = len(every_claim) - len(worth)
     return {
         "article": article,
-        "body_html": selectors.body_html(article.body, claims=claims, quotes=quotes),
+        "show_all": show_all,
+        # Claims under the threshold: hidden now, or (with ?show=all) shown as well.
+        "hidden_claims": below,
+        "threshold": threshold,
+        "body_html": presenters.hide_intake_header(
+            article.body,
+            selectors.body_html(article.body, claims=claims, quotes=quotes),
+            first_span_start=min((c.start for c in [*claims, *quotes]), default=None),
+        ),
         "candidates": sorted(live, key=by_position),
         "rejected": sorted(rejected, key=by_position),
         "add_form": bound.get("add") or AddSpanForm(),

@@ -24,6 +24,7 @@ from factcheck.claims.states import claim_actions
 from factcheck.core.errors import ApplicationError, StaleEdit
 from factcheck.linking.models import Relation
 from factcheck.linking.selectors import claim_cluster, claim_links_for, previous_checks
+from factcheck.review import presenters
 from factcheck.review.access import claim_for, require_cap
 from factcheck.review.forms.claims import (
     AssignForm,
@@ -142,9 +143,13 @@ def _render_claim(
         and has_cap(user, Cap.APPROVE)
         and "approve" not in actions,
     }
-    context["context_before"], context["context_text"], context["context_after"] = sentence_context(
-        claim.article.body, claim.start, claim.end
-    )
+    body = claim.article.body
+    before, context["context_text"], context["context_after"] = sentence_context(body, claim.start, claim.end)
+    # Not the intake's ` date 2024-08-14 ` header line, which is no part of the text.
+    header = presenters.intake_header_length(body, claim.start)
+    if header and claim.start - len(before) < header:
+        before = body[header : claim.start]
+    context["context_before"] = before
     return render(request, "review/claims/detail.html", context, status=status)
 
 

@@ -223,7 +223,8 @@ def claim_merge(request, pk: int):
     except ApplicationError as exc:
         return refused(request, exc, redirect_to=_reader_url(article))
     message = f"Merged into claim #{merged.pk}."
-    return done(request, message, redirect_to=_reader_url(article, f"cand-claim-{merged.pk}"))
+    key = f"claim-{merged.pk}"
+    return done(request, message, redirect_to=_reader_url(article, f"cand-{key}"), data={"key": key})
 
 
 def _add(request, pk: int, *, kind: str):

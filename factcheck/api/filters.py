@@ -1,0 +1,208 @@
+"""The lists' query parameters: validated here (a bad one is a 400 naming it, an unknown one
+too, so a typo never silently widens a result), then applied through the desk's own
+selectors (factcheck/review/selectors.py: text search on the stored search vector, outlet,
+dates, speaker, status, verdict, score) and querysets, with the few filters the API adds
+(workflow stage, link state, article, verdict and outlet by slug)."""
+
+from __future__ import annotations
+
+from django.db.models import Exists, OuterRef, Q, QuerySet
+from rest_framework import serializers
+
+from factcheck.articles.models import ArticleKind, ExtractionState, Outlet
+from factcheck.claims.models import CandidateStatus, Person, Rating, Workflow
+from factcheck.linking.models import ClaimLink, LinkState, QuoteLink, Relation
+from factcheck.review import selectors
+
+
+class IdOrSlugField(serializers.CharField):
+    """An id (digits) or a slug; resolved by `resolve` against a model."""
+
+
+class Filters(serializers.Serializer):
+    """Every list takes `cursor` and `page_size` (pagination.IdCursorPagination)."""
+
+    cursor = serializers.CharField(required=False, help_text="From a `next` or `previous` link.")
+    page_size = serializers.IntegerField(required=False, min_value=1, max_value=200, help_text="Rows per page.")
+
+    def validate(self, data):
+        unknown = sorted(set(self.initial_data) - set(self.fields))
+        if unknown:
+            known = ", ".join(sorted(self.fields))
+            message = f"Unknown parameter; this list takes {known}."
+            raise serializers.ValidationError({name: [message] for name in unknown})
+        return data
+
+
+class _Published(Filters):
+    q = serializers.CharField(required=False, max_length=300, help_text="Words to search for (full text).")
+    outlet = IdOrSlugField(required=False, help_text="Outlet id or slug.")
+    date_from = serializers.DateField(required=False, help_text="Published on or after (YYYY-MM-DD).")
+    date_to = serializers.DateField(required=False, help_text="Published on or before (YYYY-MM-DD).")
+
+    def validate_outlet(self, value: str) -> Outlet:
+        outlet = Outlet.objects.filter(Q(slug=value) | (Q(pk=int(value)) if value.isdigit() else Q())).first()
+        if outlet is None:
+            raise serializers.ValidationError(f"No outlet has the id or slug {value!r}.")
+        return outlet
+
+    def validate(self, data):
+        data = super().validate(data)
+        if data.get("date_from") and data.get("date_to") and data["date_from"] > data["date_to"]:
+            raise serializers.ValidationError({"date_to": ["The end date is before the start date."]})
+        return data
+
+
+class ArticleFilters(_Published):
+    state = serializers.ChoiceField(required=False, choices=ExtractionState.choices, help_text="Extraction state.")
+    kind = serializers.ChoiceField(
+        required=False,
+        choices=[*ArticleKind.choices, ("all", "All")],
+        help_text="news (the default), factcheck (imported fact-checks) or all.",
+    )
+
+
+class _Spans(_Published):
+    speaker = serializers.CharField(required=False, max_length=200, help_text="Part of the speaker's name.")
+    status = serializers.ChoiceField(required=False, choices=CandidateStatus.choices, help_text="Triage status.")
+    article = serializers.IntegerField(required=False, min_value=1, help_text="Only this article's.")
+    link_state = serializers.ChoiceField(
+        required=False,
+        choices=[*LinkState.choices, ("none", "No link")],
+        help_text="Only those with a link in this state (or `none`: with no live link).",
+    )
+
+
+class ClaimFilters(_Spans):
+    workflow = serializers.ChoiceField(required=False, choices=Workflow.choices, help_text="Workflow stage.")
+    verdict = IdOrSlugField(required=False, help_text="Rating id, or slug (any scale).")
+    checkworthy = serializers.BooleanField(required=False, allow_null=True, default=None)
+    score_min = serializers.FloatField(required=False, min_value=0, max_value=1, help_text="Check-worthiness from.")
+    score_max = serializers.FloatField(required=False, min_value=0, max_value=1, help_text="Check-worthiness to.")
+
+    def validate_verdict(self, value: str) -> list[int]:
+        ratings = list(
+            Rating.objects.filter(Q(slug=value) | (Q(pk=int(value)) if value.isdigit() else Q())).values_list(
+                "pk", flat=True
+            )
+        )
+        if not ratings:
+            raise serializers.ValidationError(f"No rating has the id or slug {value!r}.")
+        return ratings
+
+    def validate(self, data):
+        data = super().validate(data)
+        lo, hi = data.get("score_min"), data.get("score_max")
+        if lo is not None and hi is not None and lo > hi:
+            raise serializers.ValidationError({"score_max": ["The upper score is below the lower one."]})
+        return data
+
+
+class QuoteFilters(_Spans):
+    pass
+
+
+class FactcheckFilters(_Published):
+    speaker = serializers.CharField(required=False, max_length=200, help_text="Part of the claimant's name.")
+    verdict = IdOrSlugField(required=False, help_text="Rating id, or slug (any scale).")
+    validate_verdict = ClaimFilters.validate_verdict
+
+
+class SpeakerFilters(Filters):
+    q = serializers.CharField(required=False, max_length=200, help_text="Part of the name or an alias.")
+
+
+class LinkFilters(Filters):
+    state = serializers.ChoiceField(required=False, choices=LinkState.choices)
+    relation = serializers.ChoiceField(required=False, choices=Relation.choices)
+    score_min = serializers.FloatField(required=False, min_value=0, max_value=1)
+
+
+class ClaimLinkFilters(LinkFilters):
+    claim = serializers.IntegerField(required=False, min_value=1, help_text="Links of this claim.")
+
+
+class QuoteLinkFilters(LinkFilters):
+    quote = serializers.IntegerField(required=False, min_value=1, help_text="Links of this quote.")
+
+
+def parse(filters_class: type[Filters], params) -> dict:
+    filters = filters_class(data={key: params.get(key) for key in params})
+    filters.is_valid(raise_exception=True)
+    return dict(filters.validated_data)
+
+
+def _selector_data(data: dict) -> dict:
+    """The parameters the web search's selectors take, under their names."""
+    out = {key: data[key] for key in ("q", "date_from", "date_to", "speaker", "status") if data.get(key) is not None}
+    if data.get("outlet"):
+        out["outlet"] = data["outlet"]
+    return out
+
+
+def _link_state(qs: QuerySet, link_model, state: str) -> QuerySet:
+    if state == "none":
+        links = link_model.objects.live().filter(Q(source=OuterRef("pk")) | Q(target=OuterRef("pk")))
+        return qs.filter(~Exists(links))
+    links = link_model.objects.filter(state=state).filter(Q(source=OuterRef("pk")) | Q(target=OuterRef("pk")))
+    return qs.filter(Exists(links))
+
+
+def articles(user, data: dict) -> QuerySet:
+    qs = selectors.article_search(user, {**_selector_data(data), "state": data.get("state")})
+    kind = data.get("kind") or ArticleKind.NEWS
+    return qs if kind == "all" else qs.filter(kind=kind)
+
+
+def claims(user, data: dict) -> QuerySet:
+    qs = selectors.claim_search(user, _selector_data(data))
+    if data.get("workflow"):
+        qs = qs.filter(workflow=data["workflow"])
+    if data.get("verdict"):
+        qs = qs.filter(verdict__in=data["verdict"])
+    if data.get("checkworthy") is not None:
+        qs = qs.filter(checkworthy=data["checkworthy"])
+    if data.get("score_min") is not None:
+        qs = qs.filter(score__gte=data["score_min"])
+    if data.get("score_max") is not None:
+        qs = qs.filter(score__lte=data["score_max"])
+    if data.get("article"):
+        qs = qs.filter(article_id=data["article"])
+    if data.get("link_state"):
+        qs = _link_state(qs, ClaimLink, data["link_state"])
+    return qs
+
+
+def quotes(user, data: dict) -> QuerySet:
+    qs = selectors.quote_search(user, _selector_data(data))
+    if data.get("article"):
+        qs = qs.filter(article_id=data["article"])
+    if data.get("link_state"):
+        qs = _link_state(qs, QuoteLink, data["link_state"])
+    return qs
+
+
+def speakers(user, data: dict) -> QuerySet:
+    qs = Person.objects.prefetch_related("aliases")
+    if data.get("q"):
+        qs = qs.filter(Q(name__icontains=data["q"]) | Q(aliases__alias__icontains=data["q"])).distinct()
+    return qs
+
+
+def links(queryset: QuerySet, data: dict, *, end: str) -> QuerySet:
+    for key in ("state", "relation"):
+        if data.get(key):
+            queryset = queryset.filter(**{key: data[key]})
+    if data.get("score_min") is not None:
+        queryset = queryset.filter(score__gte=data["score_min"])
+    if data.get(end):
+        queryset = queryset.involving(data[end])
+    return queryset
+
+
+def factchecks(user, data: dict) -> QuerySet:
+    """Published claims (what the public pages show), with the claims' own filters."""
+    qs = selectors.claim_search(user, _selector_data(data)).published()
+    if data.get("verdict"):
+        qs = qs.filter(verdict__in=data["verdict"])
+    return qs

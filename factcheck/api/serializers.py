@@ -1,0 +1,342 @@
+"""What each resource looks like in JSON. Ids are the rows' primary keys (stable: never
+reused, never renumbered); `url` is the resource in this API, `web_url` its page on the desk."""
+
+from __future__ import annotations
+
+from django.urls import reverse
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from factcheck.api.models import ApiToken
+from factcheck.articles.models import Article, Outlet
+from factcheck.claims.models import Claim, Correction, Evidence, Person, Quote, Rating, Workflow
+from factcheck.linking.models import ClaimLink, QuoteLink
+from factcheck.publishing.claimreview import claim_review_jsonld
+
+
+def absolute(context, path: str) -> str:
+    request = context.get("request")
+    return request.build_absolute_uri(path) if request is not None else path
+
+
+class ApiUrlField(serializers.Field):
+    """This row's address in the API (`api:<view_name>`)."""
+
+    def __init__(self, view_name: str, **kwargs):
+        self.view_name = view_name
+        kwargs["source"] = "*"
+        kwargs["read_only"] = True
+        super().__init__(**kwargs)
+
+    def to_representation(self, obj) -> str:
+        return absolute(self.context, reverse(f"api:{self.view_name}", args=[obj.pk]))
+
+
+class WebUrlField(ApiUrlField):
+    """This row's page on the desk (its get_absolute_url)."""
+
+    def __init__(self, **kwargs):
+        super().__init__("", **kwargs)
+
+    def to_representation(self, obj) -> str:
+        return absolute(self.context, obj.get_absolute_url())
+
+
+extend_schema_field({"type": "string", "format": "uri"})(ApiUrlField)
+
+
+class ErrorSerializer(serializers.Serializer):
+    """Every refusal: a sentence, and the parameters or fields it is about."""
+
+    detail = serializers.CharField()
+    errors = serializers.DictField(child=serializers.ListField(child=serializers.CharField()), required=False)
+
+
+class OutletSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Outlet
+        fields = ["id", "name", "slug"]
+
+
+class ExtractionSerializer(serializers.Serializer):
+    """The article's extraction, as the reader's status line shows it."""
+
+    state = serializers.CharField(help_text="pending, running, done or failed")
+    label = serializers.CharField()
+    error = serializers.CharField()
+    finished = serializers.BooleanField()
+    finished_at = serializers.DateTimeField(allow_null=True)
+    extractor_version = serializers.CharField()
+    claims = serializers.IntegerField(help_text="Claims found, rejected ones left out.")
+    quotes = serializers.IntegerField(help_text="Quotes found, rejected ones left out.")
+
+
+class ArticleRefSerializer(serializers.ModelSerializer):
+    url = ApiUrlField("article-detail")
+    outlet = serializers.CharField(source="outlet.name", default=None, allow_null=True)
+
+    class Meta:
+        model = Article
+        fields = ["id", "url", "headline", "outlet", "published", "source_url"]
+
+    source_url = serializers.CharField(source="url", help_text="Where the article was published.")
+
+
+class ArticleSerializer(serializers.ModelSerializer):
+    url = ApiUrlField("article-detail")
+    web_url = WebUrlField()
+    extraction_url = ApiUrlField("article-extraction")
+    source_url = serializers.CharField(source="url", help_text="Where the article was published.")
+    outlet = OutletSerializer(allow_null=True)
+    extraction_state = serializers.CharField()
+
+    class Meta:
+        model = Article
+        fields = [
+            "id",
+            "url",
+            "web_url",
+            "kind",
+            "headline",
+            "outlet",
+            "source_url",
+            "byline",
+            "published",
+            "extraction_state",
+            "extraction_url",
+            "created_at",
+            "updated_at",
+        ]
+
+
+class ArticleDetailSerializer(ArticleSerializer):
+    extraction = serializers.SerializerMethodField()
+    claims_url = serializers.SerializerMethodField()
+    quotes_url = serializers.SerializerMethodField()
+
+    class Meta(ArticleSerializer.Meta):
+        fields = [*ArticleSerializer.Meta.fields, "summary", "body", "extraction", "claims_url", "quotes_url"]
+
+    @extend_schema_field(ExtractionSerializer)
+    def get_extraction(self, article) -> dict:
+        return self.context["status"]
+
+    def get_claims_url(self, article) -> str:
+        return absolute(self.context, f"{reverse('api:claim-list')}?article={article.pk}")
+
+    def get_quotes_url(self, article) -> str:
+        return absolute(self.context, f"{reverse('api:quote-list')}?article={article.pk}")
+
+
+class ArticleSubmitSerializer(serializers.Serializer):
+    """What a CMS sends: the text, and what it knows about it. Validated by the web form's
+    own rules (factcheck/review/forms/articles.py), then stored by the same intake service."""
+
+    body = serializers.CharField(
+        allow_blank=True, trim_whitespace=False, help_text="The article's text exactly as published (UTF-8)."
+    )
+    headline = serializers.CharField(required=False, allow_blank=True, max_length=500)
+    outlet = serializers.CharField(required=False, allow_blank=True, max_length=200, help_text="The outlet's name.")
+    url = serializers.CharField(required=False, allow_blank=True, max_length=1000, help_text="http(s) address.")
+    published = serializers.CharField(required=False, allow_blank=True, help_text="YYYY-MM-DD.")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # A NUL or a lone surrogate in the text is the web form's to refuse, with its position.
+        self.fields["body"].validators = []
+
+
+class ArticleSubmittedSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    created = serializers.BooleanField(help_text="False: the same text was already on the desk; nothing stored.")
+    message = serializers.CharField()
+    url = serializers.URLField(help_text="The article resource.")
+    extraction_url = serializers.URLField(help_text="Poll this for the extraction's state.")
+    web_url = serializers.URLField()
+    extraction = ExtractionSerializer()
+
+
+class PersonRefSerializer(serializers.ModelSerializer):
+    url = ApiUrlField("speaker-detail")
+
+    class Meta:
+        model = Person
+        fields = ["id", "url", "name", "kind"]
+
+
+class RatingSerializer(serializers.ModelSerializer):
+    scale = serializers.CharField(source="scale.name")
+
+    class Meta:
+        model = Rating
+        fields = ["id", "label", "slug", "value", "scale"]
+
+
+class EvidenceSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Evidence
+        fields = ["id", "url", "title", "note", "added_at"]
+
+
+class CorrectionSerializer(serializers.ModelSerializer):
+    previous_verdict = RatingSerializer(allow_null=True)
+    new_verdict = RatingSerializer(allow_null=True)
+
+    class Meta:
+        model = Correction
+        fields = ["id", "previous_verdict", "new_verdict", "reason", "made_at"]
+
+
+class ClaimSerializer(serializers.ModelSerializer):
+    url = ApiUrlField("claim-detail")
+    web_url = WebUrlField()
+    article = ArticleRefSerializer()
+    claimant = PersonRefSerializer(allow_null=True)
+    verdict = RatingSerializer(allow_null=True)
+    evidence = EvidenceSerializer(many=True)
+    corrections = CorrectionSerializer(many=True)
+    state = serializers.CharField(help_text="candidate, rejected, draft, in_review, approved or published")
+    public_url = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Claim
+        fields = [
+            "id",
+            "url",
+            "web_url",
+            "article",
+            "text",
+            "start",
+            "end",
+            "status",
+            "workflow",
+            "state",
+            "kind",
+            "score",
+            "checkworthy",
+            "claimant",
+            "claimant_text",
+            "quantities",
+            "entities",
+            "verdict",
+            "verdict_summary",
+            "verdict_explanation",
+            "published_at",
+            "public_url",
+            "evidence",
+            "corrections",
+            "version",
+            "created_at",
+            "updated_at",
+        ]
+
+    def get_public_url(self, claim) -> str | None:
+        if claim.workflow != Workflow.PUBLISHED:
+            return None
+        return absolute(self.context, claim.get_public_url())
+
+
+class FactcheckSerializer(ClaimSerializer):
+    url = ApiUrlField("factcheck-detail")
+    claim_review = serializers.SerializerMethodField(help_text="schema.org ClaimReview, as the public page carries it.")
+
+    class Meta(ClaimSerializer.Meta):
+        fields = [
+            "id",
+            "url",
+            "public_url",
+            "article",
+            "text",
+            "claimant",
+            "claimant_text",
+            "verdict",
+            "verdict_summary",
+            "verdict_explanation",
+            "published_at",
+            "evidence",
+            "corrections",
+            "claim_review",
+            "updated_at",
+        ]
+
+    def get_claim_review(self, claim) -> dict:
+        return claim_review_jsonld(claim, self.context.get("request"))
+
+
+class QuoteSerializer(serializers.ModelSerializer):
+    url = ApiUrlField("quote-detail")
+    web_url = WebUrlField()
+    article = ArticleRefSerializer()
+    speaker = PersonRefSerializer(allow_null=True)
+
+    class Meta:
+        model = Quote
+        fields = [
+            "id",
+            "url",
+            "web_url",
+            "article",
+            "text",
+            "start",
+            "end",
+            "status",
+            "speaker",
+            "speaker_text",
+            "speaker_confidence",
+            "version",
+            "created_at",
+            "updated_at",
+        ]
+
+
+class SpeakerSerializer(serializers.ModelSerializer):
+    url = ApiUrlField("speaker-detail")
+    aliases = serializers.SlugRelatedField(many=True, read_only=True, slug_field="alias")
+    claims_url = serializers.SerializerMethodField()
+    quotes_url = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Person
+        fields = ["id", "url", "name", "kind", "description", "aliases", "claims_url", "quotes_url"]
+
+    def get_claims_url(self, person) -> str:
+        return absolute(self.context, f"{reverse('api:claim-list')}?speaker={person.name}")
+
+    def get_quotes_url(self, person) -> str:
+        return absolute(self.context, f"{reverse('api:quote-list')}?speaker={person.name}")
+
+
+class _SpanRefSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    text = serializers.CharField()
+    status = serializers.CharField()
+    article = serializers.IntegerField(source="article_id")
+
+
+class ClaimLinkSerializer(serializers.ModelSerializer):
+    url = ApiUrlField("claimlink-detail")
+    source = _SpanRefSerializer()
+    target = _SpanRefSerializer()
+
+    class Meta:
+        model = ClaimLink
+        fields = ["id", "url", "source", "target", "relation", "state", "origin", "score", "reason"]
+        fields += ["decided_at", "created_at", "updated_at"]
+
+
+class QuoteLinkSerializer(ClaimLinkSerializer):
+    url = ApiUrlField("quotelink-detail")
+
+    class Meta(ClaimLinkSerializer.Meta):
+        model = QuoteLink
+
+
+class ApiTokenSerializer(serializers.ModelSerializer):
+    user = serializers.CharField(source="user.get_username")
+    display = serializers.CharField(help_text="The token's public start; the secret is never shown again.")
+    status = serializers.CharField(help_text="active, expired or revoked")
+
+    class Meta:
+        model = ApiToken
+        fields = ["id", "name", "user", "display", "scopes", "status", "created_at", "expires_at"]
+        fields += ["last_used_at", "revoked_at"]
