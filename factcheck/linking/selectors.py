@@ -193,15 +193,20 @@ def is_checked(claim: Claim) -> bool:
     return claim.verdict_id is not None or bool(claim.review_url) or claim.article.kind == ArticleKind.FACTCHECK
 
 
-def checked_matches(claim: Claim) -> list[tuple[Claim, ClaimLink]]:
+def checked_matches(claim: Claim, *, links: list[ClaimLink] | None = None) -> list[tuple[Claim, ClaimLink]]:
     """The previously checked claims this claim is linked to as the same claim (live links),
-    best first: what the claim page shows as "already fact-checked"."""
-    links = list(
-        ClaimLink.objects.involving(claim.pk)
-        .live()
-        .filter(relation=Relation.SAME)
-        .select_related("source__verdict", "target__verdict", "source__article__outlet", "target__article__outlet")
-    )
+    best first: what the claim page shows as "already fact-checked". `links`: the claim's live
+    links as `claim_links_for` loads them, when the caller has them already (the claim page: one
+    query fewer, and that query's compilation is a tenth of the page's server time)."""
+    if links is None:
+        links = list(
+            ClaimLink.objects.involving(claim.pk)
+            .live()
+            .filter(relation=Relation.SAME)
+            .select_related("source__verdict", "target__verdict", "source__article__outlet", "target__article__outlet")
+        )
+    else:
+        links = [link for link in links if link.relation == Relation.SAME]
     out = []
     for link in links:
         other = link.target if link.source_id == claim.pk else link.source
@@ -229,7 +234,7 @@ def _checked_by(claim: Claim) -> str:
     return settings.NEWSROOM_NAME
 
 
-def previous_checks(claim: Claim) -> list[PreviousCheck]:
+def previous_checks(claim: Claim, *, links: list[ClaimLink] | None = None) -> list[PreviousCheck]:
     """Every check of this claim we know of, one per organisation's review (so "checked by
     A: False; by B: Misleading"): imported fact-checks of exactly the same text, then the
     checked claims linked to it as the same claim, confirmed links first."""
@@ -243,7 +248,7 @@ def previous_checks(claim: Claim) -> list[PreviousCheck]:
     )
     found = [(other, "same text") for other in same_text]
     seen = {c.pk for c, _ in found} | {claim.pk}
-    for other, link in checked_matches(claim):
+    for other, link in checked_matches(claim, links=links):
         if other.pk not in seen:
             seen.add(other.pk)
             found.append((other, link.get_state_display().lower()))

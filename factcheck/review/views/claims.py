@@ -110,6 +110,7 @@ def _render_claim(
             initial=_label_initial(claim), action=reverse("review:claim_label", args=[claim.pk])
         )
     actions = claim_actions(claim, user)  # the buttons; the services check again
+    links = list(claim_links_for(claim))  # the links panel and "already checked" share them
     context = {
         "claim": claim,
         "actions": actions,
@@ -129,11 +130,11 @@ def _render_claim(
         "evidence": list(claim.evidence.select_related("added_by")),
         "comments": list(claim.comments.select_related("author")),
         "corrections": list(claim.corrections.select_related("previous_verdict", "new_verdict", "made_by")),
-        "links": annotate_links(claim_links_for(claim), claim.pk),
+        "links": annotate_links(links, claim.pk),
         "relations": Relation.choices,
         "workflow_steps": Workflow.choices,
         "cluster": claim_cluster(claim),
-        "previous_checks": previous_checks(claim),
+        "previous_checks": previous_checks(claim, links=links),
         "history": history(claim),
         "stale": stale,
         "stale_any": stale_any,
