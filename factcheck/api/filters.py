@@ -1,7 +1,8 @@
 """The lists' query parameters: validated here (a bad one is a 400 naming it, an unknown one
 too, so a typo never silently widens a result), then applied through the desk's own
-selectors (factcheck/review/selectors.py: text search on the stored search vector, outlet,
-dates, speaker, status, verdict, score) and querysets, with the few filters the API adds
+selectors (factcheck/review/search_selectors.py for claims and quotes, selectors.py for
+articles: text search on the stored search vector, outlet, dates, speaker, status, verdict,
+score) and querysets, with the few filters the API adds
 (workflow stage, link state, article, verdict and outlet by slug)."""
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ from rest_framework import serializers
 from factcheck.articles.models import ArticleKind, ExtractionState, Outlet
 from factcheck.claims.models import CandidateStatus, Person, Rating, Workflow
 from factcheck.linking.models import ClaimLink, LinkState, QuoteLink, Relation
-from factcheck.review import selectors
+from factcheck.review import search_selectors, selectors
 
 
 class IdOrSlugField(serializers.CharField):
@@ -155,7 +156,7 @@ def articles(user, data: dict) -> QuerySet:
 
 
 def claims(user, data: dict) -> QuerySet:
-    qs = selectors.claim_search(user, _selector_data(data))
+    qs = search_selectors.claim_search(user, _selector_data(data))
     if data.get("workflow"):
         qs = qs.filter(workflow=data["workflow"])
     if data.get("verdict"):
@@ -174,7 +175,7 @@ def claims(user, data: dict) -> QuerySet:
 
 
 def quotes(user, data: dict) -> QuerySet:
-    qs = selectors.quote_search(user, _selector_data(data))
+    qs = search_selectors.quote_search(user, _selector_data(data))
     if data.get("article"):
         qs = qs.filter(article_id=data["article"])
     if data.get("link_state"):
@@ -202,7 +203,7 @@ def links(queryset: QuerySet, data: dict, *, end: str) -> QuerySet:
 
 def factchecks(user, data: dict) -> QuerySet:
     """Published claims (what the public pages show), with the claims' own filters."""
-    qs = selectors.claim_search(user, _selector_data(data)).published()
+    qs = search_selectors.claim_search(user, _selector_data(data)).published()
     if data.get("verdict"):
         qs = qs.filter(verdict__in=data["verdict"])
     return qs
