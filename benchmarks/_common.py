@@ -5,6 +5,8 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+import time
+import urllib.request
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -44,3 +46,22 @@ def machine() -> str:
     return (
         f"{platform.python_implementation()} {platform.python_version()}, {os.cpu_count()} cores, {platform.machine()}"
     )
+
+
+def loadavg() -> str:
+    """The 1-, 5- and 15-minute load averages, printed beside every timing (shared cores)."""
+    return " ".join(Path("/proc/loadavg").read_text().split()[:3])
+
+
+def wait_ready(port: int, timeout: float) -> None:
+    """Wait for the web on 127.0.0.1:`port` to answer /readyz with 200 (database and broker up)."""
+    end = time.monotonic() + timeout
+    while time.monotonic() < end:
+        try:
+            with urllib.request.urlopen(f"http://127.0.0.1:{port}/readyz", timeout=2) as r:
+                if r.status == 200:
+                    return
+        except OSError:
+            pass
+        time.sleep(1)
+    raise SystemExit("the web did not become ready")

@@ -35,11 +35,10 @@ import subprocess
 import sys
 import tempfile
 import time
-import urllib.request
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _common import ROOT, fresh_database, machine  # noqa: E402
+from _common import ROOT, fresh_database, loadavg, machine, wait_ready  # noqa: E402
 from import_articles import make_article  # noqa: E402
 
 DB = "factcheck_bench_load"
@@ -65,10 +64,6 @@ PAGES = {
     "login POST (once per user)": "POST /accounts/login/",
 }
 TARGET_PAGES = {"dashboard /", "reader /articles/<id>/", "claim /claims/<id>/", "search /search/?q="}
-
-
-def loadavg() -> str:
-    return " ".join(Path("/proc/loadavg").read_text().split()[:3])
 
 
 def backlog(url: str) -> dict[str, int]:
@@ -114,19 +109,6 @@ def write_import(path: Path, n: int) -> None:
             text = make_article(rng, 100_000 + i)
             body = text.split("\n\n", 1)[1]
             fh.write(json.dumps({"body": body, "headline": f"Load import {i}", "published": "2024-08-14"}) + "\n")
-
-
-def wait_ready(port: int, timeout: float) -> None:
-    end = time.monotonic() + timeout
-    while time.monotonic() < end:
-        try:
-            with urllib.request.urlopen(f"http://127.0.0.1:{port}/readyz", timeout=2) as r:
-                if r.status == 200:
-                    return
-        except OSError:
-            pass
-        time.sleep(1)
-    raise SystemExit("the web did not become ready")
 
 
 def stop(proc: subprocess.Popen | None) -> None:

@@ -43,15 +43,11 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _common import PG, ROOT, fresh_database, machine  # noqa: E402
+from _common import PG, ROOT, fresh_database, loadavg, machine  # noqa: E402
 from import_articles import make_article  # noqa: E402
 
 DB = "factcheck_bench_recovery"
 BIN = Path(sys.executable).parent
-
-
-def loadavg() -> str:
-    return " ".join(Path("/proc/loadavg").read_text().split()[:3])
 
 
 def free_port() -> int:

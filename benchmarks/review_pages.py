@@ -33,13 +33,9 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _common import PG, ROOT, fresh_database, machine  # noqa: E402
+from _common import PG, ROOT, fresh_database, loadavg, machine  # noqa: E402
 
 DB = "factcheck_bench_review"
-
-
-def loadavg() -> str:
-    return " ".join(Path("/proc/loadavg").read_text().split()[:3])
 
 
 def measure(client, url: str, repeat: int) -> dict:

@@ -35,7 +35,7 @@ import urllib.request
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _common import PG, ROOT, fresh_database, machine  # noqa: E402
+from _common import PG, ROOT, fresh_database, loadavg, machine, wait_ready  # noqa: E402
 
 DB = "factcheck_bench_search"
 BIN = Path(sys.executable).parent
@@ -70,23 +70,6 @@ UPDATE claims_claim SET assigned_to_id = (SELECT id FROM auth_user WHERE usernam
 UPDATE claims_claim SET assigned_to_id = (SELECT id FROM auth_user WHERE username = 'bench-editor')
   WHERE id % 20 = 5;
 """
-
-
-def loadavg() -> str:
-    return " ".join(Path("/proc/loadavg").read_text().split()[:3])
-
-
-def wait_ready(port: int, timeout: float) -> None:
-    end = time.monotonic() + timeout
-    while time.monotonic() < end:
-        try:
-            with urllib.request.urlopen(f"http://127.0.0.1:{port}/readyz", timeout=2) as r:
-                if r.status == 200:
-                    return
-        except OSError:
-            pass
-        time.sleep(1)
-    raise SystemExit("the web did not become ready")
 
 
 def build(url: str, articles: int, per_article: int) -> None:

@@ -41,17 +41,13 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _common import ROOT, drop_database, fresh_database, machine  # noqa: E402
+from _common import ROOT, drop_database, fresh_database, loadavg, machine  # noqa: E402
 
 DB = "factcheck_bench_sources"
 _VOCABULARY = """minister government figures rose fell per cent million budget police report council hospital school
 inflation wages election vote party leader economy housing energy prices climate border court ruling statement
 official data survey analysis critics opposition spokesperson week month year region city"""
 WORDS = _VOCABULARY.split()
-
-
-def loadavg() -> str:
-    return " ".join(Path("/proc/loadavg").read_text().split()[:3])
 
 
 def free_port() -> int:
