@@ -7,7 +7,7 @@ score) and querysets, with the few filters the API adds
 
 from __future__ import annotations
 
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Q, QuerySet
 from rest_framework import serializers
 
 from factcheck.articles.models import ArticleKind, ExtractionState, Outlet
@@ -142,11 +142,11 @@ def _selector_data(data: dict) -> dict:
 
 
 def _link_state(qs: QuerySet, link_model, state: str) -> QuerySet:
+    """The web search's link predicates (factcheck/review/search_selectors.py), plus the
+    API's one extra state, `dismissed`."""
     if state == "none":
-        links = link_model.objects.live().filter(Q(source=OuterRef("pk")) | Q(target=OuterRef("pk")))
-        return qs.filter(~Exists(links))
-    links = link_model.objects.filter(state=state).filter(Q(source=OuterRef("pk")) | Q(target=OuterRef("pk")))
-    return qs.filter(Exists(links))
+        return search_selectors.link_filter(qs, link_model, search_selectors.Links.NONE)
+    return qs.filter(search_selectors.linked(link_model, state=state))
 
 
 def articles(user, data: dict) -> QuerySet:

@@ -70,7 +70,7 @@ STAGE_FILTERS = {
 }
 
 
-def _linked(model, **where) -> Q:
+def linked(model, **where) -> Q:
     """The row is at either end of a link matching `where` (links are stored source < target).
 
     Written as two `pk IN (...)`, not two EXISTS: PostgreSQL cannot turn an OR of EXISTS
@@ -81,15 +81,16 @@ def _linked(model, **where) -> Q:
     return Q(pk__in=links.values("source_id")) | Q(pk__in=links.values("target_id"))
 
 
-def _link_filter(qs: QuerySet, model, value: str) -> QuerySet:
+def link_filter(qs: QuerySet, model, value: str) -> QuerySet:
+    """One of `Links` (none / suggested / confirmed / checked); the API uses it too."""
     if value == Links.NONE:
         # No live link: dismissed suggestions do not count (the editor said "not the same").
         live = model.objects.exclude(state=LinkState.DISMISSED).order_by()
         return qs.exclude(pk__in=live.values("source_id")).exclude(pk__in=live.values("target_id"))
     if value == Links.SUGGESTED:
-        return qs.filter(_linked(model, state=LinkState.SUGGESTED))
+        return qs.filter(linked(model, state=LinkState.SUGGESTED))
     if value == Links.CONFIRMED:
-        return qs.filter(_linked(model, state=LinkState.CONFIRMED))
+        return qs.filter(linked(model, state=LinkState.CONFIRMED))
     if value == Links.CHECKED:
         # Matched to an imported fact-check: a live "same claim" link whose other end is a
         # claim of an imported fact-check article (what the claim page lists as "Already checked").
@@ -126,7 +127,7 @@ def claim_search(user, data: dict) -> QuerySet[Claim]:
     if data.get("assignee"):
         qs = _assignee_filter(qs, user, data["assignee"])
     if data.get("links"):
-        qs = _link_filter(qs, ClaimLink, data["links"])
+        qs = link_filter(qs, ClaimLink, data["links"])
     if data.get("checkworthy"):
         qs = qs.filter(checkworthy=data["checkworthy"] == "yes")
     if data.get("verdict"):
@@ -150,5 +151,5 @@ def quote_search(user, data: dict) -> QuerySet[Quote]:
     if data.get("status"):
         qs = qs.filter(status=data["status"])
     if data.get("links"):
-        qs = _link_filter(qs, QuoteLink, data["links"])
+        qs = link_filter(qs, QuoteLink, data["links"])
     return qs.order_by(*QUOTE_SORTS.get(data.get("sort") or "", QUOTE_SORTS["-created"]))
