@@ -7,9 +7,10 @@ import decimal
 from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
-from django.db import models
+from django.db import models, transaction
 
 from factcheck.audit.models import AuditEvent
+from factcheck.audit.signals import send_committed
 
 
 def _jsonable(value: Any) -> Any:
@@ -44,7 +45,7 @@ def audit_record(
     changes: dict | None = None,
     reason: str = "",
 ) -> AuditEvent:
-    return AuditEvent.objects.create(
+    event = AuditEvent.objects.create(
         actor=actor if getattr(actor, "is_authenticated", False) else None,
         action=action,
         content_type=ContentType.objects.get_for_model(obj),
@@ -53,3 +54,6 @@ def audit_record(
         changes={k: [_jsonable(v[0]), _jsonable(v[1])] for k, v in (changes or {}).items()},
         reason=reason,
     )
+    # Webhooks, notifications and alerts hear of the change only once it is committed.
+    transaction.on_commit(lambda: send_committed(event))
+    return event
