@@ -196,8 +196,9 @@ def quotes_to_triage(user) -> QuerySet[Quote]:
     return Quote.objects.visible_to(user).filter(status=CandidateStatus.CANDIDATE)
 
 
-def _count_of(qs: QuerySet) -> Coalesce:
-    rows = qs.filter(article=OuterRef("pk")).order_by().values("article").annotate(n=Count("pk")).values("n")
+def count_per_article(qs: QuerySet) -> Coalesce:
+    """The number of rows of `qs` in the outer query's article, as a subquery (0 when none)."""
+    rows = qs.order_by().filter(article=OuterRef("pk")).order_by().values("article").annotate(n=Count("pk")).values("n")
     return Coalesce(Subquery(rows, output_field=IntegerField()), Value(0))
 
 
@@ -222,7 +223,7 @@ def articles_to_triage(user, *, limit: int) -> list[Article]:
         Article.objects.filter(pk__in=ids)
         .with_outlet()
         .defer("body")
-        .annotate(open_claims=_count_of(claims), open_quotes=_count_of(quotes))
+        .annotate(open_claims=count_per_article(claims), open_quotes=count_per_article(quotes))
         .order_by("-created_at", "-id")
     )
 

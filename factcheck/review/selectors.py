@@ -6,13 +6,13 @@ from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.contrib.postgres.search import SearchQuery, SearchVector
-from django.db.models import Count, IntegerField, OuterRef, Q, QuerySet, Subquery, Value
-from django.db.models.functions import Coalesce
+from django.db.models import Q, QuerySet
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
 from factcheck.articles.models import Article, ExtractionState
 from factcheck.claims.models import CandidateStatus, Claim, Quote
+from factcheck.review import queues
 
 # --- Article reader -------------------------------------------------------------------------
 
@@ -110,25 +110,19 @@ def article_status(article: Article) -> dict:
 # --- Dashboard ------------------------------------------------------------------------------
 
 
-def _candidate_count(model) -> Subquery:
-    rows = (
-        model.objects.filter(article=OuterRef("pk"), status=CandidateStatus.CANDIDATE)
-        .order_by()
-        .values("article")
-        .annotate(n=Count("pk"))
-        .values("n")
-    )
-    return Coalesce(Subquery(rows, output_field=IntegerField()), Value(0))
-
-
 def articles_with_counts(user) -> QuerySet[Article]:
-    """Articles with their open candidate counts, as subqueries (one query per page, whatever its size).
-    The dashboard's article rows and counts are in `factcheck.review.queues`."""
+    """Articles with `open_claims` (their claims in the triage queue: check-worthy candidates)
+    and `open_quotes` (their candidate quotes), as subqueries (one query per page, whatever its
+    size). The definitions are the queues' (`factcheck.review.queues`), so the articles list,
+    the dashboard's article rows and the triage queue filtered by article agree."""
     return (
         Article.objects.visible_to(user)
         .with_outlet()
         .defer("body")
-        .annotate(open_claims=_candidate_count(Claim), open_quotes=_candidate_count(Quote))
+        .annotate(
+            open_claims=queues.count_per_article(queues.TRIAGE.queryset(user)),
+            open_quotes=queues.count_per_article(queues.quotes_to_triage(user)),
+        )
     )
 
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 from typing import Any
+from urllib.parse import urlencode
 
 from django.conf import settings
 from django.contrib import messages
@@ -179,6 +180,7 @@ def reader_context(request, article: Article, *, bound: dict[str, Any] | None = 
     return {
         "article": article,
         "show_all": show_all,
+        "reader_query": reader_query(request),  # appended to the forms' actions
         # Claims under the threshold: hidden now, or (with ?show=all) shown as well.
         "hidden_claims": below,
         "threshold": threshold,
@@ -192,6 +194,17 @@ def reader_context(request, article: Article, *, bound: dict[str, Any] | None = 
         "add_form": bound.get("add") or AddSpanForm(),
         "status": selectors.article_status(article),
     }
+
+
+# The reader's own query parameters and the values it understands: kept through its forms'
+# POST/redirect/GET (no JavaScript), and nothing else is carried.
+READER_PARAMS = {"show": ("all",)}
+
+
+def reader_query(request) -> str:
+    """`?show=all` (the reader's parameters on this request, known values only), or ""."""
+    kept = {name: request.GET[name] for name, values in READER_PARAMS.items() if request.GET.get(name) in values}
+    return "?" + urlencode(kept) if kept else ""
 
 
 def render_reader(request, article: Article, *, bound: dict | None = None, status: int = 200) -> HttpResponse:
