@@ -14,6 +14,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from factcheck.accounts.roles import Cap, has_cap
 from factcheck.core.errors import ApplicationError
 from factcheck.ops.broker import BROKER_ERRORS
+from factcheck.review import presenters
 from factcheck.review.access import require_cap, require_member, workspace_view
 from factcheck.review.forms.articles import ArticleSubmitForm
 from factcheck.review.responses import refused
@@ -172,7 +173,7 @@ def link_status(request, pk: int):
         raise Http404("No such link.")
     if item.state in (ItemState.IMPORTED, ItemState.DUPLICATE) and item.article_id:
         if item.state == ItemState.IMPORTED:
-            messages.success(request, "Article fetched; the extractor is looking for quotes and claims.")
+            messages.success(request, presenters.extraction_message(item.article, "fetched"))
         else:
             messages.warning(request, "This article's text is already on the desk; nothing new was stored.")
         return redirect(item.article)

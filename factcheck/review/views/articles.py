@@ -18,7 +18,7 @@ from django.utils.html import format_html
 from django.views.decorators.http import require_GET, require_http_methods
 
 from factcheck.accounts.roles import Cap, has_cap
-from factcheck.articles.models import Article, ArticleKind, ExtractionState, body_fingerprint
+from factcheck.articles.models import Article, ArticleKind, body_fingerprint
 from factcheck.articles.services import article_create
 from factcheck.claims.models import CandidateStatus, Quote
 from factcheck.claims.states import claim_actions
@@ -117,20 +117,7 @@ def article_submit(request):
 
 def submitted_message(article: Article) -> str:
     """What the editor is told after a paste: the truth about its extraction right now."""
-    article.refresh_from_db(fields=["extraction_state", "extraction_error"])
-    if article.extraction_state == ExtractionState.DONE:
-        status = selectors.article_status(article)
-        return (
-            f"Article submitted and extracted: {presenters.counted(status['claims'], 'claim')} and "
-            f"{presenters.counted(status['quotes'], 'quote')} to review."
-        )
-    if article.extraction_state == ExtractionState.FAILED:
-        return f"Article submitted, but its extraction failed: {article.extraction_error}"
-    return (
-        "Article submitted; the extractor is looking for quotes and claims. They appear below by "
-        "themselves; a worker that has just started loads its language model first, which can take "
-        "up to about 30 seconds."
-    )
+    return presenters.extraction_message(article, "submitted")
 
 
 # --- The reader ----------------------------------------------------------------------------------

@@ -1,6 +1,7 @@
-"""One definition of "to triage" for every count that says it (issue 12, "counts disagree"):
-the articles list, the search's article tab, the dashboard's article rows and the triage
-queue filtered by article; and the reader's no-JS triage keeps the reader's query."""
+"""Issue 12, the desk at deadline: one definition of "to triage" for every count that says it
+(the articles list, the search's article tab, the dashboard's article rows and the triage queue
+filtered by article); the reader's no-JS triage keeps the reader's query; the message after an
+article comes in tells the truth about its extraction, wherever it came in."""
 
 from __future__ import annotations
 
@@ -12,7 +13,7 @@ from django.urls import reverse
 
 from factcheck.articles.models import ExtractionState
 from factcheck.claims.models import CandidateStatus
-from factcheck.review import queues
+from factcheck.review import presenters, queues
 
 from ..factories import ArticleFactory, ClaimFactory, QuoteFactory
 
@@ -104,3 +105,21 @@ def test_no_js_refusal_rerenders_with_show_all(client, checker, article):
     assert response.status_code == 400
     assert response.context["show_all"] is True
     assert f'data-cand="claim-{low.pk}"' in response.content.decode()
+
+
+@pytest.mark.parametrize(
+    ("state", "done_what", "meanwhile", "words"),
+    [
+        ("done", "fetched", "", "Article fetched and extracted: 1 claim and 1 quote to review."),
+        ("pending", "submitted", "Poll extraction_url until finished", "Poll extraction_url until finished; a worker"),
+        ("running", "fetched", "They appear below by themselves", "Article fetched; the extractor is looking"),
+        ("failed", "fetched", "", "Article fetched, but its extraction failed: engine broke"),
+    ],
+)
+def test_extraction_message_says_what_happened(article, claim, quote, state, done_what, meanwhile, words):
+    article.extraction_state, article.extraction_error = state, "engine broke" if state == "failed" else ""
+    article.save(update_fields=["extraction_state", "extraction_error"])
+    kwargs = {"meanwhile": meanwhile} if meanwhile else {}
+    message = presenters.extraction_message(article, done_what, **kwargs)
+    assert words in message
+    assert ("looking for" in message) == (state in ("pending", "running"))
