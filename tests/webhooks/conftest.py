@@ -55,7 +55,7 @@ def receiver(settings):
     state = Receiver()
     handler = type("Handler", (_Handler,), {"receiver": state})
     server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
     thread.start()
     state.base = f"http://127.0.0.1:{server.server_address[1]}"
     settings.SOURCES_ALLOWED_TEST_HOSTS = ["127.0.0.1"]
