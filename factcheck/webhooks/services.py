@@ -365,8 +365,13 @@ def delivery_attempt(*, delivery_id: int, now: datetime.datetime | None = None) 
             state=DeliveryState.FAILED, attempts=F("attempts") - 1, next_attempt_at=None, lease_until=None
         )
         return DeliveryState.FAILED
-    body = _frozen_body(event).encode()
-    outcome = _post(endpoint, event, body, delivery, now)
+    try:
+        body = _frozen_body(event).encode()
+    except Exception as exc:  # noqa: BLE001 - logged as the attempt's error, retried on the schedule
+        log.exception("webhook event %s: the body could not be built", event.event_id)
+        outcome = Outcome(error=f"The event's body could not be built ({type(exc).__name__}); retried later.")
+    else:
+        outcome = _post(endpoint, event, body, delivery, now)
     replay = Attempt.objects.filter(delivery=delivery).exists() and delivery.attempts == 1
     Attempt.objects.create(
         delivery=delivery,
