@@ -31,7 +31,6 @@ from urllib.parse import urljoin
 
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import Prefetch, prefetch_related_objects
 from django.urls import reverse
 
 from factcheck.webhooks.models import TEST_EVENT, EventType
@@ -105,9 +104,8 @@ def absolute(path: str) -> str:
 def _serialised(event) -> tuple[dict[str, Any] | None, dict[str, str | None], dict[str, Any]]:
     """(object, links, extra) for the event's subject; object None if the row is gone."""
     from factcheck.api import serializers
-    from factcheck.api.views import _CLAIM_PREFETCH
     from factcheck.articles.models import Article
-    from factcheck.claims.models import Claim, Rating
+    from factcheck.claims.models import Claim
     from factcheck.linking.models import ClaimLink, QuoteLink
     from factcheck.review.selectors import article_status
 
@@ -130,9 +128,8 @@ def _serialised(event) -> tuple[dict[str, Any] | None, dict[str, str | None], di
         claim = Claim.objects.with_related().filter(pk=event.object_id).first()
         if claim is None:
             return None, {}, {}
+        # One row, once per event (the body is frozen): the serializers' own lookups suffice.
         published = event.type in (EventType.FACTCHECK_PUBLISHED, EventType.FACTCHECK_CORRECTED)
-        ratings = Prefetch("verdict__scale__ratings", queryset=Rating.objects.order_by("order"))
-        prefetch_related_objects([claim], "verdict__scale", *_CLAIM_PREFETCH, *([ratings] if published else []))
         if published:
             data = serializers.FactcheckSerializer(claim, context=context).data
             api = reverse("api:factcheck-detail", args=[claim.pk])
