@@ -63,3 +63,10 @@ def receiver(settings):
     yield state
     server.shutdown()
     server.server_close()
+
+
+@pytest.fixture(autouse=True)
+def _tasks_in_process(settings):
+    """Delivery tasks run in the test's process (the suite's broker has no worker on the
+    `webhooks` queue): a queued retry or sweep runs at once and, not due yet, does nothing."""
+    settings.CELERY_TASK_ALWAYS_EAGER = True
