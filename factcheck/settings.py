@@ -113,6 +113,7 @@ INSTALLED_APPS = [
     "factcheck.publishing",
     "factcheck.sources",
     "factcheck.api",
+    "factcheck.webhooks",
 ]
 
 # Production serving (README "Production"): the request id first, so every log line of the
@@ -259,6 +260,9 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 # Link suggestions have their own queue, so a burst of them never delays extraction
 # (the candidates editors are waiting for). bin/start's worker consumes both queues.
 CELERY_TASK_ROUTES = {"factcheck.linking.tasks.*": {"queue": "linking"}}
+# Webhook deliveries wait on other people's servers: their own queue, so a slow receiver
+# never delays extraction (bin/start's worker consumes it too).
+CELERY_TASK_ROUTES["factcheck.webhooks.tasks.*"] = {"queue": "webhooks"}
 CELERY_BEAT_SCHEDULE = {
     "requeue-stuck-extractions": {
         "task": "factcheck.extraction.tasks.requeue_stuck_extractions",
@@ -271,6 +275,10 @@ CELERY_BEAT_SCHEDULE = {
     "poll-due-sources": {
         "task": "factcheck.sources.tasks.poll_due_sources",
         "schedule": envint("SOURCES_BEAT_SECONDS", 60),
+    },
+    "send-due-webhooks": {
+        "task": "factcheck.webhooks.tasks.send_due_webhooks",
+        "schedule": envint("WEBHOOKS_BEAT_SECONDS", 60),
     },
 }
 
@@ -351,6 +359,21 @@ SOURCES_SITEMAP_CHILDREN = envint("SOURCES_SITEMAP_CHILDREN", 3)
 SOURCES_POLL_LEASE_SECONDS = envint("SOURCES_POLL_LEASE_SECONDS", 900)
 SOURCES_POLL_BATCH = envint("SOURCES_POLL_BATCH", 500)
 SOURCES_FAILING_AFTER_HOURS = envint("SOURCES_FAILING_AFTER_HOURS", 24)
+
+# Webhooks (factcheck/webhooks, README "Webhooks"). Delivery goes through the sources
+# fetcher's SSRF check (SOURCES_ALLOWED_TEST_HOSTS included). After each failed attempt the
+# delivery waits the next number of seconds here (1 min, 5 min, 30 min, 2 h, 5 h, 10 h: seven
+# attempts over 17.6 h), then gives up; waits up to WEBHOOKS_COUNTDOWN_MAX_SECONDS are queued
+# with a countdown, longer ones sent by the beat sweep (the broker's visibility timeout).
+WEBHOOKS_RETRY_SCHEDULE = [
+    int(s) for s in envlist("WEBHOOKS_RETRY_SCHEDULE", ["60", "300", "1800", "7200", "18000", "36000"])
+]
+WEBHOOKS_COUNTDOWN_MAX_SECONDS = envint("WEBHOOKS_COUNTDOWN_MAX_SECONDS", 300)
+WEBHOOKS_CONNECT_TIMEOUT = envfloat("WEBHOOKS_CONNECT_TIMEOUT", 5.0)
+WEBHOOKS_READ_TIMEOUT = envfloat("WEBHOOKS_READ_TIMEOUT", 10.0)
+WEBHOOKS_RESPONSE_EXCERPT_BYTES = envint("WEBHOOKS_RESPONSE_EXCERPT_BYTES", 1000)
+WEBHOOKS_SENDING_LEASE_SECONDS = envint("WEBHOOKS_SENDING_LEASE_SECONDS", 120)
+WEBHOOKS_OLD_SECRET_HOURS = envint("WEBHOOKS_OLD_SECRET_HOURS", 24)
 
 # Security. Production (DEBUG off) turns on everything `check --deploy` asks for.
 SESSION_COOKIE_HTTPONLY = True

@@ -82,6 +82,15 @@ URL_CAPS: dict[str, str] = {
     "sources:poll": Cap.SOURCES,
     "sources:link_submit": Cap.SUBMIT,
     "sources:link": Cap.SUBMIT,
+    # Webhooks (factcheck/webhooks/urls.py): the desk's administrators only.
+    "webhooks:list": "admin",
+    "webhooks:create": "admin",
+    "webhooks:endpoint": "admin",
+    "webhooks:rotate": "admin",
+    "webhooks:delete": "admin",
+    "webhooks:test": "admin",
+    "webhooks:delivery": "admin",
+    "webhooks:replay": "admin",
     # Queues and bulk actions.
     "review:queue_triage": MEMBER,
     "review:queue_drafts": MEMBER,
@@ -120,6 +129,7 @@ CAPS = {
 BY_PARAMETER = {"claim_pk": "claim", "quote_pk": "quote", "evidence_pk": "evidence", "link_pk": "quote_link"}
 # sources/links/<pk>/ is a pasted link's fetch, not a source.
 BY_ROUTE = {"sources/links/<int:pk>/": "pasted_link"}
+BY_ROUTE["webhooks/deliveries/<int:pk>/"] = BY_ROUTE["webhooks/deliveries/<int:pk>/replay/"] = "delivery"
 BY_COLLECTION = {
     "articles": "article",
     "claims": "claim",
@@ -128,6 +138,7 @@ BY_COLLECTION = {
     "factchecks": "claim",
     "saved": "saved_filter",
     "sources": "source",
+    "webhooks": "endpoint",
 }
 
 
@@ -186,7 +197,25 @@ def world(article, claim, quote):
         "saved_filter": SavedFilter.objects.create(user=UserFactory(), name="Theirs", query="scope=claims"),
         "source": Source.objects.create(name="Example feed", url="https://example.org/feed.xml"),
         "pasted_link": FetchedItem.objects.create(key="https://example.org/a", url="https://example.org/a"),
+        **_webhook_rows(),
     }
+
+
+def _webhook_rows() -> dict:
+    from django.contrib.contenttypes.models import ContentType
+    from django.utils import timezone
+
+    from factcheck.webhooks.models import Delivery, Endpoint, Event
+
+    endpoint = Endpoint.objects.create(url="https://example.org/hook", secret="whsec_x", events=["claim.submitted"])
+    event = Event.objects.create(
+        event_id="evt_test",
+        type="webhook.test",
+        content_type=ContentType.objects.get_for_model(Endpoint),
+        object_id=endpoint.pk,
+        occurred_at=timezone.now(),
+    )
+    return {"endpoint": endpoint, "delivery": Delivery.objects.create(endpoint=endpoint, event=event)}
 
 
 def url_of(route: Route, world: dict, *, missing: bool = False) -> str:
@@ -222,6 +251,8 @@ def test_every_url_with_every_role(request, client, persona, world):
             allowed = True
         elif needs == MEMBER:
             allowed = bool(CAPS[persona])
+        elif needs == "admin":  # the desk's administrators (admin role, staff)
+            allowed = persona == "admin_user"
         else:
             allowed = needs in CAPS[persona]
         if allowed:
