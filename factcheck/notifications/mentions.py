@@ -19,15 +19,24 @@ from django.utils.safestring import SafeString, mark_safe
 MAX_MENTIONS = 20
 MAX_NAME = 150  # Django's username length
 
-MENTION = re.compile(r"(?<![\w@.+\-])@([\w.@+\-]{0,149}\w)")
+MENTION = re.compile(r"(?<![\w@.+\-])@([\w.@+\-]+)")
+TRAILING = ".@+-"
+
+
+def _mentions(text: str):
+    """(start, end, name) of each mention: the name without the punctuation that ends it."""
+    for match in MENTION.finditer(text):
+        name = match.group(1).rstrip(TRAILING)
+        if name and len(name) <= MAX_NAME:
+            yield match.start(), match.start() + 1 + len(name), name
 
 
 def mention_names(text: str) -> list[str]:
     """The distinct names mentioned in `text`, lower-cased, in order of first appearance."""
     seen: dict[str, None] = {}
-    for match in MENTION.finditer(text or ""):
-        name = match.group(1).lower()
-        if len(name) <= MAX_NAME and name not in seen:
+    for _, _, name in _mentions(text or ""):
+        name = name.lower()
+        if name not in seen:
             seen[name] = None
             if len(seen) >= MAX_MENTIONS:
                 break
@@ -47,12 +56,12 @@ def render_mentions(text: str, known: Iterable[str] | Callable[[list[str]], Iter
     known = {name.lower() for name in known}
     parts: list[str] = []
     last = 0
-    for match in MENTION.finditer(text):
-        if match.group(1).lower() not in known:
+    for start, end, name in _mentions(text):
+        if name.lower() not in known:
             continue
-        parts.append(escape(text[last : match.start()]))
-        parts.append(f'<strong class="mention">@{escape(match.group(1))}</strong>')
-        last = match.end()
+        parts.append(escape(text[last:start]))
+        parts.append(f'<strong class="mention">@{escape(name)}</strong>')
+        last = end
     parts.append(escape(text[last:]))
     html = "".join(parts).replace("\r\n", "\n").replace("\n", "<br>")
     return mark_safe(html)  # noqa: S308 (every piece of the text was escaped above)
