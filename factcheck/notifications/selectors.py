@@ -43,6 +43,21 @@ def mentioned_names(names: list[str]) -> set[str]:
     return {user.username.lower() for user in mentioned_users(names)}
 
 
+def known_mentions(request, names: list[str]) -> set[str]:
+    """Which of `names` are desk members, remembered on the request: a page of comments looks
+    each name up once, in one query for all the names it has not seen yet."""
+    memo = getattr(request, "_known_mentions", None)
+    if memo is None:
+        memo = {}
+        if request is not None:
+            request._known_mentions = memo
+    missing = [name for name in names if name not in memo]
+    if missing:
+        found = mentioned_names(missing)
+        memo.update({name: name in found for name in missing})
+    return {name for name in names if memo[name]}
+
+
 def claim_checkers(claim) -> list:
     """The people a claim is theirs: whoever it is assigned to and whoever wrote its verdict."""
     ids = {pk for pk in (claim.assigned_to_id, claim.verdict_by_id) if pk}

@@ -15,6 +15,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from factcheck.core.errors import ApplicationError
 from factcheck.notifications import selectors, services
 from factcheck.notifications.forms import NotificationSettingsForm
+from factcheck.notifications.mentions import MAX_MENTIONS, mention_names
 from factcheck.review.access import workspace_view
 from factcheck.review.responses import refused
 
@@ -25,6 +26,9 @@ PER_PAGE = 50
 @workspace_view()
 def notification_list(request):
     page = Paginator(selectors.notifications_for(request.user), PER_PAGE).get_page(request.GET.get("page"))
+    # Every name the page's excerpts mention, looked up in one query.
+    names = {name for n in page.object_list for name in mention_names(n.excerpt)}
+    selectors.known_mentions(request, sorted(names)[:MAX_MENTIONS])
     return render(
         request,
         "notifications/list.html",

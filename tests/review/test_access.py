@@ -20,6 +20,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from factcheck.accounts.roles import Cap
 from factcheck.articles.models import Article
 from factcheck.linking.models import ClaimLink, QuoteLink
+from factcheck.notifications.models import Notification
 from factcheck.review.models import SavedFilter
 from factcheck.sources.models import FetchedItem, Source
 
@@ -96,6 +97,11 @@ URL_CAPS: dict[str, str] = {
     "review:saved_filter_apply": MEMBER,
     "review:saved_filter_rename": MEMBER,
     "review:saved_filter_delete": MEMBER,
+    # Notifications (each person's own: another person's is a 404).
+    "notifications:list": MEMBER,
+    "notifications:read": MEMBER,
+    "notifications:read_all": MEMBER,
+    "notifications:settings": MEMBER,
     # Public fact-checks.
     "publishing:list": PUBLIC,
     "publishing:detail": PUBLIC,
@@ -128,6 +134,7 @@ BY_COLLECTION = {
     "factchecks": "claim",
     "saved": "saved_filter",
     "sources": "source",
+    "notifications": "notification",
 }
 
 
@@ -186,7 +193,12 @@ def world(article, claim, quote):
         "saved_filter": SavedFilter.objects.create(user=UserFactory(), name="Theirs", query="scope=claims"),
         "source": Source.objects.create(name="Example feed", url="https://example.org/feed.xml"),
         "pasted_link": FetchedItem.objects.create(key="https://example.org/a", url="https://example.org/a"),
+        "notification": _notification(UserFactory()),
     }
+
+
+def _notification(user) -> Notification:
+    return Notification.objects.create(recipient=user, kind="assigned", key="access", text="Assigned", url="/")
 
 
 def url_of(route: Route, world: dict, *, missing: bool = False) -> str:
@@ -214,6 +226,7 @@ def test_every_url_with_every_role(request, client, persona, world):
     user = request.getfixturevalue(persona)
     # The persona's own saved filter (the world's belongs to someone else: a 404 for them).
     world["saved_filter"] = SavedFilter.objects.create(user=user, name="Mine", query="scope=claims")
+    world["notification"] = _notification(user)
     for route in ROUTES:
         needs = URL_CAPS[route.name]
         client.force_login(user)  # again each time: one of the URLs logs out

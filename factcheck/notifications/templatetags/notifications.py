@@ -21,7 +21,9 @@ def notification_bell(context):
     return {"show": True, "count": count, "capped": count > selectors.BELL_CAP, "cap": selectors.BELL_CAP}
 
 
-@register.filter
-def mentions(text: str):
-    """The text escaped with line breaks, each @mention of a desk member emphasised."""
-    return render_mentions(text, selectors.mentioned_names)
+@register.simple_tag(takes_context=True)
+def mentions(context, text: str):
+    """`{% mentions comment.body %}`: the text escaped with line breaks, each @mention of a desk
+    member emphasised. Names are looked up once per request (selectors.known_mentions)."""
+    request = context.get("request")
+    return render_mentions(text, lambda names: selectors.known_mentions(request, names))
