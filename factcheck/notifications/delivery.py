@@ -123,6 +123,8 @@ def digest_send(*, user_id: int, now: datetime.datetime | None = None) -> dateti
         return None
     ours = Notification.objects.filter(recipient_id=user_id, email_state=EmailState.SENDING, email_claimed_at=now)
     rows = list(ours.select_related("actor").order_by("created_at", "id"))
+    if not rows:
+        return None  # taken from under us (the lease ran out): the other sender has them
     user = get_user_model().objects.filter(pk=user_id).first()
     if user is None or not user.email or not user.is_active:
         ours.update(email_state=EmailState.NONE, email_claimed_at=None, email_error="No email address.")

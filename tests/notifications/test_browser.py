@@ -9,6 +9,7 @@ import pytest
 from playwright.sync_api import expect
 
 from factcheck.claims import services as claims
+from tests.browser.axe import assert_accessible
 from tests.browser.conftest import CHROMIUM, LAUNCH_ARGS, _migration_data, new_tab  # noqa: F401 (fixtures)
 from tests.browser.helpers import assert_not_pwned, log_in, shoot
 
@@ -69,6 +70,7 @@ def test_the_bell_counts_and_the_list_opens_and_marks_read(
     expect(items.nth(1).locator(".mention")).to_have_text("@Chloe")
     expect(page.locator("#unread-summary")).to_have_text("2 unread notifications.")
     assert_not_pwned(page)
+    assert_accessible(page, "the notification list")
     shoot(page, "notifications-list")
     # Open the mention: it is marked read and leads to the claim's comments.
     items.nth(1).locator(".notification-open").click()
