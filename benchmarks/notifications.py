@@ -97,6 +97,8 @@ def main() -> None:
         build_s = time.perf_counter() - started
         person = users[0]
         bell = timed(lambda: selectors.unread_count(person), args.repeat)
+        # The plan of the bell's COUNT: it must read the partial unread index only.
+        plan = selectors.notifications_for(person).unread().order_by()[:100].values("pk").explain()
         first_page = timed(lambda: list(selectors.notifications_for(person)[:50]), args.repeat)
 
         mentions = " ".join(f"@bench{n}" for n in range(1, 6))
@@ -141,6 +143,7 @@ def main() -> None:
                     "users": args.users,
                     "build_s": round(build_s, 1),
                     "bell_unread_count": bell,
+                    "bell_plan": plan.splitlines(),
                     "list_first_page": first_page,
                     "fanout_ms_per_comment_event_5_mentions": round(fanout_ms, 2),
                     "emails": len(ids),
