@@ -31,6 +31,8 @@ log = logging.getLogger(__name__)
 
 # What a mail server that is down or refusing raises (smtplib's errors are OSErrors too).
 MAIL_ERRORS: tuple[type[BaseException], ...] = (OSError, smtplib.SMTPException)
+# RFC 3834: mail sent by a program, so mail servers and people's rules never auto-reply to it.
+HEADERS = {"Auto-Submitted": "auto-generated"}
 
 
 def backoff(attempts: int) -> datetime.timedelta:
@@ -88,7 +90,9 @@ def email_send(*, notification_id: int, now: datetime.datetime | None = None) ->
     if not claimed.update(email_state=EmailState.SENDING, email_claimed_at=now):
         return None  # sent already, by digest, not mailed, or another sender has it
     ours = Notification.objects.filter(pk=notification_id, email_state=EmailState.SENDING, email_claimed_at=now)
-    notification = Notification.objects.select_related("recipient", "actor").get(pk=notification_id)
+    notification = Notification.objects.select_related("recipient", "actor").filter(pk=notification_id).first()
+    if notification is None:
+        return None  # deleted meanwhile (its claim or its recipient was)
     address = notification.recipient.email
     if not address or not notification.recipient.is_active:
         ours.update(email_state=EmailState.NONE, email_claimed_at=None, email_error="No email address.")
@@ -98,7 +102,7 @@ def email_send(*, notification_id: int, now: datetime.datetime | None = None) ->
         {**_context(), "notification": notification, "url": _absolute(notification.url)},
     )
     subject = Truncator(notification.text).chars(120)
-    message = EmailMessage(subject=subject, body=body, to=[address])
+    message = EmailMessage(subject=subject, body=body, to=[address], headers=HEADERS)
     try:
         message.send()
     except MAIL_ERRORS as exc:
@@ -138,7 +142,7 @@ def digest_send(*, user_id: int, now: datetime.datetime | None = None) -> dateti
     items = [{"notification": row, "url": _absolute(row.url)} for row in rows]
     body = render_to_string("notifications/email/digest.txt", {**_context(), "items": items, "count": count})
     try:
-        EmailMessage(subject=subject, body=body, to=[user.email]).send()
+        EmailMessage(subject=subject, body=body, to=[user.email], headers=HEADERS).send()
     except MAIL_ERRORS as exc:
         return _failed(ours, attempts=max(row.email_attempts for row in rows) + 1, now=now, error=exc)
     _sent(ours, now=now)

@@ -34,6 +34,7 @@ def test_assignment_notifies_the_assignee_and_mails_them(
     assert notes(checker) == []
     [mail] = mailoutbox
     assert mail.to == ["chloe@newsroom.example"] and mail.subject == note.text
+    assert mail.extra_headers["Auto-Submitted"] == "auto-generated"
     assert "http://localhost:8000" + claim.get_absolute_url() in mail.body
     note.refresh_from_db()
     assert note.email_state == EmailState.SENT and note.email_sent_at is not None

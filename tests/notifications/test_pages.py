@@ -128,3 +128,16 @@ def test_comments_show_mentions_emphasised_and_escaped(client, reporter, checker
     client.force_login(checker)
     page = client.get(claim.get_absolute_url()).content.decode()
     assert '&lt;script&gt;x()&lt;/script&gt; <strong class="mention">@Carl</strong> look<br>@nobody' in page
+
+
+def test_admin_lists_notifications_and_queues_a_failed_email_again(client, admin_user, checker):
+    note = make(checker)
+    Notification.objects.filter(pk=note.pk).update(email_state="failed", email_attempts=40, email_error="refused")
+    client.force_login(admin_user)
+    changelist = reverse("admin:notifications_notification_changelist")
+    assert client.get(changelist, {"email_state": "failed"}).status_code == 200
+    with_capture = client.post(changelist, {"action": "send_again", "_selected_action": [note.pk]}, follow=True)
+    assert "1 email queued again." in with_capture.content.decode()
+    note.refresh_from_db()
+    assert note.email_state == "pending" and note.email_attempts == 0
+    assert client.get(reverse("admin:notifications_notificationsettings_changelist")).status_code == 200
