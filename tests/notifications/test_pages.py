@@ -141,3 +141,15 @@ def test_admin_lists_notifications_and_queues_a_failed_email_again(client, admin
     note.refresh_from_db()
     assert note.email_state == "pending" and note.email_attempts == 0
     assert client.get(reverse("admin:notifications_notificationsettings_changelist")).status_code == 200
+
+
+def test_marking_read_needs_the_csrf_token(checker):
+    from django.test import Client
+
+    note = make(checker)
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(checker)
+    assert client.post(reverse("notifications:read", args=[note.pk])).status_code == 403
+    assert client.post(reverse("notifications:read_all")).status_code == 403
+    note.refresh_from_db()
+    assert note.read_at is None
