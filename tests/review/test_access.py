@@ -20,6 +20,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from factcheck.accounts.roles import Cap
 from factcheck.articles.models import Article
 from factcheck.linking.models import ClaimLink, QuoteLink
+from factcheck.notifications.models import Notification
 from factcheck.review.models import SavedFilter
 from factcheck.sources.models import FetchedItem, Source
 
@@ -105,6 +106,11 @@ URL_CAPS: dict[str, str] = {
     "review:saved_filter_apply": MEMBER,
     "review:saved_filter_rename": MEMBER,
     "review:saved_filter_delete": MEMBER,
+    # Notifications (each person's own: another person's is a 404).
+    "notifications:list": MEMBER,
+    "notifications:read": MEMBER,
+    "notifications:read_all": MEMBER,
+    "notifications:settings": MEMBER,
     # Public fact-checks.
     "publishing:list": PUBLIC,
     "publishing:detail": PUBLIC,
@@ -139,6 +145,7 @@ BY_COLLECTION = {
     "saved": "saved_filter",
     "sources": "source",
     "webhooks": "endpoint",
+    "notifications": "notification",
 }
 
 
@@ -198,6 +205,7 @@ def world(article, claim, quote):
         "source": Source.objects.create(name="Example feed", url="https://example.org/feed.xml"),
         "pasted_link": FetchedItem.objects.create(key="https://example.org/a", url="https://example.org/a"),
         **_webhook_rows(),
+        "notification": _notification(UserFactory()),
     }
 
 
@@ -216,6 +224,10 @@ def _webhook_rows() -> dict:
         occurred_at=timezone.now(),
     )
     return {"endpoint": endpoint, "delivery": Delivery.objects.create(endpoint=endpoint, event=event)}
+
+
+def _notification(user) -> Notification:
+    return Notification.objects.create(recipient=user, kind="assigned", key="access", text="Assigned", url="/")
 
 
 def url_of(route: Route, world: dict, *, missing: bool = False) -> str:
@@ -243,6 +255,7 @@ def test_every_url_with_every_role(request, client, persona, world):
     user = request.getfixturevalue(persona)
     # The persona's own saved filter (the world's belongs to someone else: a 404 for them).
     world["saved_filter"] = SavedFilter.objects.create(user=user, name="Mine", query="scope=claims")
+    world["notification"] = _notification(user)
     for route in ROUTES:
         needs = URL_CAPS[route.name]
         client.force_login(user)  # again each time: one of the URLs logs out
