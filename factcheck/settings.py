@@ -368,8 +368,9 @@ SOURCES_FAILING_AFTER_HOURS = envint("SOURCES_FAILING_AFTER_HOURS", 24)
 # Webhooks (factcheck/webhooks, README "Webhooks"). Delivery goes through the sources
 # fetcher's SSRF check (SOURCES_ALLOWED_TEST_HOSTS included). After each failed attempt the
 # delivery waits the next number of seconds here (1 min, 5 min, 30 min, 2 h, 5 h, 10 h, 10 h:
-# eight attempts over 27.6 h, so an endpoint down for a day still gets it), then gives up; waits up to WEBHOOKS_COUNTDOWN_MAX_SECONDS are queued
-# with a countdown, longer ones sent by the beat sweep (the broker's visibility timeout).
+# eight attempts over 27.6 h, so an endpoint down for a day still gets it), then gives up;
+# waits up to WEBHOOKS_COUNTDOWN_MAX_SECONDS are queued with a countdown, longer ones sent by
+# the beat sweep (the broker's visibility timeout).
 WEBHOOKS_RETRY_SCHEDULE = [
     int(s) for s in envlist("WEBHOOKS_RETRY_SCHEDULE", ["60", "300", "1800", "7200", "18000", "36000", "36000"])
 ]
