@@ -34,6 +34,7 @@ from factcheck.review.models import SavedFilter
 from factcheck.sources.models import FetchedItem, Source
 
 from ..factories import ClaimFactory, ClaimLinkFactory, EvidenceFactory, QuoteFactory, QuoteLinkFactory, rating
+from ..review.test_access import _notification, _webhook_rows
 from .axe import AXE_JS, axe_violations
 from .conftest import PHONE, VIEWPORT
 from .helpers import shoot
@@ -62,6 +63,11 @@ MUST_VISIT = {
     "publishing:list",
     "publishing:detail",
     "password_change",
+    "notifications:list",
+    "notifications:settings",
+    "webhooks:list",
+    "webhooks:endpoint",
+    "webhooks:delivery",
 }
 # Which row of the desk a URL parameter names: by the collection before it in the path.
 COLLECTIONS = {
@@ -73,9 +79,12 @@ COLLECTIONS = {
     "saved": "saved_filter",
     "sources": "source",
     "api-tokens": "token",
+    "webhooks": "endpoint",
+    "notifications": "notification",
 }
 BY_PARAMETER = {"claim_pk": "claim", "quote_pk": "quote", "evidence_pk": "evidence", "link_pk": "quote_link"}
 BY_ROUTE = {"sources/links/<int:pk>/": "pasted_link"}
+BY_ROUTE["webhooks/deliveries/<int:pk>/"] = BY_ROUTE["webhooks/deliveries/<int:pk>/replay/"] = "delivery"
 SKIP_NAMESPACES = {"admin"}  # the admin site is Django's own
 # Swagger UI (/api/docs/, vendored, for developers) fails axe in its own markup (nested
 # interactive controls, colour contrast of its method badges, 19 px targets): not ours to
@@ -115,19 +124,19 @@ def _url(route: Route, desk: dict) -> str:
     return reverse(route.name, kwargs=kwargs)
 
 
-def _desk(article, claim, quote, editor, checker) -> dict:
+def _desk(article, claim, quote, walker, checker) -> dict:
     """One row of every kind a page shows, and something in every queue (factories: the sample
     articles' real extraction costs seconds, and tests/browser/test_reader.py covers the reader
     on them)."""
     article.extraction_state = ExtractionState.DONE
     article.save(update_fields=["extraction_state"])
-    labelled = {"status": CandidateStatus.ACCEPTED, "verdict_by": checker, "assigned_to": editor}
+    labelled = {"status": CandidateStatus.ACCEPTED, "verdict_by": checker, "assigned_to": walker}
     drafted = ClaimFactory(text="Prices rose 4% in 2023.", verdict=rating("mostly-true"), **labelled)
     ClaimFactory(text="Unemployment fell to 3%.", workflow=Workflow.IN_REVIEW, verdict=rating("false"), **labelled)
     for n in range(4):  # to triage, and for the bulk action at each width
         ClaimFactory(text=f"Troops took {n + 2}km on Tuesday.", checkworthy=True, score=0.9 - n / 10)
     other = ClaimFactory(text="Troops captured around 2km of the region.", checkworthy=True)
-    published = ClaimFactory(labelled=True, workflow=Workflow.PUBLISHED, verdict_by=checker, approved_by=editor)
+    published = ClaimFactory(labelled=True, workflow=Workflow.PUBLISHED, verdict_by=checker, approved_by=walker)
     return {
         "article": article,
         "claim": drafted,
@@ -136,10 +145,12 @@ def _desk(article, claim, quote, editor, checker) -> dict:
         "quote_link": QuoteLinkFactory(a=quote, b=QuoteFactory(text="We are advancing on all fronts")),
         "evidence": EvidenceFactory(claim=drafted),
         "published": published,
-        "saved_filter": SavedFilter.objects.create(user=editor, name="Unchecked", query="scope=claims&stage=candidate"),
+        "saved_filter": SavedFilter.objects.create(user=walker, name="Unchecked", query="scope=claims&stage=candidate"),
         "source": Source.objects.create(name="Example feed", url="https://example.org/feed.xml"),
         "pasted_link": FetchedItem.objects.create(key="https://example.org/a", url="https://example.org/a"),
-        "token": api_token_create(actor=editor, user=editor, name="CMS import", scopes=["read"]).token,
+        "token": api_token_create(actor=walker, user=walker, name="CMS import", scopes=["read"]).token,
+        "notification": _notification(walker),
+        **_webhook_rows(),  # an endpoint and a delivery, as the access matrix makes them
     }
 
 
@@ -180,13 +191,16 @@ def _check(tab, where: str, width: int, problems: list[str]) -> None:
     shoot(page, f"every-{name}-{width}", full_page=False)
 
 
-def test_every_page_passes_axe_at_both_widths(new_tab, live_server, editor, checker, reporter, article, claim, quote):
-    desk = _desk(article, claim, quote, editor, checker)
+def test_every_page_passes_axe_at_both_widths(
+    new_tab, live_server, admin_user, checker, reporter, article, claim, quote
+):
+    # The desk's administrator: every page opens for them (webhooks are theirs alone).
+    desk = _desk(article, claim, quote, admin_user, checker)
     problems: list[str] = []
     pages: list[tuple[str, str]] = []
     for viewport in (VIEWPORT, PHONE):
         width = viewport["width"]
-        tab = _signed_in(new_tab, live_server, editor, viewport)
+        tab = _signed_in(new_tab, live_server, admin_user, viewport)
         page = tab.page
         pages = pages or _pages(page, desk)  # asked once: which URLs are pages does not depend on the width
         extra = [
