@@ -54,11 +54,9 @@ def test_article_rows_count_what_the_triage_queue_lists(client, checker, url):
     assert len(rows) == sum(1 for n in expected.values() if n) >= 2
     for link, n in rows:
         pk = int(re.search(r"article=(\d+)", link)[1])
-        # Every candidate of the article counted would say more: the queue's definition is used.
-        every_candidate = sum(1 for c in articles if c.pk == pk for _ in c.claims.filter(status="candidate"))
         assert int(n) == expected[pk] == _triage_total(client, unescape(link)), pk
-        assert every_candidate >= expected[pk]
     assert sum(int(n) for _, n in rows) == queues.TRIAGE.queryset(checker).count()
+    # Counting every candidate (as the list did) would give more for some article: the data tells them apart.
     assert any(a.claims.filter(status="candidate").count() > expected[a.pk] for a in articles), "data too tame"
 
 
