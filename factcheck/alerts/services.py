@@ -101,7 +101,7 @@ def repeat_alerts_sweep(*, since: datetime.datetime) -> list[RepeatAlert]:
 def repeat_alert_acknowledge(*, alert: RepeatAlert, actor: Any, note: str = "") -> RepeatAlert:
     """Mark an alert as seen and dealt with. Fact-checkers and editors; audited."""
     require_cap(actor, Cap.REVIEW, "acknowledge repeat alerts")
-    current = RepeatAlert.objects.select_for_update().select_related("acknowledged_by").get(pk=alert.pk)
+    current = RepeatAlert.objects.select_for_update(of=("self",)).select_related("acknowledged_by").get(pk=alert.pk)
     if current.state == AlertState.ACKNOWLEDGED:
         who = current.acknowledged_by.get_username() if current.acknowledged_by else "someone"
         raise Conflict(f"This alert was already acknowledged by {who}.")
