@@ -60,7 +60,7 @@ def person(db):
 def repeat_of(checked, *, outlet: str, day: datetime.date, claimant=None, score: float = 0.8, **link):
     """A news claim saying `checked` again, in an article of `outlet` dated `day`, linked as the same claim."""
     claim = ClaimFactory(
-        text=checked.text.replace(".", "", 1) + " again.",
+        text=checked.text.rstrip(".") + ", she said again.",
         outlet=outlet,
         published=day,
         claimant=claimant,

@@ -84,7 +84,7 @@ def test_the_ledger_pages(alert, published_check, person, reporter, login):
     index = client.get(reverse("ledger:index")).content.decode()
     assert f'id="ledger-row-{published_check.pk}"' in index and "1</span> later appearance" in index
     detail = client.get(reverse("ledger:detail", args=[published_check.pk])).content.decode()
-    assert '<svg class="ledger-chart"' in detail and '<title id="chart-title">' in detail
+    assert '<svg class="ledger-chart' in detail and '<title id="chart-title">' in detail
     assert 'id="appearance-table"' in detail and "Globe" in detail and "<script>alert(1)" not in detail
     assert client.get(reverse("ledger:detail", args=[alert.claim.pk])).status_code == 404  # not a check
     claimants = client.get(reverse("ledger:claimants")).content.decode()
