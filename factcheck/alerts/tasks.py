@@ -3,7 +3,8 @@
 Alerts follow link suggestions: when `factcheck.linking.tasks.suggest_links` succeeds (in the
 worker), `raise_repeat_alerts(article_id)` is queued. Hooked on Celery's task_postrun so the
 linking app needs no change; a beat sweep catches anything missed (a lost message, a link an
-editor confirmed later)."""
+editor confirmed later). A link an editor confirms or makes is heard at once through
+`audit_committed` (factcheck/audit/signals.py)."""
 
 from __future__ import annotations
 
@@ -13,15 +14,20 @@ import logging
 from celery import shared_task
 from celery.signals import task_postrun
 from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
 from django.db import InterfaceError, OperationalError
 from django.utils import timezone
 
 from factcheck.alerts import services
+from factcheck.audit.signals import audit_committed
 from factcheck.celery import TRANSIENT_RETRY
+from factcheck.claims.models import Claim
 
 log = logging.getLogger(__name__)
 
 SUGGEST_TASK = "factcheck.linking.tasks.suggest_links"
+# An editor's link between claims (factcheck.linking.services, audited on both claims).
+LINK_ACTIONS = frozenset({"link_confirm", "link_create"})
 
 
 @task_postrun.connect
@@ -35,6 +41,19 @@ def after_link_suggestions(sender=None, args=None, kwargs=None, state=None, **_e
         raise_repeat_alerts.delay(int(article_id))
     except Exception:  # noqa: BLE001 - the broker is down: the sweep raises it later
         log.warning("could not enqueue repeat alerts for article %s; the sweep will", article_id)
+
+
+@audit_committed.connect
+def after_link_decision(sender=None, event=None, **_extra) -> None:
+    """An editor confirmed or made a claim link: raise what it makes a repeat, now rather than at
+    the next sweep. Quick (one lookup, one enqueue), as audit_committed receivers must be."""
+    if event is None or event.action not in LINK_ACTIONS:
+        return
+    if event.content_type_id != ContentType.objects.get_for_model(Claim).pk:
+        return
+    article_id = Claim.objects.filter(pk=event.object_id).values_list("article_id", flat=True).first()
+    if article_id is not None:
+        raise_repeat_alerts.delay(article_id)
 
 
 @shared_task(

@@ -106,6 +106,22 @@ def test_link_suggestions_succeeding_queue_the_alert_task(published_check, monke
     assert queued == [42]
 
 
+def test_an_editor_confirming_a_link_queues_the_alert_task(
+    published_check, checker, monkeypatch, django_capture_on_commit_callbacks
+):
+    from factcheck.linking.services import claim_link_create
+
+    queued = []
+    monkeypatch.setattr(tasks.raise_repeat_alerts, "delay", queued.append)
+    claim = ClaimFactory(text="Unemployment is at 3.1 per cent, the lowest in ten years.")
+    with django_capture_on_commit_callbacks(execute=True):
+        claim_link_create(a=claim, b=published_check, relation=Relation.SAME, actor=checker)
+    assert sorted(queued) == sorted([claim.article_id, published_check.article_id])
+    # What the queued task does with them: the alert for the news claim, nothing for the check's own.
+    assert [a.claim_id for a in services.repeat_alerts_raise(article_id=claim.article_id)] == [claim.pk]
+    assert services.repeat_alerts_raise(article_id=published_check.article_id) == []
+
+
 def test_acknowledge_records_who_and_is_audited(published_check, checker):
     repeat = repeat_of(published_check, outlet="Globe", day=DAY)
     (alert,) = services.repeat_alerts_raise(article_id=repeat.article_id)
