@@ -198,6 +198,7 @@ def start_worker(concurrency: int) -> subprocess.Popen:
         ],
         cwd=ROOT,
         env=dict(os.environ),
+        stdout=subprocess.DEVNULL,  # the banner; errors still go to stderr
         start_new_session=True,
     )
 
