@@ -1,7 +1,8 @@
 """Celery adapters for repeat alerts: they take ids and call services.
 
-Alerts follow link suggestions: when `factcheck.linking.tasks.suggest_links` succeeds (in the
-worker), `raise_repeat_alerts(article_id)` is queued. Hooked on Celery's task_postrun so the
+Alerts follow link suggestions: when `factcheck.linking.tasks.suggest_links` succeeds, the worker
+raises the article's alerts at once (`raise_repeat_alerts(article_id)` is queued only if that
+fails). Hooked on Celery's task_postrun so the
 linking app needs no change; a beat sweep catches anything missed (a lost message, a link an
 editor confirmed later). A link an editor confirms or makes is heard at once through
 `audit_committed` (factcheck/audit/signals.py)."""
@@ -32,11 +33,20 @@ LINK_ACTIONS = frozenset({"link_confirm", "link_create"})
 
 @task_postrun.connect
 def after_link_suggestions(sender=None, args=None, kwargs=None, state=None, **_extra) -> None:
+    """Right after suggest_links succeeds, in the same worker process: raise the article's alerts
+    here rather than queue a task behind the extraction tasks waiting in the same queue (a few
+    queries; measured in benchmarks/repeat_alert_latency.py). If that fails, the task (with its
+    retries) takes over; if the broker is down too, the sweep."""
     if getattr(sender, "name", "") != SUGGEST_TASK or state != "SUCCESS":
         return
     article_id = args[0] if args else (kwargs or {}).get("article_id")
     if article_id is None:
         return
+    try:
+        services.repeat_alerts_raise(article_id=int(article_id))
+        return
+    except Exception:  # noqa: BLE001 - never fail the finished suggestion task; retry as a task
+        log.exception("raising repeat alerts for article %s failed; queueing the task", article_id)
     try:
         raise_repeat_alerts.delay(int(article_id))
     except Exception:  # noqa: BLE001 - the broker is down: the sweep raises it later

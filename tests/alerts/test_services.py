@@ -97,12 +97,26 @@ def test_the_sweep_raises_what_the_task_missed(published_check):
     assert services.repeat_alerts_sweep(since=since) == []
 
 
-def test_link_suggestions_succeeding_queue_the_alert_task(published_check, monkeypatch):
+def test_link_suggestions_succeeding_raise_the_alerts_at_once(published_check, monkeypatch):
+    repeat = repeat_of(published_check, outlet="Globe", day=DAY)
     queued = []
     monkeypatch.setattr(tasks.raise_repeat_alerts, "delay", queued.append)
-    tasks.after_link_suggestions(sender=suggest_links, args=(42,), state="SUCCESS")
-    tasks.after_link_suggestions(sender=suggest_links, args=(43,), state="FAILURE")
-    tasks.after_link_suggestions(sender=tasks.raise_repeat_alerts, args=(44,), state="SUCCESS")
+    tasks.after_link_suggestions(sender=suggest_links, args=(repeat.article_id,), state="FAILURE")
+    tasks.after_link_suggestions(sender=tasks.raise_repeat_alerts, args=(repeat.article_id,), state="SUCCESS")
+    assert not RepeatAlert.objects.exists()
+    tasks.after_link_suggestions(sender=suggest_links, args=(repeat.article_id,), state="SUCCESS")
+    assert RepeatAlert.objects.get().claim_id == repeat.pk and queued == []
+
+
+def test_if_raising_fails_the_task_takes_over(published_check, monkeypatch):
+    queued = []
+    monkeypatch.setattr(tasks.raise_repeat_alerts, "delay", queued.append)
+
+    def broken(**kwargs):
+        raise RuntimeError("database went away")
+
+    monkeypatch.setattr(tasks.services, "repeat_alerts_raise", broken)
+    tasks.after_link_suggestions(sender=suggest_links, kwargs={"article_id": 42}, state="SUCCESS")
     assert queued == [42]
 
 
