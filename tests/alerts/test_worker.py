@@ -13,6 +13,7 @@ from factcheck.alerts.models import AlertState, RepeatAlert
 from factcheck.claims.models import Workflow
 from factcheck.sources.models import Source
 from factcheck.sources.tasks import poll_due_sources
+from tests.browser.conftest import _migration_data  # noqa: F401 (the rating scale, after a flush)
 from tests.extraction.test_worker import start_worker, stop, wait_for
 from tests.factories import ClaimFactory
 from tests.sources.conftest import Reply, rss, site  # noqa: F401 (the loopback server fixture)
