@@ -11,6 +11,7 @@ from factcheck.audit.models import AuditEvent
 from factcheck.claims.models import CandidateStatus, Workflow
 from factcheck.core.errors import ApplicationError
 from factcheck.linking.models import LinkState
+from factcheck.review.presenters import history_entry
 from tests.factories import ClaimFactory, ClaimLinkFactory, rating
 
 pytestmark = pytest.mark.django_db
@@ -68,6 +69,9 @@ def test_approval_is_refused_without_approve_anyway_and_a_reason(in_review, publ
     event = AuditEvent.objects.get(action="approve_despite_disagreement")
     assert event.reason == "Their check used last year's figure."
     assert "Mostly true" in event.changes["disagrees_with"][1]
+    entry = history_entry(event)
+    assert entry.sentence == "approved it although a matched check has another verdict"
+    assert entry.reason == "Their check used last year's figure."
 
 
 def test_without_disagreement_approval_is_as_before(in_review, editor, reporter):
