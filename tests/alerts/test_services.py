@@ -53,6 +53,24 @@ def test_a_repeat_of_our_published_check_raises_one_alert_and_the_signal(
     assert RepeatAlert.objects.count() == 1 and len(raised) == 1
 
 
+def test_the_checker_of_the_earlier_claim_is_notified_once(
+    published_check, person, checker, settings, django_capture_on_commit_callbacks
+):
+    from factcheck.notifications.models import Kind, Notification
+
+    settings.CELERY_TASK_ALWAYS_EAGER = True  # the email task, if any, in this thread
+    published_check.verdict_by = checker
+    published_check.save(update_fields=["verdict_by"])
+    repeat = repeat_of(published_check, outlet="Globe", day=DAY, claimant=person)
+    for _ in range(2):
+        with django_capture_on_commit_callbacks(execute=True):
+            services.repeat_alerts_raise(article_id=repeat.article_id)
+    (note,) = Notification.objects.all()
+    alert = RepeatAlert.objects.get()
+    assert (note.recipient, note.kind, note.url) == (checker, Kind.REPEAT_ALERT, alert.get_absolute_url())
+    assert note.text == "A claim you checked was said again by Jane Minister in Globe"
+
+
 def test_the_database_refuses_a_duplicate_pair(published_check):
     repeat = repeat_of(published_check, outlet="Globe", day=DAY)
     services.repeat_alerts_raise(article_id=repeat.article_id)

@@ -30,7 +30,7 @@ def test_the_list_shows_who_where_when_and_the_earlier_verdict(alert, reporter, 
     for i in range(3):  # more alerts, same number of queries
         repeat_of(alert.checked_claim, outlet=f"Outlet {i}", day=DAY)
     services.repeat_alerts_sweep(since=datetime.datetime(2000, 1, 1, tzinfo=datetime.UTC))
-    with django_assert_num_queries(6):
+    with django_assert_num_queries(7):
         html = client.get(reverse("alerts:list")).content.decode()
     assert html.count('class="alert-row"') == 4
     assert "Jane Minister" in html and "Globe" in html and "20 Aug 2024" in html and "Mostly true" in html

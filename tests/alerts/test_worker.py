@@ -1,6 +1,6 @@
 """End to end with a real Celery worker over Redis: a published fact-check; a feed on the loopback
 server carries an article that repeats its claim; the worker polls the feed, imports and extracts
-the article, suggests its links and raises the repeat alert."""
+the article, suggests its links and raises the repeat alert, and its checker is notified."""
 
 from __future__ import annotations
 
@@ -9,13 +9,15 @@ import redis
 from django.conf import settings
 from django.utils import timezone
 
+from factcheck.accounts.roles import Role
 from factcheck.alerts.models import AlertState, RepeatAlert
 from factcheck.claims.models import Workflow
+from factcheck.notifications.models import Kind, Notification
 from factcheck.sources.models import Source
 from factcheck.sources.tasks import poll_due_sources
 from tests.browser.conftest import _migration_data  # noqa: F401 (the rating scale, after a flush)
 from tests.extraction.test_worker import start_worker, stop, wait_for
-from tests.factories import ClaimFactory
+from tests.factories import ClaimFactory, UserFactory
 from tests.sources.conftest import Reply, rss, site  # noqa: F401 (the loopback server fixture)
 
 pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True)]
@@ -30,9 +32,11 @@ def clean_queue():
     redis.Redis.from_url(settings.REDIS_URL).flushdb()
 
 
-def test_a_feed_article_repeating_a_published_check_raises_an_alert(site):  # noqa: F811
+def test_a_feed_article_repeating_a_published_check_raises_an_alert_and_a_notification(site):  # noqa: F811
+    checker = UserFactory(role=Role.FACT_CHECKER)
     check = ClaimFactory(
         labelled=True,
+        verdict_by=checker,
         text="Unemployment fell to 7.1 per cent in October, the lowest figure in ten years.",
         workflow=Workflow.PUBLISHED,
         outlet="Fact-check desk",
@@ -45,6 +49,12 @@ def test_a_feed_article_repeating_a_published_check_raises_an_alert(site):  # no
     try:
         assert poll_due_sources() == 1
         wait_for(lambda: RepeatAlert.objects.exists(), 240, "the repeat alert")
+        # The notification follows the alert's commit (repeat_alert_raised), in the same process.
+        wait_for(
+            lambda: Notification.objects.filter(kind=Kind.REPEAT_ALERT).count() == RepeatAlert.objects.count(),
+            30,
+            "the notification",
+        )
     finally:
         stop(worker)
     alerts = list(RepeatAlert.objects.select_related("claim__article"))
@@ -52,3 +62,6 @@ def test_a_feed_article_repeating_a_published_check_raises_an_alert(site):  # no
     assert {a.claim.article.url for a in alerts} == {f"{site.base}/news/7"}
     assert all(a.state == AlertState.OPEN and a.probability >= settings.ALERTS_REPEAT_THRESHOLD for a in alerts)
     assert any("unemployment fell to 7.1 per cent" in a.claim.text.lower() for a in alerts)
+    # The checker of the earlier claim was notified, once per alert (factcheck.notifications).
+    notes = Notification.objects.filter(recipient=checker, kind=Kind.REPEAT_ALERT)
+    assert sorted(n.url for n in notes) == sorted(a.get_absolute_url() for a in alerts)
