@@ -115,6 +115,7 @@ INSTALLED_APPS = [
     "factcheck.api",
     "factcheck.webhooks",
     "factcheck.notifications",
+    "factcheck.alerts",
 ]
 
 # Production serving (README "Production"): the request id first, so every log line of the
@@ -284,6 +285,10 @@ CELERY_BEAT_SCHEDULE = {
     "sweep-notification-emails": {
         "task": "factcheck.notifications.tasks.sweep_notification_emails",
         "schedule": envint("NOTIFICATIONS_SWEEP_SECONDS", 60),
+    },
+    "sweep-repeat-alerts": {
+        "task": "factcheck.alerts.tasks.sweep_repeat_alerts",
+        "schedule": envint("ALERTS_SWEEP_SECONDS", 300),
     },
 }
 
@@ -511,3 +516,13 @@ LOGGING = {
 
 # The JSON API (README "API"): Django REST framework and drf-spectacular settings, rate limits.
 from factcheck.api.conf import *  # noqa: E402,F403
+
+# Repeat alerts (factcheck/alerts): a new news claim linked as "same" to a checked claim (our
+# published fact-check or an imported one) raises an alert when the link's calibrated match
+# probability is at least this (or an editor confirmed the link). Defaults to the suggest
+# threshold; a lower value has no effect, since weaker links are never suggested.
+ALERTS_REPEAT_THRESHOLD = envfloat("ALERTS_REPEAT_THRESHOLD", LINK_SUGGEST_THRESHOLD)
+if not 0.0 <= ALERTS_REPEAT_THRESHOLD <= 1.0:
+    raise ImproperlyConfigured(f"ALERTS_REPEAT_THRESHOLD={ALERTS_REPEAT_THRESHOLD} must be between 0 and 1")
+# The sweep (every ALERTS_SWEEP_SECONDS) raises alerts for qualifying links changed this recently.
+ALERTS_SWEEP_WINDOW_SECONDS = envint("ALERTS_SWEEP_WINDOW_SECONDS", 3600)

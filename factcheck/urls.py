@@ -23,6 +23,8 @@ urlpatterns = [
     path("sources/", include("factcheck.sources.urls")),
     path("webhooks/", include("factcheck.webhooks.urls")),
     path("notifications/", include("factcheck.notifications.urls")),
+    path("alerts/", include("factcheck.alerts.urls")),
+    path("ledger/", include("factcheck.alerts.ledger_urls")),
     path("", include("factcheck.api.urls")),
     path("", include("factcheck.review.urls")),
 ]

@@ -10,11 +10,27 @@ from __future__ import annotations
 
 from django.dispatch import receiver
 
+from factcheck.alerts.signals import repeat_alert_raised
 from factcheck.audit.signals import audit_committed
-from factcheck.notifications import services
+from factcheck.notifications import selectors, services
 
 
 @receiver(audit_committed, dispatch_uid="notifications.from_audit")
 def notify_from_audit(sender, event, **kwargs) -> None:
     if event.action in services.AUDIT_ACTIONS:
         services.notifications_from_audit(event=event)
+
+
+@receiver(repeat_alert_raised, dispatch_uid="notifications.from_repeat_alert")
+def notify_from_repeat_alert(sender, alert, **kwargs) -> None:
+    """A claim someone checked was said again (factcheck.alerts, after commit): tell its checkers."""
+    said = alert.claim
+    claimant = said.claimant.name if said.claimant_id else said.claimant_text
+    outlet = said.article.outlet.name if said.article.outlet_id else "a new article"
+    services.notify_repeat_alert(
+        alert_id=alert.pk,
+        recipients=selectors.claim_checkers(alert.checked_claim),
+        text=f"A claim you checked was said again{f' by {claimant}' if claimant else ''} in {outlet}",
+        url=alert.get_absolute_url(),
+        claim=alert.checked_claim,
+    )

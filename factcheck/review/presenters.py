@@ -119,6 +119,7 @@ WORDED = {
 FIXED = {
     "submit_for_review": "submitted the verdict for review",
     "approve": "approved the verdict",
+    "approve_despite_disagreement": "approved it although a matched check has another verdict",
     "publish": "published the fact-check",
     "send_back": "sent the {noun} back to draft",
     "accepted": "accepted the {noun}",

@@ -18,7 +18,9 @@ import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from factcheck.accounts.roles import Cap
+from factcheck.alerts.models import RepeatAlert
 from factcheck.articles.models import Article
+from factcheck.claims.models import Person, Workflow
 from factcheck.linking.models import ClaimLink, QuoteLink
 from factcheck.notifications.models import Notification
 from factcheck.review.models import SavedFilter
@@ -92,6 +94,14 @@ URL_CAPS: dict[str, str] = {
     "webhooks:test": "admin",
     "webhooks:delivery": "admin",
     "webhooks:replay": "admin",
+    # Repeat alerts and the repeat ledger (factcheck/alerts/urls.py, ledger_urls.py).
+    "alerts:list": MEMBER,
+    "alerts:detail": MEMBER,
+    "alerts:acknowledge": Cap.REVIEW,
+    "ledger:index": MEMBER,
+    "ledger:detail": MEMBER,
+    "ledger:claimants": MEMBER,
+    "ledger:claimant": MEMBER,
     # Queues and bulk actions.
     "review:queue_triage": MEMBER,
     "review:queue_drafts": MEMBER,
@@ -146,6 +156,9 @@ BY_COLLECTION = {
     "sources": "source",
     "webhooks": "endpoint",
     "notifications": "notification",
+    "alerts": "repeat_alert",
+    "ledger": "checked_claim",
+    "claimants": "person",
 }
 
 
@@ -206,6 +219,17 @@ def world(article, claim, quote):
         "pasted_link": FetchedItem.objects.create(key="https://example.org/a", url="https://example.org/a"),
         **_webhook_rows(),
         "notification": _notification(UserFactory()),
+        **_alert_world(claim),
+    }
+
+
+def _alert_world(claim) -> dict:
+    """A published check, an alert that `claim` repeats it, and a claimant (the alert and ledger URLs)."""
+    checked = ClaimFactory(labelled=True, workflow=Workflow.PUBLISHED, text="Unemployment fell to 3.1% in May.")
+    return {
+        "checked_claim": checked,
+        "repeat_alert": RepeatAlert.objects.create(claim=claim, checked_claim=checked, probability=0.8),
+        "person": Person.objects.create(name="Jane Minister", normalized_name="jane minister"),
     }
 
 
