@@ -179,7 +179,7 @@ def on_audit_committed(sender, event, **kwargs) -> None:
     subjects = event_types.subjects_for(event)
     if not subjects:
         return
-    endpoints = list(Endpoint.objects.listening_to([s.type for s in subjects]).only("id", "events"))
+    endpoints = Endpoint.objects.listening_to([s.type for s in subjects])
     if not endpoints:
         return
     for subject in subjects:
@@ -201,7 +201,7 @@ def webhooks_articles_extracted(*, article_ids: list[int]) -> int:
     time, so a re-extraction is a new event and the same one is never two."""
     from factcheck.articles.models import Article
 
-    endpoints = list(Endpoint.objects.listening_to([EventType.ARTICLE_EXTRACTED]).only("id"))
+    endpoints = Endpoint.objects.listening_to([EventType.ARTICLE_EXTRACTED])
     if not endpoints or not article_ids:
         return 0
     made = 0
