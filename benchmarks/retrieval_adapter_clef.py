@@ -120,7 +120,7 @@ def evaluate(d: Data, split: str, A: np.ndarray | None, rows=None) -> dict[str, 
     return {"map@5": float(np.mean(ap5)), "map@1": float(np.mean(ap1)), "r@5": float(np.mean(r5))}
 
 
-def train(d: Data, rows: list[int], mu: float, steps: int, seed: int = 0) -> np.ndarray:
+def train(d: Data, rows: list[int], mu: float, steps: int, seed: int = 0, form: str = "full") -> np.ndarray:
     """A fitted on the train tweets `rows`: softmax over each tweet's relevant fact-check, its
     HARD hardest other pool entries by the shipped score and the other tweets' relevant ones
     (in-batch), near-duplicates of its own relevant ones left out."""
@@ -150,11 +150,12 @@ def train(d: Data, rows: list[int], mu: float, steps: int, seed: int = 0) -> np.
     for n, i in enumerate(rows):
         own[n] = (fv @ d.v_claim[s["good"][i]].T >= fusion.DUPLICATE_COSINE).any(axis=1)
     own_t = torch.from_numpy(own)
-    A = torch.zeros(V.shape[1], V.shape[1], requires_grad=True)
+    # "full": A is 384 x 384; "diag": A is diagonal (each dimension re-weighted: 384 numbers).
+    A = torch.zeros(*((V.shape[1],) if form == "diag" else (V.shape[1], V.shape[1])), requires_grad=True)
     opt = torch.optim.Adam([A], lr=LR)
     for _ in range(steps):
         opt.zero_grad()
-        q = Q + Q @ A
+        q = Q + (Q * A if form == "diag" else Q @ A)
         q = q / q.norm(dim=1, keepdim=True)
         cand = torch.einsum("nd,nkd->nk", q, Vc) + Bc
         batch = (q @ Vb.T + Bb).masked_fill(own_t, -1e9)
@@ -162,7 +163,8 @@ def train(d: Data, rows: list[int], mu: float, steps: int, seed: int = 0) -> np.
         loss = -torch.log_softmax(logits, dim=1)[:, 0].mean() + mu * (A * A).sum()
         loss.backward()
         opt.step()
-    return A.detach().numpy().astype(np.float32)
+    out = A.detach().numpy().astype(np.float32)
+    return np.diag(out) if form == "diag" else out
 
 
 def main() -> None:
@@ -174,6 +176,7 @@ def main() -> None:
     ap.add_argument("--mus", default=",".join(map(str, MUS)))
     ap.add_argument("--steps", default=",".join(map(str, STEPS)))
     ap.add_argument("--threads", type=int, default=1)
+    ap.add_argument("--form", choices=["full", "diag"], default="full", help="a full or a diagonal A")
     ap.add_argument(
         "--no-cv", action="store_true", help="skip the cross-validation: fit the first --mus/--steps on all of train"
     )
@@ -200,7 +203,7 @@ def main() -> None:
             scores = []
             for k, held in enumerate(folds):
                 fit_rows = sorted(set(range(n)) - set(held))
-                A = train(d, fit_rows, mu, steps, seed=k)
+                A = train(d, fit_rows, mu, steps, seed=k, form=args.form)
                 scores.append(evaluate(d, "train", A, held)["map@5"])
             results[(mu, steps)] = float(np.mean(scores))
             print(f"| mu={mu}, steps={steps} | {results[(mu, steps)]:.3f} | ||A|| {np.linalg.norm(A):.2f}", flush=True)
@@ -209,7 +212,7 @@ def main() -> None:
     best = max(results.values())
     mu, steps = max((k for k in results if results[k] >= best - 0.001), key=lambda k: (k[0], -k[1]))
     print(f"# chosen on train: mu={mu}, steps={steps} ({time.perf_counter() - t0:.0f} s)", file=sys.stderr)
-    A = train(d, list(range(n)), mu, steps)
+    A = train(d, list(range(n)), mu, steps, form=args.form)
     for name, adapter in (("none (shipped)", None), (f"adapter mu={mu}, steps={steps}", A)):
         tr, dv = evaluate(d, "train", adapter), evaluate(d, "dev", adapter)
         print(
