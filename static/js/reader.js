@@ -279,13 +279,16 @@
 
   function submitForm(form, submitter) {
     var kind = form.dataset.kind;
-    var item = form.closest("li.cand");
+    // Accept and Reject are buttons of the one #decide-form: their candidate is the button's.
+    var item = (submitter || form).closest("li.cand") || form.closest("li.cand");
     var key = item ? item.dataset.cand : null;
     var index = item ? Math.max(0, items().indexOf(item)) : 0;
     var action = (submitter && submitter.getAttribute("formaction")) || form.action;
     var data = new FormData(form);
+    if (submitter && submitter.name) data.append(submitter.name, submitter.value);
     var token = form.querySelector('input[name="csrfmiddlewaretoken"]');
-    var buttons = form.querySelectorAll("button");
+    var buttons = Array.prototype.slice.call(form.querySelectorAll("button"));
+    if (submitter && buttons.indexOf(submitter) === -1) buttons.push(submitter);
     buttons.forEach(function (b) { b.disabled = true; });
     showError("");
     fetch(action, {
@@ -377,7 +380,7 @@
     if (!item) return;
     var button = item.querySelector(selector);
     if (button && !button.disabled) {
-      button.closest("form").requestSubmit(button);
+      button.form.requestSubmit(button);
     } else if (button) {
       announce(already);
       move(1);
