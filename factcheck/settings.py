@@ -449,3 +449,8 @@ LOGGING = {
 
 # The JSON API (README "API"): Django REST framework and drf-spectacular settings, rate limits.
 from factcheck.api.conf import *  # noqa: E402,F403
+
+# The review pages' counts (dashboard cards, queue tabs) are cached in Redis for this many
+# seconds, and dropped at once when an editorial change commits (factcheck/review/selectors.py,
+# "Counts"); 0 turns the cache off (the tests do).
+REVIEW_COUNTS_CACHE_SECONDS = envint("REVIEW_COUNTS_CACHE_SECONDS", 15)

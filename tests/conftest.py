@@ -121,3 +121,10 @@ hypothesis_settings.register_profile(
 )
 hypothesis_settings.register_profile("thorough", max_examples=1_000, deadline=None)
 hypothesis_settings.load_profile(__import__("os").environ.get("HYPOTHESIS_PROFILE", "ci"))
+
+
+@pytest.fixture(autouse=True)
+def _no_count_cache(settings):
+    # Counts cached across tests would be another test's data (tests/review/test_count_cache.py
+    # turns it on for itself).
+    settings.REVIEW_COUNTS_CACHE_SECONDS = 0
