@@ -63,6 +63,8 @@ def main() -> None:
     from review_pages import long_article
 
     long_id = long_article(url)
+    # _common put this checkout first on the path: the code measured is --root's.
+    sys.path[:] = [str(root)] + [p for p in sys.path if p not in (str(root), str(HERE.parent))]
     import django
 
     django.setup()
