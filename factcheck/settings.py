@@ -113,6 +113,9 @@ INSTALLED_APPS = [
     "factcheck.publishing",
     "factcheck.sources",
     "factcheck.api",
+    "factcheck.webhooks",
+    "factcheck.notifications",
+    "factcheck.alerts",
 ]
 
 # Production serving (README "Production"): the request id first, so every log line of the
@@ -259,6 +262,9 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 # Link suggestions have their own queue, so a burst of them never delays extraction
 # (the candidates editors are waiting for). bin/start's worker consumes both queues.
 CELERY_TASK_ROUTES = {"factcheck.linking.tasks.*": {"queue": "linking"}}
+# Webhook deliveries wait on other people's servers: their own queue, so a slow receiver
+# never delays extraction (bin/start's worker consumes it too).
+CELERY_TASK_ROUTES["factcheck.webhooks.tasks.*"] = {"queue": "webhooks"}
 CELERY_BEAT_SCHEDULE = {
     "requeue-stuck-extractions": {
         "task": "factcheck.extraction.tasks.requeue_stuck_extractions",
@@ -271,6 +277,18 @@ CELERY_BEAT_SCHEDULE = {
     "poll-due-sources": {
         "task": "factcheck.sources.tasks.poll_due_sources",
         "schedule": envint("SOURCES_BEAT_SECONDS", 60),
+    },
+    "send-due-webhooks": {
+        "task": "factcheck.webhooks.tasks.send_due_webhooks",
+        "schedule": envint("WEBHOOKS_BEAT_SECONDS", 60),
+    },
+    "sweep-notification-emails": {
+        "task": "factcheck.notifications.tasks.sweep_notification_emails",
+        "schedule": envint("NOTIFICATIONS_SWEEP_SECONDS", 60),
+    },
+    "sweep-repeat-alerts": {
+        "task": "factcheck.alerts.tasks.sweep_repeat_alerts",
+        "schedule": envint("ALERTS_SWEEP_SECONDS", 300),
     },
 }
 
@@ -351,6 +369,55 @@ SOURCES_SITEMAP_CHILDREN = envint("SOURCES_SITEMAP_CHILDREN", 3)
 SOURCES_POLL_LEASE_SECONDS = envint("SOURCES_POLL_LEASE_SECONDS", 900)
 SOURCES_POLL_BATCH = envint("SOURCES_POLL_BATCH", 500)
 SOURCES_FAILING_AFTER_HOURS = envint("SOURCES_FAILING_AFTER_HOURS", 24)
+
+# Webhooks (factcheck/webhooks, README "Webhooks"). Delivery goes through the sources
+# fetcher's SSRF check (SOURCES_ALLOWED_TEST_HOSTS included). After each failed attempt the
+# delivery waits the next number of seconds here (1 min, 5 min, 30 min, 2 h, 5 h, 10 h, 10 h:
+# eight attempts over 27.6 h, so an endpoint down for a day still gets it), then gives up;
+# waits up to WEBHOOKS_COUNTDOWN_MAX_SECONDS are queued with a countdown, longer ones sent by
+# the beat sweep (the broker's visibility timeout).
+WEBHOOKS_RETRY_SCHEDULE = [
+    int(s) for s in envlist("WEBHOOKS_RETRY_SCHEDULE", ["60", "300", "1800", "7200", "18000", "36000", "36000"])
+]
+WEBHOOKS_COUNTDOWN_MAX_SECONDS = envint("WEBHOOKS_COUNTDOWN_MAX_SECONDS", 300)
+WEBHOOKS_CONNECT_TIMEOUT = envfloat("WEBHOOKS_CONNECT_TIMEOUT", 5.0)
+WEBHOOKS_READ_TIMEOUT = envfloat("WEBHOOKS_READ_TIMEOUT", 10.0)
+WEBHOOKS_RESPONSE_EXCERPT_BYTES = envint("WEBHOOKS_RESPONSE_EXCERPT_BYTES", 1000)
+WEBHOOKS_SENDING_LEASE_SECONDS = envint("WEBHOOKS_SENDING_LEASE_SECONDS", 120)
+WEBHOOKS_OLD_SECRET_HOURS = envint("WEBHOOKS_OLD_SECRET_HOURS", 24)
+# Email (notifications). Django's SMTP backend with EMAIL_HOST set; in development without a
+# mail server, the console backend prints each message.
+EMAIL_HOST = os.environ.get("EMAIL_HOST", "")
+EMAIL_BACKEND = os.environ.get(
+    "EMAIL_BACKEND",
+    "django.core.mail.backends.console.EmailBackend"
+    if DEBUG and not EMAIL_HOST
+    else "django.core.mail.backends.smtp.EmailBackend",
+)
+EMAIL_HOST = EMAIL_HOST or "localhost"
+EMAIL_PORT = envint("EMAIL_PORT", 25)
+EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = envbool("EMAIL_USE_TLS", False)
+EMAIL_USE_SSL = envbool("EMAIL_USE_SSL", False)
+if EMAIL_USE_TLS and EMAIL_USE_SSL:
+    raise ImproperlyConfigured("EMAIL_USE_TLS and EMAIL_USE_SSL cannot both be on.")
+# A mail server that hangs must not hold a worker: the send fails and is retried later.
+EMAIL_TIMEOUT = envint("EMAIL_TIMEOUT", 10)
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", f"{NEWSROOM_NAME} <noreply@localhost>")
+SERVER_EMAIL = os.environ.get("SERVER_EMAIL", DEFAULT_FROM_EMAIL)
+# Notification emails: a failed send is tried again after 1, 2, 4 ... minutes, at most an hour
+# apart, up to MAX_ATTEMPTS times (about a day and a half) before the row says it gave up.
+NOTIFICATIONS_EMAIL_RETRY_SECONDS = envint("NOTIFICATIONS_EMAIL_RETRY_SECONDS", 60)
+NOTIFICATIONS_EMAIL_RETRY_MAX_SECONDS = envint("NOTIFICATIONS_EMAIL_RETRY_MAX_SECONDS", 3600)
+NOTIFICATIONS_EMAIL_MAX_ATTEMPTS = envint("NOTIFICATIONS_EMAIL_MAX_ATTEMPTS", 40)
+# A row claimed by a sender longer ago than this is handed out again (that sender died).
+NOTIFICATIONS_EMAIL_LEASE_SECONDS = envint("NOTIFICATIONS_EMAIL_LEASE_SECONDS", 600)
+NOTIFICATIONS_SWEEP_BATCH = envint("NOTIFICATIONS_SWEEP_BATCH", 500)
+# Daily digests go out at this hour (UTC).
+NOTIFICATIONS_DIGEST_HOUR = envint("NOTIFICATIONS_DIGEST_HOUR", 7)
+if not 0 <= NOTIFICATIONS_DIGEST_HOUR <= 23:
+    raise ImproperlyConfigured(f"NOTIFICATIONS_DIGEST_HOUR={NOTIFICATIONS_DIGEST_HOUR} must be 0-23.")
 
 # Security. Production (DEBUG off) turns on everything `check --deploy` asks for.
 SESSION_COOKIE_HTTPONLY = True
@@ -450,7 +517,17 @@ LOGGING = {
 # The JSON API (README "API"): Django REST framework and drf-spectacular settings, rate limits.
 from factcheck.api.conf import *  # noqa: E402,F403
 
+# Repeat alerts (factcheck/alerts): a new news claim linked as "same" to a checked claim (our
+# published fact-check or an imported one) raises an alert when the link's calibrated match
+# probability is at least this (or an editor confirmed the link). Defaults to the suggest
+# threshold; a lower value has no effect, since weaker links are never suggested.
+ALERTS_REPEAT_THRESHOLD = envfloat("ALERTS_REPEAT_THRESHOLD", LINK_SUGGEST_THRESHOLD)
+if not 0.0 <= ALERTS_REPEAT_THRESHOLD <= 1.0:
+    raise ImproperlyConfigured(f"ALERTS_REPEAT_THRESHOLD={ALERTS_REPEAT_THRESHOLD} must be between 0 and 1")
+# The sweep (every ALERTS_SWEEP_SECONDS) raises alerts for qualifying links changed this recently.
+ALERTS_SWEEP_WINDOW_SECONDS = envint("ALERTS_SWEEP_WINDOW_SECONDS", 3600)
+
 # The review pages' counts (dashboard cards, queue tabs) are cached in Redis for this many
-# seconds, and dropped at once when an editorial change commits (factcheck/review/selectors.py,
-# "Counts"); 0 turns the cache off (the tests do).
+# seconds, and dropped at once when an editorial change commits (factcheck/review/count_cache.py);
+# 0 turns the cache off (the tests do).
 REVIEW_COUNTS_CACHE_SECONDS = envint("REVIEW_COUNTS_CACHE_SECONDS", 15)

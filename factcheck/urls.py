@@ -21,6 +21,10 @@ urlpatterns = [
     path("accounts/", include("factcheck.accounts.urls")),
     path("factchecks/", include("factcheck.publishing.urls")),
     path("sources/", include("factcheck.sources.urls")),
+    path("webhooks/", include("factcheck.webhooks.urls")),
+    path("notifications/", include("factcheck.notifications.urls")),
+    path("alerts/", include("factcheck.alerts.urls")),
+    path("ledger/", include("factcheck.alerts.ledger_urls")),
     path("", include("factcheck.api.urls")),
     path("", include("factcheck.review.urls")),
 ]

@@ -10,6 +10,7 @@ import pytest
 from django.conf import settings
 
 from factcheck.accounts.roles import Role
+from factcheck.audit.signals import send_committed
 
 from .factories import ArticleFactory, ClaimFactory, QuoteFactory, UserFactory
 
@@ -121,6 +122,12 @@ hypothesis_settings.register_profile(
 )
 hypothesis_settings.register_profile("thorough", max_examples=1_000, deadline=None)
 hypothesis_settings.load_profile(__import__("os").environ.get("HYPOTHESIS_PROFILE", "ci"))
+
+
+def queued_work(callbacks: list) -> list:
+    """The on-commit callbacks a change queued, less the audit_committed notice that every
+    audit event sends (factcheck/audit/signals.py)."""
+    return [c for c in callbacks if getattr(c, "func", None) is not send_committed]
 
 
 @pytest.fixture(autouse=True)

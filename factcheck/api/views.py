@@ -33,7 +33,7 @@ from factcheck.articles.services import article_create
 from factcheck.claims.models import Claim, Correction, Person, Quote, Rating
 from factcheck.linking.models import ClaimLink, QuoteLink
 from factcheck.ops.broker import BROKER_ERRORS
-from factcheck.review import access, selectors
+from factcheck.review import access, presenters, selectors
 from factcheck.review.forms.articles import ArticleSubmitForm
 
 log = logging.getLogger(__name__)
@@ -149,7 +149,7 @@ class ArticleViewSet(ApiMixin, viewsets.GenericViewSet):
             )
         clean = form.cleaned_data
         token = request.auth if isinstance(request.auth, ApiToken) else None
-        message = "Article submitted; the extractor is looking for quotes and claims."
+        message = None  # said once the article is in: extracted already (in-process), or running
         try:
             result = article_create(
                 body=clean["body"],
@@ -174,6 +174,10 @@ class ArticleViewSet(ApiMixin, viewsets.GenericViewSet):
             )
         if not created:
             message = "This text is already on the desk. Nothing new was stored."
+        elif message is None:
+            message = presenters.extraction_message(
+                article, "submitted", meanwhile="Poll extraction_url until finished"
+            )
         article = access.article_for(request.user, article.pk)
         context = self.get_serializer_context()
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime
 import decimal
+from functools import partial
 from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
@@ -55,5 +56,5 @@ def audit_record(
         reason=reason,
     )
     # Webhooks, notifications and alerts hear of the change only once it is committed.
-    transaction.on_commit(lambda: send_committed(event))
+    transaction.on_commit(partial(send_committed, event))
     return event

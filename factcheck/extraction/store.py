@@ -205,7 +205,8 @@ def candidates_store_many(*, extractions: dict[int, Extraction], version: str) -
 
 
 def _after_extraction(article_ids: list[int]) -> None:
-    """What follows extraction: link suggestions (factcheck.linking), on their own queue."""
+    """What follows extraction: link suggestions (factcheck.linking), on their own queue, and
+    the article.extracted webhooks (factcheck.webhooks)."""
     from factcheck.linking.tasks import suggest_links  # linking imports extraction: import late
 
     for article_id in article_ids:
@@ -213,3 +214,10 @@ def _after_extraction(article_ids: list[int]) -> None:
             suggest_links.delay(article_id)
         except Exception:  # noqa: BLE001 - the broker is down: the link sweep enqueues it later
             log.warning("could not enqueue link suggestions for article %s; the sweep will", article_id)
+    # Webhooks' article.extracted (no audit event: the extractor is not an editor).
+    from factcheck.webhooks.services import webhooks_articles_extracted
+
+    try:
+        webhooks_articles_extracted(article_ids=article_ids)
+    except Exception:  # noqa: BLE001 - never fail the extraction that already committed
+        log.exception("article.extracted webhooks not recorded for articles %s", article_ids)

@@ -7,7 +7,7 @@ class ReviewConfig(AppConfig):
 
     def ready(self) -> None:
         from factcheck.audit.signals import audit_committed
-        from factcheck.review.selectors import counts_invalidate
+        from factcheck.review.count_cache import counts_invalidate
 
         # Every committed editorial change makes the cached queue counts out of date.
         audit_committed.connect(counts_invalidate, dispatch_uid="review_counts_invalidate")

@@ -16,12 +16,35 @@ from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
 from factcheck.articles.intake import HEADER_RE
+from factcheck.articles.models import ExtractionState
 from factcheck.claims.models import CandidateStatus, Origin
+from factcheck.review.selectors import article_status
 
 
 def counted(number: int, noun: str, plural: str = "") -> str:
     """ "1 claim", "1,204 claims": the number with thousands separators and the right noun."""
     return f"{intcomma(number)} {noun if number == 1 else plural or noun + 's'}"
+
+
+def extraction_message(
+    article: Any, done_what: str = "submitted", *, meanwhile: str = "They appear below by themselves"
+) -> str:
+    """What a person is told once an article is in ("submitted", "fetched"): the truth about its
+    extraction right now. With the in-process default (no worker) it has already run, so the
+    message gives what it found; with a worker it says it is running and why the first one is slow."""
+    article.refresh_from_db(fields=["extraction_state", "extraction_error"])
+    if article.extraction_state == ExtractionState.DONE:
+        status = article_status(article)
+        return (
+            f"Article {done_what} and extracted: {counted(status['claims'], 'claim')} and "
+            f"{counted(status['quotes'], 'quote')} to review."
+        )
+    if article.extraction_state == ExtractionState.FAILED:
+        return f"Article {done_what}, but its extraction failed: {article.extraction_error}"
+    return (
+        f"Article {done_what}; the extractor is looking for quotes and claims. {meanwhile}; a worker "
+        "that has just started loads its language model first, which can take up to about 30 seconds."
+    )
 
 
 # --- The reader -------------------------------------------------------------------------------
@@ -96,6 +119,7 @@ WORDED = {
 FIXED = {
     "submit_for_review": "submitted the verdict for review",
     "approve": "approved the verdict",
+    "approve_despite_disagreement": "approved it although a matched check has another verdict",
     "publish": "published the fact-check",
     "send_back": "sent the {noun} back to draft",
     "accepted": "accepted the {noun}",

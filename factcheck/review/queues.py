@@ -32,7 +32,7 @@ from factcheck.articles.models import Article, ArticleKind, ExtractionState
 from factcheck.audit.models import AuditEvent
 from factcheck.claims.models import CandidateStatus, Claim, ClaimQuerySet, Quote, Rating, Workflow
 from factcheck.linking.models import ClaimLink, QuoteLink
-from factcheck.review.selectors import cached_counts
+from factcheck.review.count_cache import cached_counts
 
 # --- The claim queues -----------------------------------------------------------------------
 
@@ -197,8 +197,9 @@ def quotes_to_triage(user) -> QuerySet[Quote]:
     return Quote.objects.visible_to(user).filter(status=CandidateStatus.CANDIDATE)
 
 
-def _count_of(qs: QuerySet) -> Coalesce:
-    rows = qs.filter(article=OuterRef("pk")).order_by().values("article").annotate(n=Count("pk")).values("n")
+def count_per_article(qs: QuerySet) -> Coalesce:
+    """The number of rows of `qs` in the outer query's article, as a subquery (0 when none)."""
+    rows = qs.order_by().filter(article=OuterRef("pk")).order_by().values("article").annotate(n=Count("pk")).values("n")
     return Coalesce(Subquery(rows, output_field=IntegerField()), Value(0))
 
 
@@ -223,7 +224,7 @@ def articles_to_triage(user, *, limit: int) -> list[Article]:
         Article.objects.filter(pk__in=ids)
         .with_outlet()
         .defer("body")
-        .annotate(open_claims=_count_of(claims), open_quotes=_count_of(quotes))
+        .annotate(open_claims=count_per_article(claims), open_quotes=count_per_article(quotes))
         .order_by("-created_at", "-id")
     )
 
@@ -256,7 +257,7 @@ def counts(querysets: dict[str, QuerySet]) -> dict[str, int]:
             cursor.execute(statement, params)
             return cursor.fetchone()
 
-    row = cached_counts(statement, params, count)  # shared for a few seconds (selectors.py)
+    row = cached_counts(statement, params, count)  # shared for a few seconds (count_cache.py)
     return {name: int(n) for name, n in zip(querysets, row, strict=True)}
 
 

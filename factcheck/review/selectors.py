@@ -2,18 +2,17 @@
 
 from __future__ import annotations
 
-import time
 from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.contrib.postgres.search import SearchQuery, SearchVector
-from django.db.models import Count, IntegerField, OuterRef, Q, QuerySet, Subquery, Value
-from django.db.models.functions import Coalesce
+from django.db.models import Q, QuerySet
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
 from factcheck.articles.models import Article, ExtractionState
 from factcheck.claims.models import CandidateStatus, Claim, Quote
+from factcheck.review import queues
 
 # --- Article reader -------------------------------------------------------------------------
 
@@ -111,25 +110,19 @@ def article_status(article: Article) -> dict:
 # --- Dashboard ------------------------------------------------------------------------------
 
 
-def _candidate_count(model) -> Subquery:
-    rows = (
-        model.objects.filter(article=OuterRef("pk"), status=CandidateStatus.CANDIDATE)
-        .order_by()
-        .values("article")
-        .annotate(n=Count("pk"))
-        .values("n")
-    )
-    return Coalesce(Subquery(rows, output_field=IntegerField()), Value(0))
-
-
 def articles_with_counts(user) -> QuerySet[Article]:
-    """Articles with their open candidate counts, as subqueries (one query per page, whatever its size).
-    The dashboard's article rows and counts are in `factcheck.review.queues`."""
+    """Articles with `open_claims` (their claims in the triage queue: check-worthy candidates)
+    and `open_quotes` (their candidate quotes), as subqueries (one query per page, whatever its
+    size). The definitions are the queues' (`factcheck.review.queues`), so the articles list,
+    the dashboard's article rows and the triage queue filtered by article agree."""
     return (
         Article.objects.visible_to(user)
         .with_outlet()
         .defer("body")
-        .annotate(open_claims=_candidate_count(Claim), open_quotes=_candidate_count(Quote))
+        .annotate(
+            open_claims=queues.count_per_article(queues.TRIAGE.queryset(user)),
+            open_quotes=queues.count_per_article(queues.quotes_to_triage(user)),
+        )
     )
 
 
@@ -182,65 +175,3 @@ def article_search(user, data: dict) -> QuerySet[Article]:
     if data.get("state"):
         qs = qs.filter(extraction_state=data["state"])
     return qs.order_by(*ARTICLE_SORTS.get(data.get("sort") or "", ARTICLE_SORTS["-published"]))
-
-
-# --- Counts, cached ---------------------------------------------------------------------------
-#
-# The dashboard and every queue page count the queues (one statement of COUNT subqueries,
-# factcheck.review.queues.counts): at 200,000 claims 30-100 ms of PostgreSQL each time, for
-# every one of 50 people reloading. The result is kept in the cache (Redis) under the
-# statement's own SQL and parameters, so a count is shared by everyone who would run the
-# same statement (the user's id is in the SQL where the queue depends on it), plus a
-# "generation" number that every committed editorial change bumps (audit_committed): a
-# change shows at once; what no audit event marks (new articles extracted) shows within
-# REVIEW_COUNTS_CACHE_SECONDS.
-
-COUNTS_GENERATION_KEY = "review:counts:generation"
-
-
-def counts_generation() -> int:
-    from django.core.cache import cache
-
-    # A missing number (a fresh or flushed cache) starts from the clock, never from a number
-    # that keys still in the cache may carry.
-    return cache.get_or_set(COUNTS_GENERATION_KEY, time.time_ns, timeout=None)
-
-
-def counts_invalidate(**_kwargs) -> None:
-    """Receiver of audit_committed: every cached count is out of date."""
-    import redis
-    from django.core.cache import cache
-
-    try:
-        cache.incr(COUNTS_GENERATION_KEY)
-    except ValueError:  # not there: any number no key carries will do
-        cache.set(COUNTS_GENERATION_KEY, time.time_ns(), timeout=None)
-    except (redis.RedisError, OSError):
-        pass  # the cache is down: nothing is read from it either
-
-
-def cached_counts(sql: str, params: list, compute) -> tuple:
-    """`compute()` (the count row of `sql` with `params`), from the cache when the same
-    statement was counted within REVIEW_COUNTS_CACHE_SECONDS and nothing editorial has changed
-    since. The cache being down is no error: the counts are computed."""
-    import hashlib
-
-    import redis
-    from django.core.cache import cache
-
-    seconds = settings.REVIEW_COUNTS_CACHE_SECONDS
-    if seconds <= 0:
-        return compute()
-    try:
-        digest = hashlib.sha256(repr((sql, list(params))).encode()).hexdigest()[:32]
-        key = f"review:counts:{counts_generation()}:{digest}"
-        row = cache.get(key)
-        if row is None:
-            row = compute()
-            cache.set(key, tuple(row), timeout=seconds)
-        return tuple(row)
-    except (redis.RedisError, OSError) as exc:
-        import logging
-
-        logging.getLogger(__name__).warning("count cache unavailable (%s): counting", exc)
-        return compute()

@@ -7,13 +7,14 @@ import logging
 
 from django.conf import settings
 from django.contrib import messages
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from factcheck.accounts.roles import Cap, has_cap
 from factcheck.core.errors import ApplicationError
 from factcheck.ops.broker import BROKER_ERRORS
+from factcheck.review import presenters
 from factcheck.review.access import require_cap, require_member, workspace_view
 from factcheck.review.forms.articles import ArticleSubmitForm
 from factcheck.review.responses import refused
@@ -170,9 +171,12 @@ def link_status(request, pk: int):
     item = selectors.pasted_link(pk)
     if item is None:
         raise Http404("No such link.")
+    if request.headers.get("Accept") == "application/json":
+        # The waiting page's script (static/js/link_wait.js) asks; no message is spent here.
+        return JsonResponse({"pending": item.state == ItemState.PENDING})
     if item.state in (ItemState.IMPORTED, ItemState.DUPLICATE) and item.article_id:
         if item.state == ItemState.IMPORTED:
-            messages.success(request, "Article fetched; the extractor is looking for quotes and claims.")
+            messages.success(request, presenters.extraction_message(item.article, "fetched"))
         else:
             messages.warning(request, "This article's text is already on the desk; nothing new was stored.")
         return redirect(item.article)

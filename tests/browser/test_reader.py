@@ -263,39 +263,3 @@ def test_claim_page_history_and_layout_at_both_widths(new_tab, checker, checker2
     assert_accessible(phone, "claim page at 390 px")
     shoot(phone, "claim_390")
     assert tab.errors == []
-
-
-def test_error_pages_and_other_pages_pass_axe(new_tab, checker, reporter, seeds):
-    page = new_tab().page
-    page.goto("/accounts/login/")
-    assert_accessible(page, "login")
-    log_in(page, checker)
-    for url in ("/articles/", "/articles/new/", "/factchecks/", "/claims/999999/"):
-        page.goto(url)
-        assert_accessible(page, url)
-    expect(page.get_by_role("heading", name="Page not found")).to_be_visible()
-    shoot(page, "error_404")
-    quote = seeds.cnn.quotes.order_by("start").first()
-    page.goto(f"/quotes/{quote.pk}/")
-    assert_accessible(page, "quote page")
-    # The favicon: linked, and /favicon.ico answers.
-    assert page.request.get("/favicon.ico").ok
-
-    # A 403 page says why.
-    claim = seeds.cnn.claims.first()
-    rita = new_tab().page
-    log_in(rita, reporter)
-    rita.goto(f"/articles/{seeds.cnn.pk}/")
-    rita.evaluate(
-        """([url]) => {
-          const form = document.createElement("form");
-          form.method = "post"; form.action = url;
-          const token = document.querySelector("input[name=csrfmiddlewaretoken]").cloneNode();
-          form.appendChild(token); document.body.appendChild(form); form.submit();
-        }""",
-        [f"/articles/{seeds.cnn.pk}/claims/{claim.pk}/accept/"],
-    )
-    expect(rita.get_by_role("heading", name="You may not do this")).to_be_visible()
-    expect(rita.locator("#error-reason")).to_contain_text("Your role may not")
-    assert_accessible(rita, "403 page")
-    shoot(rita, "error_403")

@@ -18,8 +18,11 @@ import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from factcheck.accounts.roles import Cap
+from factcheck.alerts.models import RepeatAlert
 from factcheck.articles.models import Article
+from factcheck.claims.models import Person, Workflow
 from factcheck.linking.models import ClaimLink, QuoteLink
+from factcheck.notifications.models import Notification
 from factcheck.review.models import SavedFilter
 from factcheck.sources.models import FetchedItem, Source
 
@@ -82,6 +85,23 @@ URL_CAPS: dict[str, str] = {
     "sources:poll": Cap.SOURCES,
     "sources:link_submit": Cap.SUBMIT,
     "sources:link": Cap.SUBMIT,
+    # Webhooks (factcheck/webhooks/urls.py): the desk's administrators only.
+    "webhooks:list": "admin",
+    "webhooks:create": "admin",
+    "webhooks:endpoint": "admin",
+    "webhooks:rotate": "admin",
+    "webhooks:delete": "admin",
+    "webhooks:test": "admin",
+    "webhooks:delivery": "admin",
+    "webhooks:replay": "admin",
+    # Repeat alerts and the repeat ledger (factcheck/alerts/urls.py, ledger_urls.py).
+    "alerts:list": MEMBER,
+    "alerts:detail": MEMBER,
+    "alerts:acknowledge": Cap.REVIEW,
+    "ledger:index": MEMBER,
+    "ledger:detail": MEMBER,
+    "ledger:claimants": MEMBER,
+    "ledger:claimant": MEMBER,
     # Queues and bulk actions.
     "review:queue_triage": MEMBER,
     "review:queue_drafts": MEMBER,
@@ -96,6 +116,11 @@ URL_CAPS: dict[str, str] = {
     "review:saved_filter_apply": MEMBER,
     "review:saved_filter_rename": MEMBER,
     "review:saved_filter_delete": MEMBER,
+    # Notifications (each person's own: another person's is a 404).
+    "notifications:list": MEMBER,
+    "notifications:read": MEMBER,
+    "notifications:read_all": MEMBER,
+    "notifications:settings": MEMBER,
     # Public fact-checks.
     "publishing:list": PUBLIC,
     "publishing:detail": PUBLIC,
@@ -120,6 +145,7 @@ CAPS = {
 BY_PARAMETER = {"claim_pk": "claim", "quote_pk": "quote", "evidence_pk": "evidence", "link_pk": "quote_link"}
 # sources/links/<pk>/ is a pasted link's fetch, not a source.
 BY_ROUTE = {"sources/links/<int:pk>/": "pasted_link"}
+BY_ROUTE["webhooks/deliveries/<int:pk>/"] = BY_ROUTE["webhooks/deliveries/<int:pk>/replay/"] = "delivery"
 BY_COLLECTION = {
     "articles": "article",
     "claims": "claim",
@@ -128,6 +154,11 @@ BY_COLLECTION = {
     "factchecks": "claim",
     "saved": "saved_filter",
     "sources": "source",
+    "webhooks": "endpoint",
+    "notifications": "notification",
+    "alerts": "repeat_alert",
+    "ledger": "checked_claim",
+    "claimants": "person",
 }
 
 
@@ -186,7 +217,41 @@ def world(article, claim, quote):
         "saved_filter": SavedFilter.objects.create(user=UserFactory(), name="Theirs", query="scope=claims"),
         "source": Source.objects.create(name="Example feed", url="https://example.org/feed.xml"),
         "pasted_link": FetchedItem.objects.create(key="https://example.org/a", url="https://example.org/a"),
+        **_webhook_rows(),
+        "notification": _notification(UserFactory()),
+        **_alert_world(claim),
     }
+
+
+def _alert_world(claim) -> dict:
+    """A published check, an alert that `claim` repeats it, and a claimant (the alert and ledger URLs)."""
+    checked = ClaimFactory(labelled=True, workflow=Workflow.PUBLISHED, text="Unemployment fell to 3.1% in May.")
+    return {
+        "checked_claim": checked,
+        "repeat_alert": RepeatAlert.objects.create(claim=claim, checked_claim=checked, probability=0.8),
+        "person": Person.objects.create(name="Jane Minister", normalized_name="jane minister"),
+    }
+
+
+def _webhook_rows() -> dict:
+    from django.contrib.contenttypes.models import ContentType
+    from django.utils import timezone
+
+    from factcheck.webhooks.models import Delivery, Endpoint, Event
+
+    endpoint = Endpoint.objects.create(url="https://example.org/hook", secret="whsec_x", events=["claim.submitted"])
+    event = Event.objects.create(
+        event_id="evt_test",
+        type="webhook.test",
+        content_type=ContentType.objects.get_for_model(Endpoint),
+        object_id=endpoint.pk,
+        occurred_at=timezone.now(),
+    )
+    return {"endpoint": endpoint, "delivery": Delivery.objects.create(endpoint=endpoint, event=event)}
+
+
+def _notification(user) -> Notification:
+    return Notification.objects.create(recipient=user, kind="assigned", key="access", text="Assigned", url="/")
 
 
 def url_of(route: Route, world: dict, *, missing: bool = False) -> str:
@@ -214,6 +279,7 @@ def test_every_url_with_every_role(request, client, persona, world):
     user = request.getfixturevalue(persona)
     # The persona's own saved filter (the world's belongs to someone else: a 404 for them).
     world["saved_filter"] = SavedFilter.objects.create(user=user, name="Mine", query="scope=claims")
+    world["notification"] = _notification(user)
     for route in ROUTES:
         needs = URL_CAPS[route.name]
         client.force_login(user)  # again each time: one of the URLs logs out
@@ -222,6 +288,8 @@ def test_every_url_with_every_role(request, client, persona, world):
             allowed = True
         elif needs == MEMBER:
             allowed = bool(CAPS[persona])
+        elif needs == "admin":  # the desk's administrators (admin role, staff)
+            allowed = persona == "admin_user"
         else:
             allowed = needs in CAPS[persona]
         if allowed:

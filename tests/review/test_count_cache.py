@@ -1,4 +1,4 @@
-"""The queue counts of the dashboard and the queue pages, cached in Redis (selectors.cached_counts):
+"""The queue counts of the dashboard and the queue pages, cached in Redis (count_cache.cached_counts):
 shared between requests, and out of date as soon as an editorial change commits."""
 
 from __future__ import annotations
@@ -9,7 +9,7 @@ from django.core.cache import cache
 from factcheck.claims.models import CandidateStatus
 from factcheck.claims.services.triage import claim_accept
 from factcheck.review import queues
-from factcheck.review.selectors import COUNTS_GENERATION_KEY
+from factcheck.review.count_cache import COUNTS_GENERATION_KEY
 from tests.factories import ClaimFactory
 
 

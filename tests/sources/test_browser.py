@@ -116,7 +116,7 @@ def test_a_reporter_pastes_a_link_and_gets_the_article(new_tab, reporter, site):
     expect(page.get_by_role("heading", name="Fetching the article…")).to_be_visible()
     shoot(page, "sources-link-fetching")
     fetch_link(FetchedItem.objects.get().pk)  # the worker
-    # The page refreshes itself and lands on the new article.
+    # The page polls (static/js/link_wait.js) and, the fetch over, lands on the new article.
     page.wait_for_url(re.compile(r"/articles/\d+/$"), timeout=10_000)
     expect(page.locator("h1")).to_contain_text("Unemployment falls to a ten-year low, story 5")
     expect(page.locator(".alert-success")).to_contain_text("Article fetched")

@@ -201,7 +201,10 @@ def test_a_pasted_link_becomes_an_article_through_the_same_intake(
     assert response.status_code == 302 and response["Location"] == reverse("sources:link", args=[item.pk])
     assert len(queued) == 1  # the fetch is queued after the commit
     waiting = client.get(reverse("sources:link", args=[item.pk])).content.decode()
-    assert "Fetching the article…" in waiting and 'http-equiv="refresh"' in waiting
+    assert "Fetching the article…" in waiting and 'id="link-wait"' in waiting and "js/link_wait.js" in waiting
+    assert 'http-equiv="refresh"' not in waiting  # no timed refresh (axe-core meta-refresh): the script polls
+    polled = client.get(reverse("sources:link", args=[item.pk]), headers={"Accept": "application/json"})
+    assert polled.json() == {"pending": True}
 
     assert fetch_link(item.pk) == ItemState.IMPORTED  # what the worker runs
 
@@ -213,6 +216,8 @@ def test_a_pasted_link_becomes_an_article_through_the_same_intake(
         reporter,
     )
     assert AuditEvent.objects.filter(action="submitted", actor=reporter).count() == 1
+    polled = client.get(reverse("sources:link", args=[item.pk]), headers={"Accept": "application/json"})
+    assert polled.json() == {"pending": False}
     done = client.get(reverse("sources:link", args=[item.pk]))
     assert done.status_code == 302 and done["Location"] == article.get_absolute_url()
     assert fetch_link(item.pk) == "skipped"  # done: a redelivered task changes nothing

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 from typing import Any
+from urllib.parse import urlencode
 
 from django.conf import settings
 from django.contrib import messages
@@ -18,7 +19,7 @@ from django.utils.html import format_html
 from django.views.decorators.http import require_GET, require_http_methods
 
 from factcheck.accounts.roles import Cap, has_cap
-from factcheck.articles.models import Article, ArticleKind, ExtractionState, body_fingerprint
+from factcheck.articles.models import Article, ArticleKind, body_fingerprint
 from factcheck.articles.services import article_create
 from factcheck.claims.models import CandidateStatus, Quote
 from factcheck.claims.states import claim_actions
@@ -117,20 +118,7 @@ def article_submit(request):
 
 def submitted_message(article: Article) -> str:
     """What the editor is told after a paste: the truth about its extraction right now."""
-    article.refresh_from_db(fields=["extraction_state", "extraction_error"])
-    if article.extraction_state == ExtractionState.DONE:
-        status = selectors.article_status(article)
-        return (
-            f"Article submitted and extracted: {presenters.counted(status['claims'], 'claim')} and "
-            f"{presenters.counted(status['quotes'], 'quote')} to review."
-        )
-    if article.extraction_state == ExtractionState.FAILED:
-        return f"Article submitted, but its extraction failed: {article.extraction_error}"
-    return (
-        "Article submitted; the extractor is looking for quotes and claims. They appear below by "
-        "themselves; a worker that has just started loads its language model first, which can take "
-        "up to about 30 seconds."
-    )
+    return presenters.extraction_message(article, "submitted")
 
 
 # --- The reader ----------------------------------------------------------------------------------
@@ -179,11 +167,14 @@ def reader_context(request, article: Article, *, bound: dict[str, Any] | None = 
         kind: {action: _url_maker(f"review:triage_{kind}_{action}", article.pk) for action in actions}
         for kind, actions in (("claim", ("accept", "reject", "edit", "split")), ("quote", ("accept", "reject", "edit")))
     }
+    query = reader_query(request)  # the actions come back to this view (?show=all) without JS
     url["claim"]["open"], url["quote"]["open"] = _url_maker("review:claim"), _url_maker("review:quote")
     for claim in claims:
         key = f"claim-{claim.pk}"
         claim.cand_key, claim.cand_kind = key, "claim"
-        claim.urls = {action: make(claim.pk) for action, make in url["claim"].items()}
+        claim.urls = {
+            action: make(claim.pk) + ("" if action == "open" else query) for action, make in url["claim"].items()
+        }
         claim.actions = claim_actions(claim, request.user)
         claim.edit_form = bound.get(f"{key}-edit")
         if claim.edit_form is None and asked == f"{key}-edit":
@@ -195,7 +186,9 @@ def reader_context(request, article: Article, *, bound: dict[str, Any] | None = 
     for quote in quotes:
         key = f"quote-{quote.pk}"
         quote.cand_key, quote.cand_kind = key, "quote"
-        quote.urls = {action: make(quote.pk) for action, make in url["quote"].items()}
+        quote.urls = {
+            action: make(quote.pk) + ("" if action == "open" else query) for action, make in url["quote"].items()
+        }
         quote.actions = quote_actions(quote, request.user)
         quote.speaker_label = quote.speaker.name if quote.speaker_id else quote.speaker_text
         quote.edit_form = bound.get(f"{key}-edit")
@@ -210,6 +203,7 @@ def reader_context(request, article: Article, *, bound: dict[str, Any] | None = 
     return {
         "article": article,
         "show_all": show_all,
+        "reader_query": reader_query(request),  # appended to the forms' actions
         # Claims under the threshold: hidden now, or (with ?show=all) shown as well.
         "hidden_claims": below,
         "threshold": threshold,
@@ -229,6 +223,17 @@ def reader_context(request, article: Article, *, bound: dict[str, Any] | None = 
         },
         "status": selectors.article_status(article),
     }
+
+
+# The reader's own query parameters and the values it understands: kept through its forms'
+# POST/redirect/GET (no JavaScript), and nothing else is carried.
+READER_PARAMS = {"show": ("all",)}
+
+
+def reader_query(request) -> str:
+    """`?show=all` (the reader's parameters on this request, known values only), or ""."""
+    kept = {name: request.GET[name] for name, values in READER_PARAMS.items() if request.GET.get(name) in values}
+    return "?" + urlencode(kept) if kept else ""
 
 
 def render_reader(request, article: Article, *, bound: dict | None = None, status: int = 200) -> HttpResponse:

@@ -18,6 +18,9 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 
 from factcheck.accounts.roles import Cap, has_cap
+from factcheck.alerts import services as alert_services
+from factcheck.alerts.forms import ApproveForm
+from factcheck.alerts.selectors import verdict_disagreements
 from factcheck.claims import services
 from factcheck.claims.models import Claim, Evidence, Workflow
 from factcheck.claims.states import claim_actions
@@ -142,6 +145,8 @@ def _render_claim(
         "two_person_blocked": claim.workflow == Workflow.IN_REVIEW
         and has_cap(user, Cap.APPROVE)
         and "approve" not in actions,
+        # Matched checks with another verdict: the approve form then needs "approve anyway".
+        "disagreements": verdict_disagreements(claim) if "approve" in actions else [],
     }
     body = claim.article.body
     before, context["context_text"], context["context_after"] = sentence_context(body, claim.start, claim.end)
@@ -312,7 +317,27 @@ def claim_submit(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 def claim_approve(request: HttpRequest, pk: int) -> HttpResponse:
-    return _transition(request, pk, Cap.APPROVE, services.claim_approve, "Verdict approved.")
+    """Approve, through factcheck.alerts: refused while a matched check carries another verdict,
+    unless the form says "approve anyway" with a reason (audited)."""
+    claim = claim_for(request.user, pk, Cap.APPROVE)
+    back = _section(claim, "workflow")
+    form = ApproveForm(request.POST)
+    if not form.is_valid():
+        return refused(request, ApplicationError(form_errors_text(form)), redirect_to=back)
+    data = form.cleaned_data
+    try:
+        alert_services.claim_approve_checked(
+            claim=claim,
+            actor=request.user,
+            expected_version=data["version"],
+            approve_anyway=data["approve_anyway"],
+            reason=data["disagreement_reason"],
+        )
+    except ApplicationError as exc:
+        message = STALE_TRANSITION if isinstance(exc, StaleEdit) else None
+        return refused(request, exc, message=message, redirect_to=back)
+    messages.success(request, "Verdict approved.")
+    return redirect(back)
 
 
 @require_POST

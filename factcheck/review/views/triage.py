@@ -30,11 +30,14 @@ from factcheck.review.responses import (
     stale_changes,
     stale_message,
 )
-from factcheck.review.views.articles import render_reader
+from factcheck.review.views.articles import reader_query, render_reader
 
 
-def _reader_url(article: Article, anchor: str = "") -> str:
-    return reverse("review:article", args=[article.pk]) + (f"#{anchor}" if anchor else "")
+def _reader_url(request, article: Article, anchor: str = "") -> str:
+    """Back to the candidate in the reader, as the editor was reading it (`?show=all` kept:
+    the reader's forms post to an address carrying the reader's own query)."""
+    url = reverse("review:article", args=[article.pk]) + reader_query(request)
+    return url + (f"#{anchor}" if anchor else "")
 
 
 def _rerender(request, article: Article, form, bound_key: str):
@@ -67,7 +70,7 @@ def _refused(
     if not isinstance(exc, StaleEdit):
         rerender = _rerender(request, article, form, bound_key) if form is not None else None
         return refused(
-            request, exc, form=form, field=field, rerender=rerender, redirect_to=_reader_url(article, anchor)
+            request, exc, form=form, field=field, rerender=rerender, redirect_to=_reader_url(request, article, anchor)
         )
     changes = stale_changes(exc, typed)
     data = {
@@ -83,7 +86,7 @@ def _refused(
         rebound.is_valid()
         rerender = _rerender(request, article, rebound, bound_key)
     message = stale_message(exc, changes)
-    back = _reader_url(article, anchor)
+    back = _reader_url(request, article, anchor)
     return refused(request, exc, message=message, data=data, rerender=rerender, redirect_to=back)
 
 
@@ -96,7 +99,7 @@ def _decide(request, pk: int, obj_pk: int, *, kind: str, decision: str):
         return refused(
             request,
             ApplicationError("The request was malformed; reload the article."),
-            redirect_to=_reader_url(article, anchor),
+            redirect_to=_reader_url(request, article, anchor),
         )
     version = form.cleaned_data.get("version")
     service = {
@@ -114,7 +117,7 @@ def _decide(request, pk: int, obj_pk: int, *, kind: str, decision: str):
     return done(
         request,
         f"{kind.capitalize()} #{obj.pk} {verb}.",
-        redirect_to=_reader_url(article, anchor),
+        redirect_to=_reader_url(request, article, anchor),
         data={"status": obj.status, "version": obj.version, "key": f"{kind}-{obj.pk}"},
     )
 
@@ -158,7 +161,7 @@ def claim_edit(request, pk: int, claim_pk: int):
         typed = _span_typed(article.body, data["start"], data["end"])
         return _refused(request, article, exc, typed=typed, anchor=anchor, form=form, bound_key=key)
     message = f"Claim #{claim.pk} now reads: {claim.text[:120]}"
-    return done(request, message, redirect_to=_reader_url(article, anchor))
+    return done(request, message, redirect_to=_reader_url(request, article, anchor))
 
 
 @require_POST
@@ -186,7 +189,7 @@ def quote_edit(request, pk: int, quote_pk: int):
         typed = _span_typed(article.body, data["start"], data["end"])
         typed["speaker_text"] = " ".join(speaker_name.split())
         return _refused(request, article, exc, typed=typed, anchor=anchor, form=form, bound_key=key)
-    return done(request, f"Quote #{quote.pk} saved.", redirect_to=_reader_url(article, anchor))
+    return done(request, f"Quote #{quote.pk} saved.", redirect_to=_reader_url(request, article, anchor))
 
 
 @require_POST
@@ -206,7 +209,7 @@ def claim_split(request, pk: int, claim_pk: int):
         anchor = f"cand-claim-{claim.pk}"
         return _refused(request, article, exc, typed={}, anchor=anchor, form=form, bound_key=key, field="at")
     message = f"Claim split into #{first.pk} and #{second.pk}."
-    return done(request, message, redirect_to=_reader_url(article, f"cand-claim-{first.pk}"))
+    return done(request, message, redirect_to=_reader_url(request, article, f"cand-claim-{first.pk}"))
 
 
 @require_POST
@@ -216,15 +219,15 @@ def claim_merge(request, pk: int):
     form = MergeForm(request.POST, claim_ids=ids)
     if not form.is_valid():
         exc = ApplicationError(f"Nothing merged: {form_errors_text(form)}")
-        return refused(request, exc, redirect_to=_reader_url(article))
+        return refused(request, exc, redirect_to=_reader_url(request, article))
     claims = list(Claim.objects.filter(article=article, pk__in=form.cleaned_data["claims"]))
     try:
         merged = services.claim_merge(claims=claims, actor=request.user)
     except ApplicationError as exc:
-        return refused(request, exc, redirect_to=_reader_url(article))
+        return refused(request, exc, redirect_to=_reader_url(request, article))
     message = f"Merged into claim #{merged.pk}."
     key = f"claim-{merged.pk}"
-    return done(request, message, redirect_to=_reader_url(article, f"cand-{key}"), data={"key": key})
+    return done(request, message, redirect_to=_reader_url(request, article, f"cand-{key}"), data={"key": key})
 
 
 def _add(request, pk: int, *, kind: str):
@@ -250,7 +253,7 @@ def _add(request, pk: int, *, kind: str):
     return done(
         request,
         f"{kind.capitalize()} #{obj.pk} added: {obj.text[:120]}",
-        redirect_to=_reader_url(article, f"cand-{kind}-{obj.pk}"),
+        redirect_to=_reader_url(request, article, f"cand-{kind}-{obj.pk}"),
         data={"key": f"{kind}-{obj.pk}"},
     )
 
