@@ -9,6 +9,9 @@ Sizing for the 2-core machines this runs on (README "Production"):
 - threads = 4 per worker (the gthread worker): a page spends most of its time waiting on
   PostgreSQL, so threads overlap those waits cheaply; 2 x 4 = 8 requests in flight. The
   CPU-heavy part of link search runs on the encoder's own thread and releases the GIL.
+  Measured (docs/benchmarks.md, "Page costs"): 2 x 8 threads served the review pages no faster
+  than 2 x 4 (20.6 against 21.8 req/s, 8 clients, 200,000 claims): the two cores are the limit.
+  Re-measure with `benchmarks/review_pages.py --http --web-threads N` or `load.py --web-threads N`.
 - No preload_app: factcheck/wsgi.py starts a background thread that warms the encoder, and a
   thread does not survive fork. Each worker imports the app itself after the fork, so each
   worker process warms its encoder once at start (LINK_WARM_WEB), as before.

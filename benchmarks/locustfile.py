@@ -28,7 +28,9 @@ SEARCH_TERMS = ["evacuated", "Kursk", "drones", "ministry", "power", "border", "
 _next_user = itertools.count()
 
 CSRF_RE = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
-DECIDE_RE = re.compile(r'action="(/articles/\d+/(?:claims|quotes)/\d+/(?:accept|reject)/)"')
+# The reader's Accept and Reject buttons (of its one #decide-form): each carries its action
+# (formaction) and the version seen (name="version").
+DECIDE_RE = re.compile(r'<button[^>]*\sformaction="(/articles/\d+/(?:claims|quotes)/\d+/(?:accept|reject)/)"[^>]*>')
 VERSION_RE = re.compile(r'name="version" value="(\d+)"')
 
 
@@ -80,13 +82,13 @@ class DeskUser(HttpUser):
         if self.role == "reporter":  # reporters propose; they do not decide
             return
         page = self._get(f"/articles/{random.choice(ARTICLES)}/", name="reader /articles/[id]/")
-        actions = [(m.group(1), m.end()) for m in DECIDE_RE.finditer(page.text)]
+        buttons = [(m.group(1), m.group(0)) for m in DECIDE_RE.finditer(page.text) if " disabled" not in m.group(0)]
         token = CSRF_RE.search(page.text)
-        if not actions or not token:
+        if not buttons or not token:
             return
-        action, at = random.choice(actions)
+        action, tag = random.choice(buttons)
         data = {"csrfmiddlewaretoken": token.group(1)}
-        version = VERSION_RE.search(page.text, at, at + 600)
+        version = VERSION_RE.search(tag)
         if version:
             data["version"] = version.group(1)
         kind = "accept" if action.endswith("/accept/") else "reject"

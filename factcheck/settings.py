@@ -526,3 +526,8 @@ if not 0.0 <= ALERTS_REPEAT_THRESHOLD <= 1.0:
     raise ImproperlyConfigured(f"ALERTS_REPEAT_THRESHOLD={ALERTS_REPEAT_THRESHOLD} must be between 0 and 1")
 # The sweep (every ALERTS_SWEEP_SECONDS) raises alerts for qualifying links changed this recently.
 ALERTS_SWEEP_WINDOW_SECONDS = envint("ALERTS_SWEEP_WINDOW_SECONDS", 3600)
+
+# The review pages' counts (dashboard cards, queue tabs) are cached in Redis for this many
+# seconds, and dropped at once when an editorial change commits (factcheck/review/count_cache.py);
+# 0 turns the cache off (the tests do).
+REVIEW_COUNTS_CACHE_SECONDS = envint("REVIEW_COUNTS_CACHE_SECONDS", 15)

@@ -128,3 +128,10 @@ def queued_work(callbacks: list) -> list:
     """The on-commit callbacks a change queued, less the audit_committed notice that every
     audit event sends (factcheck/audit/signals.py)."""
     return [c for c in callbacks if getattr(c, "func", None) is not send_committed]
+
+
+@pytest.fixture(autouse=True)
+def _no_count_cache(settings):
+    # Counts cached across tests would be another test's data (tests/review/test_count_cache.py
+    # turns it on for itself).
+    settings.REVIEW_COUNTS_CACHE_SECONDS = 0

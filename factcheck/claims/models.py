@@ -357,6 +357,16 @@ class Claim(ArticleSpan):
             models.Index(fields=["verdict", "-updated_at"], name="claim_verdict_idx"),
             models.Index(fields=["assigned_to", "workflow"], name="claim_assigned_idx"),
             models.Index(fields=["-created_at"], name="claim_created_idx"),
+            # The search's default order (score, every claim): read in index order and stop
+            # after a page, instead of sorting 200,000 rows (docs/benchmarks.md, "Page costs").
+            models.Index(fields=["-score", "-id"], name="claim_score_idx"),
+            # "Being checked" (accepted, draft), newest first: the list and its count read only
+            # these rows (an index-only count), not every draft candidate under workflow_idx.
+            models.Index(
+                fields=["-updated_at", "-id"],
+                condition=Q(status=CandidateStatus.ACCEPTED, workflow=Workflow.DRAFT),
+                name="claim_drafts_idx",
+            ),
         ]
 
     def __str__(self) -> str:

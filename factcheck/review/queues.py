@@ -32,6 +32,7 @@ from factcheck.articles.models import Article, ArticleKind, ExtractionState
 from factcheck.audit.models import AuditEvent
 from factcheck.claims.models import CandidateStatus, Claim, ClaimQuerySet, Quote, Rating, Workflow
 from factcheck.linking.models import ClaimLink, QuoteLink
+from factcheck.review.count_cache import cached_counts
 
 # --- The claim queues -----------------------------------------------------------------------
 
@@ -249,9 +250,14 @@ def counts(querysets: dict[str, QuerySet]) -> dict[str, int]:
         # The SQL is Django's own compilation of the queryset; every value is in qs_params.
         parts.append(f"(SELECT COUNT(*) FROM ({sql}) AS q)")  # noqa: S608
         params.extend(qs_params)
-    with connections[db or "default"].cursor() as cursor:
-        cursor.execute("SELECT " + ", ".join(parts), params)
-        row = cursor.fetchone()
+    statement = "SELECT " + ", ".join(parts)
+
+    def count() -> tuple:
+        with connections[db or "default"].cursor() as cursor:
+            cursor.execute(statement, params)
+            return cursor.fetchone()
+
+    row = cached_counts(statement, params, count)  # shared for a few seconds (count_cache.py)
     return {name: int(n) for name, n in zip(querysets, row, strict=True)}
 
 

@@ -154,6 +154,60 @@
     selectionTimer = window.setTimeout(readSelection, 120);
   });
 
+  // --- The edit and split forms ----------------------------------------------------------------
+
+  // The page carries one empty form of each kind (<template id="form-template-...">), not one
+  // per candidate: it is copied into a candidate's "Edit" or "Split" when that is opened, and
+  // filled from the candidate's data attributes. Without this script the disclosure holds a
+  // link that has the server draw that one form instead.
+  function ensureForm(details) {
+    if (!details || details.querySelector("form")) return;
+    var item = details.closest("li.cand");
+    if (!item) return;
+    var prefix = details.dataset.form;
+    var kind = details.classList.contains("cand-split") ? "claim-split" : item.dataset.kind + "-edit";
+    var template = document.getElementById("form-template-" + kind);
+    if (!template) return;
+    var fragment = template.content.cloneNode(true);
+    var form = fragment.querySelector("form");
+    form.setAttribute("action", details.dataset.action);
+    form.querySelectorAll("[name], [id], [for], [aria-describedby]").forEach(function (el) {
+      ["name", "id", "for", "aria-describedby"].forEach(function (attr) {
+        var value = el.getAttribute(attr);
+        if (value && value.indexOf("__prefix__") !== -1) el.setAttribute(attr, value.split("__prefix__").join(prefix));
+      });
+    });
+    function fill(name, value) {
+      var field = form.querySelector('[name="' + prefix + "-" + name + '"]');
+      if (field && value !== undefined) field.value = value;
+    }
+    fill("version", item.dataset.version);
+    fill("start", item.dataset.start);
+    fill("end", item.dataset.end);
+    fill("speaker_name", details.dataset.speaker);
+    var low = form.querySelector(".js-split-min");
+    var high = form.querySelector(".js-split-max");
+    if (low) low.textContent = Number(item.dataset.start) + 1;
+    if (high) high.textContent = Number(item.dataset.end) - 1;
+    form.querySelectorAll(".js-use-selection, .js-use-caret").forEach(function (el) { el.hidden = false; });
+    var fallback = details.querySelector(".js-form-fallback");
+    if (fallback) fallback.remove();
+    details.appendChild(fragment);
+  }
+
+  // "toggle" does not bubble: listen in the capture phase, for the panels drawn again too.
+  panels.addEventListener(
+    "toggle",
+    function (event) {
+      var details = event.target;
+      if (details.open && details.matches && details.matches("details.cand-edit, details.cand-split")) {
+        ensureForm(details);
+      }
+    },
+    true
+  );
+  panels.querySelectorAll("details.cand-edit[open], details.cand-split[open]").forEach(ensureForm);
+
   // --- Fetch-enhanced forms -----------------------------------------------------------------
 
   function clearFormErrors(form) {
@@ -225,13 +279,16 @@
 
   function submitForm(form, submitter) {
     var kind = form.dataset.kind;
-    var item = form.closest("li.cand");
+    // Accept and Reject are buttons of the one #decide-form: their candidate is the button's.
+    var item = (submitter || form).closest("li.cand") || form.closest("li.cand");
     var key = item ? item.dataset.cand : null;
     var index = item ? Math.max(0, items().indexOf(item)) : 0;
     var action = (submitter && submitter.getAttribute("formaction")) || form.action;
     var data = new FormData(form);
+    if (submitter && submitter.name) data.append(submitter.name, submitter.value);
     var token = form.querySelector('input[name="csrfmiddlewaretoken"]');
-    var buttons = form.querySelectorAll("button");
+    var buttons = Array.prototype.slice.call(form.querySelectorAll("button"));
+    if (submitter && buttons.indexOf(submitter) === -1) buttons.push(submitter);
     buttons.forEach(function (b) { b.disabled = true; });
     showError("");
     fetch(action, {
@@ -323,7 +380,7 @@
     if (!item) return;
     var button = item.querySelector(selector);
     if (button && !button.disabled) {
-      button.closest("form").requestSubmit(button);
+      button.form.requestSubmit(button);
     } else if (button) {
       announce(already);
       move(1);
@@ -353,6 +410,7 @@
         var details = item.querySelector("details.cand-edit");
         if (!details) return;
         details.open = true;
+        ensureForm(details);
         // A quote's speaker is what is most often wrong. A claim has only its span: selecting
         // the new text in the article sets it; from the keyboard, the offsets are the way.
         var field = details.querySelector("input[name$='-speaker_name']");

@@ -103,3 +103,31 @@ def test_claim_page_query_count_does_not_grow_with_history_and_checks(db, client
         response = client.get(large.get_absolute_url())
     assert response.status_code == 200
     assert response.content.decode().count('class="list-group-item claim-link"') == 16
+
+
+def test_reader_draws_no_form_per_candidate(db, client):
+    """One edit and one split form for the page (reader.js copies them into the candidate being
+    edited), and the Accept/Reject buttons of one shared form: the HTML per candidate is small
+    and the same whatever the candidate count (issue 12: the 5,000-word article was 1.9 MB)."""
+    client.force_login(UserFactory(role=Role.FACT_CHECKER))
+    small, large = _article_with(2), _article_with(40)
+    sizes, forms = {}, set()
+    for article in (small, large):
+        html = client.get(article.get_absolute_url()).content.decode()
+        forms.add((html.count("<form"), html.count('name="csrfmiddlewaretoken"')))
+        sizes[article.pk] = len(html)
+    assert len(forms) == 1, forms  # as many forms and tokens for 3 candidates as for 60
+    per_candidate = (sizes[large.pk] - sizes[small.pk]) / (60 - 3)  # 40 claims + 20 quotes vs 2 + 1
+    assert per_candidate < 2_300, per_candidate
+
+
+def test_reader_without_script_draws_the_one_form_asked_for(db, client):
+    client.force_login(UserFactory(role=Role.FACT_CHECKER))
+    article = _article_with(3)
+    claim = article.claims.order_by("start").first()
+    html = client.get(article.get_absolute_url()).content.decode()
+    link = f"form=claim-{claim.pk}-edit#cand-claim-{claim.pk}"
+    assert link in html and f'name="claim-{claim.pk}-edit-start"' not in html
+    html = client.get(f"{article.get_absolute_url()}?form=claim-{claim.pk}-edit").content.decode()
+    assert f'name="claim-{claim.pk}-edit-start" value="{claim.start}"' in html
+    assert f'name="claim-{claim.pk}-edit-version" value="{claim.version}"' in html

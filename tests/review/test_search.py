@@ -71,3 +71,19 @@ def test_search_pagination(client, checker):
     response = client.get(reverse("review:search"), {"scope": "claims", "page": 2})
     assert response.context["page"].number == 2 and len(response.context["page"]) == 5
     assert client.get(reverse("review:search"), {"scope": "claims", "page": "zzz"}).status_code == 200
+
+
+def test_search_counts_stop_at_the_cap(client, checker, monkeypatch):
+    """A broad search counts at most COUNT_CAP rows and says "N+" (no COUNT(*) over every match)."""
+    from factcheck.review.views import common
+
+    make_articles(2)  # one claim each
+    client.force_login(checker)
+    url = reverse("review:search")
+    page = client.get(url, {"scope": "claims"}).context["page"]
+    assert (page.paginator.count, page.paginator.count_label) == (2, "2")
+    monkeypatch.setattr(common, "COUNT_CAP", 1)
+    response = client.get(url, {"scope": "claims"})
+    page = response.context["page"]
+    assert (page.paginator.count, page.paginator.capped) == (1, True)
+    assert "<strong>1+</strong> claim" in response.content.decode()

@@ -1,0 +1,156 @@
+"""Benchmark: what one request of each review page costs, alone: SQL queries, HTML bytes and
+server time, in-process, with the production settings (DEBUG=false: cached templates).
+
+  .venv/bin/python benchmarks/page_costs.py --db factcheck_perf_big [--repeat 15] [--profile reader]
+  # before/after at the same moment: the same script run from two checkouts over one database
+  (cd /work/main && .venv/bin/python /work/wt/perf/benchmarks/page_costs.py --root . --db factcheck_perf_big)
+
+The database must already hold a data set (benchmarks/review_pages.py --db NAME builds one with
+`generate_dataset`: 10,000 articles, 200,000 claims); a ~5,000-word article with 415 claim
+candidates is added on first use (as review_pages.py --http does). Each page is requested by a
+signed-in fact-checker through Django's test client: two warm-ups, then --repeat requests; it
+prints the median and 95th percentile of the wall time, the process's CPU time (steadier than
+wall time on a shared machine), the query count and the HTML size. --profile NAME prints a
+cProfile of one request of that page (top 25 by cumulative time). --root runs another checkout
+(the code measured) with this script; --redis gives the cache (the dashboard's counts).
+"""
+
+from __future__ import annotations
+
+import argparse
+import cProfile
+import io
+import json
+import os
+import pstats
+import secrets
+import statistics
+import sys
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--db", default="factcheck_bench_review")
+    parser.add_argument("--root", default=str(HERE.parent), help="the checkout whose code is measured")
+    parser.add_argument("--repeat", type=int, default=15)
+    parser.add_argument("--redis", default=os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/14"))
+    parser.add_argument("--profile", action="append", default=[], help="a page name (see the table) to profile")
+    parser.add_argument("--only", action="append", default=[], help="measure only these pages")
+    args = parser.parse_args()
+    root = Path(args.root).resolve()
+    sys.path.insert(0, str(HERE))
+    from _common import PG, loadavg, machine
+
+    url = f"{PG}/{args.db}"
+    os.chdir(root)
+    sys.path.insert(0, str(root))
+    os.environ.update(
+        DATABASE_URL=url,
+        DJANGO_SETTINGS_MODULE="factcheck.settings",
+        DEBUG="false",
+        SECRET_KEY=secrets.token_urlsafe(50),
+        ALLOWED_HOSTS="testserver",
+        SECURE_SSL_REDIRECT="false",
+        LINK_WARM_WEB="false",
+        LOG_LEVEL="WARNING",
+        REDIS_URL=args.redis,
+    )
+    sys.path.insert(0, str(HERE))
+    from review_pages import long_article
+
+    long_id = long_article(url)
+    # _common put this checkout first on the path: the code measured is --root's.
+    sys.path[:] = [str(root)] + [p for p in sys.path if p not in (str(root), str(HERE.parent))]
+    import django
+
+    django.setup()
+    import logging
+
+    logging.disable(logging.WARNING)
+    from django.conf import settings
+
+    # Static URLs without collectstatic's manifest (the pages are measured, not the files).
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
+    from django.contrib.auth.models import Group, User
+    from django.core.cache import cache
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+
+    from factcheck.articles.models import Article
+    from factcheck.claims.models import Claim
+
+    cache.clear()
+    checker, _ = User.objects.get_or_create(username="bench-checker")
+    checker.groups.add(Group.objects.get(name="fact-checker"))
+    client = Client()
+    client.force_login(checker)
+    article = Article.objects.order_by("id")[Article.objects.count() // 2]
+    claim = Claim.objects.filter(article=article).order_by("id").first()
+    linked = Claim.objects.filter(links_out__isnull=False).order_by("id").first() or claim
+    pages = {
+        "dashboard": "/",
+        "reader": f"/articles/{article.pk}/",
+        "reader 5k words": f"/articles/{long_id}/",
+        "reader 5k words, all": f"/articles/{long_id}/?show=all",
+        "reader panels 5k, all": f"/articles/{long_id}/panels/?show=all",
+        "claim": f"/claims/{claim.pk}/",
+        "claim with links": f"/claims/{linked.pk}/",
+        "search q": "/search/?q=evacuated",
+        "search claims": "/search/?scope=claims",
+        "queue /search candidates": "/search/?scope=claims&status=candidate",
+        "queue triage": "/queues/triage/",
+        "queue drafts": "/queues/drafts/",
+        "queue approval": "/queues/approval/",
+        "queue mine": "/queues/mine/",
+        "queue links": "/queues/links/",
+    }
+    if args.only:
+        pages = {k: v for k, v in pages.items() if k in args.only}
+    print(f"code: {root}; {machine()}; load average: {loadavg()}")
+    print(f"{'page':28} {'queries':>7} {'bytes':>9} {'median':>7} {'p95':>7} {'cpu':>6} (ms)")
+    for name, page in pages.items():
+        response = client.get(page)
+        if response.status_code != 200:
+            print(f"{name:28} HTTP {response.status_code}")
+            continue
+        client.get(page)
+        times, cpu = [], []
+        for _ in range(args.repeat):
+            t, c = time.perf_counter(), time.process_time()
+            response = client.get(page)
+            times.append((time.perf_counter() - t) * 1000)
+            cpu.append((time.process_time() - c) * 1000)
+        with CaptureQueriesContext(connection) as queries:
+            response = client.get(page)
+        times.sort()
+        row = {
+            "queries": len(queries),
+            "bytes": len(response.content),
+            "median": statistics.median(times),
+            "p95": times[int(0.95 * (len(times) - 1))],
+            "cpu": statistics.median(cpu),
+        }
+        print(
+            f"{name:28} {row['queries']:>7} {row['bytes']:>9,} {row['median']:>7.1f} {row['p95']:>7.1f} "
+            f"{row['cpu']:>6.1f}   {json.dumps(page)}"
+        )
+        if name in args.profile:
+            profile = cProfile.Profile()
+            profile.enable()
+            client.get(page)
+            profile.disable()
+            out = io.StringIO()
+            pstats.Stats(profile, stream=out).sort_stats("cumulative").print_stats(25)
+            print(out.getvalue())
+
+
+if __name__ == "__main__":
+    main()
