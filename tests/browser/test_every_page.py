@@ -34,7 +34,7 @@ from factcheck.review.models import SavedFilter
 from factcheck.sources.models import FetchedItem, Source
 
 from ..factories import ClaimFactory, ClaimLinkFactory, EvidenceFactory, QuoteFactory, QuoteLinkFactory, rating
-from ..review.test_access import _notification, _webhook_rows
+from ..review.test_access import _alert_world, _notification, _webhook_rows
 from .axe import AXE_JS, axe_violations
 from .conftest import PHONE, VIEWPORT
 from .helpers import shoot
@@ -68,6 +68,12 @@ MUST_VISIT = {
     "webhooks:list",
     "webhooks:endpoint",
     "webhooks:delivery",
+    "alerts:list",
+    "alerts:detail",
+    "ledger:index",
+    "ledger:detail",
+    "ledger:claimants",
+    "ledger:claimant",
 }
 # Which row of the desk a URL parameter names: by the collection before it in the path.
 COLLECTIONS = {
@@ -81,6 +87,9 @@ COLLECTIONS = {
     "api-tokens": "token",
     "webhooks": "endpoint",
     "notifications": "notification",
+    "alerts": "repeat_alert",
+    "ledger": "checked_claim",
+    "claimants": "person",
 }
 BY_PARAMETER = {"claim_pk": "claim", "quote_pk": "quote", "evidence_pk": "evidence", "link_pk": "quote_link"}
 BY_ROUTE = {"sources/links/<int:pk>/": "pasted_link"}
@@ -151,6 +160,7 @@ def _desk(article, claim, quote, walker, checker) -> dict:
         "token": api_token_create(actor=walker, user=walker, name="CMS import", scopes=["read"]).token,
         "notification": _notification(walker),
         **_webhook_rows(),  # an endpoint and a delivery, as the access matrix makes them
+        **_alert_world(other),  # a published check that `other` repeats, and a claimant
     }
 
 
