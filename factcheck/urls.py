@@ -23,4 +23,5 @@ urlpatterns = [
     path("sources/", include("factcheck.sources.urls")),
     path("", include("factcheck.api.urls")),
     path("", include("factcheck.review.urls")),
+    path("", include("factcheck.exports.urls")),
 ]
