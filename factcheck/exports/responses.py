@@ -10,7 +10,7 @@ from factcheck.exports.writers import FORMATS, WRITERS
 
 
 def streamed(export: Export, fmt: str) -> StreamingHttpResponse:
-    response = StreamingHttpResponse(WRITERS[fmt](export.columns, export.rows), content_type=FORMATS[fmt])
+    response = StreamingHttpResponse(WRITERS[fmt](export.columns, export.rows, export.safe), content_type=FORMATS[fmt])
     stamp = timezone.now().strftime("%Y%m%d-%H%M%S")
     response["Content-Disposition"] = f'attachment; filename="{export.kind}-{stamp}.{fmt}"'
     # Never cached: an export is what the user may see now, under their own filters.

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
-from django.db.models import Max, Min, OuterRef, Q, QuerySet, Subquery
+from django.db.models import CharField, DateTimeField, Func, Max, Min, OuterRef, Q, QuerySet, Subquery
 from django.urls import reverse
 
 from factcheck.claims.models import Correction, PersonKind, Rating
@@ -98,9 +98,6 @@ _CLAIM_VALUES = (
     "checkworthy",
     "kind",
     "origin",
-    "published_at",
-    "created_at",
-    "updated_at",
     "review_url",
     "review_rating_text",
     "verdict_summary",
@@ -112,8 +109,12 @@ _CLAIM_VALUES = (
     "article_id",
     "article__url",
     "article__headline",
-    "article__published",
     "article__outlet__name",
+    "published_at_day",
+    "published_at_iso",
+    "created_at_iso",
+    "updated_at_iso",
+    "article_published_iso",
     "date_modified",
 )
 
@@ -146,9 +147,9 @@ _QUOTE_VALUES = (
     "article__url",
     "article__headline",
     "article__outlet__name",
-    "article__published",
-    "created_at",
-    "updated_at",
+    "article_published_iso",
+    "created_at_iso",
+    "updated_at_iso",
 )
 
 LINK_COLUMNS = [
@@ -177,9 +178,46 @@ _LINK_VALUES = (
     "origin",
     "score",
     "reason",
-    "created_at",
-    "decided_at",
-    "updated_at",
+    "created_at_iso",
+    "decided_at_iso",
+    "updated_at_iso",
+)
+
+CLAIM_SAFE = frozenset(
+    {
+        "id",
+        "@context",
+        "@type",
+        "datePublished",
+        "author.@type",
+        "itemReviewed.@type",
+        "itemReviewed.author.@type",
+        "reviewRating.@type",
+        "reviewRating.ratingValue",
+        "itemReviewed.datePublished",
+        "itemReviewed.firstAppearance.type",
+        "reviewRating.bestRating",
+        "reviewRating.worstRating",
+        "dateModified",
+        "stage",
+        "status",
+        "workflow",
+        "score",
+        "checkworthy",
+        "kind",
+        "origin",
+        "article.id",
+        "article.published",
+        "created_at",
+        "updated_at",
+        *[f"itemReviewed.appearance.{n}.@type" for n in range(1, APPEARANCES + 1)],
+    }
+)
+QUOTE_SAFE = frozenset(
+    {"id", "speaker_confidence", "status", "origin", "article.id", "article.published", "created_at", "updated_at"}
+)
+LINK_SAFE = frozenset(
+    {"id", "source.id", "target.id", "relation", "state", "origin", "score", "created_at", "decided_at", "updated_at"}
 )
 
 # What each export reads, and the search scope whose filters apply to it.
@@ -196,6 +234,39 @@ class Export:
     kind: str
     columns: list[str]
     rows: Iterator[tuple]  # one tuple per row, in `columns` order; values typed (None when empty)
+    # Columns that never hold text people typed (numbers, dates, our constants): the CSV
+    # writer skips its formula guard on them.
+    safe: frozenset[str] = frozenset()
+
+
+class IsoText(Func):
+    """A timestamp or date as ISO 8601 text, formatted by PostgreSQL: parsing a million
+    timestamps into Python datetimes and back would cost more than the rest of a row.
+    `day=True`: only the (UTC) date of a timestamp."""
+
+    output_field = CharField()
+
+    def __init__(self, expression, *, day: bool = False):
+        super().__init__(expression)
+        self.day = day
+
+    def as_postgresql(self, compiler, connection, **extra):
+        if isinstance(self.source_expressions[0].output_field, DateTimeField):
+            shape = "YYYY-MM-DD" if self.day else 'YYYY-MM-DD"T"HH24:MI:SS.US"+00:00"'
+            template = f"to_char(%(expressions)s AT TIME ZONE 'UTC', '{shape}')"
+        else:
+            template = "to_char(%(expressions)s, 'YYYY-MM-DD')"
+        return super().as_sql(compiler, connection, template=template, **extra)
+
+    def as_sql(self, compiler, connection, **extra):
+        # SQLite (no to_char): its stored text, which is ISO already.
+        if self.day:
+            return super().as_sql(compiler, connection, template="substr(%(expressions)s, 1, 10)", **extra)
+        return super().as_sql(compiler, connection, template="CAST(%(expressions)s AS TEXT)", **extra)
+
+
+def _iso_fields(*names: str) -> dict[str, IsoText]:
+    return {f"{name.replace('__', '_')}_iso": IsoText(name) for name in names}
 
 
 def _ordered(qs: QuerySet, data: dict, sorts: dict) -> QuerySet:
@@ -209,10 +280,6 @@ def _scales() -> dict[int, tuple[int | None, int | None]]:
     """(bestRating, worstRating) per rating scale: its highest and lowest numeric value."""
     rows = Rating.objects.filter(value__isnull=False).values("scale_id").annotate(best=Max("value"), worst=Min("value"))
     return {r["scale_id"]: (r["best"], r["worst"]) for r in rows.order_by()}
-
-
-def _iso(value) -> str | None:
-    return value.isoformat() if value is not None else None
 
 
 def _claim_row(site: str, newsroom: str, scales: dict, public: Callable[[int], str], desk: Callable[[int], str]):
@@ -240,7 +307,7 @@ def _claim_row(site: str, newsroom: str, scales: dict, public: Callable[[int], s
             "https://schema.org",
             "ClaimReview",
             v["text"],
-            v["published_at"].date().isoformat() if published and v["published_at"] else None,
+            v["published_at_day"] if published else None,
             site + public(v["id"]) if published else None,
             "Organization" if published else None,
             newsroom if published else None,
@@ -254,7 +321,7 @@ def _claim_row(site: str, newsroom: str, scales: dict, public: Callable[[int], s
             v["verdict__label"],
             None,  # author.image
             None,  # itemReviewed.name
-            _iso(v["article__published"]),
+            v["article_published_iso"],
             article_url,  # firstAppearance: the article the claim was found in
             "CreativeWork" if article_url else None,
             None,  # itemReviewed.author.image
@@ -267,7 +334,7 @@ def _claim_row(site: str, newsroom: str, scales: dict, public: Callable[[int], s
             "CreativeWork" if article_url else None,
             *blank_appearances,
             # The desk's own.
-            _iso(v["date_modified"]),
+            v["date_modified"],
             site + desk(v["id"]),
             _stage(v["status"], v["workflow"]),
             v["status"],
@@ -283,9 +350,9 @@ def _claim_row(site: str, newsroom: str, scales: dict, public: Callable[[int], s
             v["article_id"],
             v["article__headline"] or None,
             v["article__outlet__name"],
-            _iso(v["article__published"]),
-            _iso(v["created_at"]),
-            _iso(v["updated_at"]),
+            v["article_published_iso"],
+            v["created_at_iso"],
+            v["updated_at_iso"],
             v["review_url"] or None,
             v["review_rating_text"] or None,
         )
@@ -312,7 +379,11 @@ def _url_maker(name: str) -> Callable[[int], str]:
 def claims_export(user, data: dict) -> Export:
     latest_correction = Correction.objects.filter(claim=OuterRef("pk")).order_by("-made_at").values("made_at")[:1]
     qs = _ordered(search_selectors.claim_search(user, data), data, search_selectors.CLAIM_SORTS)
-    qs = qs.annotate(date_modified=Subquery(latest_correction)).values(*_CLAIM_VALUES)
+    qs = qs.annotate(
+        date_modified=IsoText(Subquery(latest_correction, output_field=DateTimeField())),
+        published_at_day=IsoText("published_at", day=True),
+        **_iso_fields("published_at", "created_at", "updated_at", "article__published"),
+    ).values(*_CLAIM_VALUES)
     row = _claim_row(
         settings.SITE_URL,
         settings.NEWSROOM_NAME,
@@ -320,7 +391,7 @@ def claims_export(user, data: dict) -> Export:
         _url_maker("publishing:detail"),
         _url_maker("review:claim"),
     )
-    return Export("claims", CLAIM_COLUMNS, (row(v) for v in qs.iterator(chunk_size=CHUNK_SIZE)))
+    return Export("claims", CLAIM_COLUMNS, (row(v) for v in qs.iterator(chunk_size=CHUNK_SIZE)), CLAIM_SAFE)
 
 
 def quotes_export(user, data: dict) -> Export:
@@ -358,25 +429,27 @@ def quotes_export(user, data: dict) -> Export:
             url or None,
             headline or None,
             outlet,
-            _iso(day),
-            _iso(made),
-            _iso(changed),
+            day,
+            made,
+            changed,
         )
 
+    qs = qs.annotate(**_iso_fields("article__published", "created_at", "updated_at"))
     rows = qs.values_list(*_QUOTE_VALUES).iterator(chunk_size=CHUNK_SIZE)
-    return Export("quotes", QUOTE_COLUMNS, (row(v) for v in rows))
+    return Export("quotes", QUOTE_COLUMNS, (row(v) for v in rows), QUOTE_SAFE)
 
 
 def _links_export(kind: str, link_model, spans: QuerySet) -> Export:
     """The links with at least one end among the search's results (`pk IN`, built once:
     see search_selectors.linked)."""
     ids = spans.order_by().values("pk")
-    qs = link_model.objects.filter(Q(source__in=ids) | Q(target__in=ids)).order_by("id").values_list(*_LINK_VALUES)
-
-    def row(v: tuple) -> tuple:
-        return (*v[:10], _iso(v[10]), _iso(v[11]), _iso(v[12]))
-
-    return Export(kind, LINK_COLUMNS, (row(v) for v in qs.iterator(chunk_size=CHUNK_SIZE)))
+    qs = (
+        link_model.objects.filter(Q(source__in=ids) | Q(target__in=ids))
+        .annotate(**_iso_fields("created_at", "decided_at", "updated_at"))
+        .order_by("id")
+        .values_list(*_LINK_VALUES)
+    )
+    return Export(kind, LINK_COLUMNS, qs.iterator(chunk_size=CHUNK_SIZE), LINK_SAFE)
 
 
 def claim_links_export(user, data: dict) -> Export:

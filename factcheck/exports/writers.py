@@ -14,29 +14,32 @@ from collections.abc import Iterable, Iterator
 
 ROWS_PER_CHUNK = 500
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+_FORMULA_FIRST = frozenset(FORMULA_START)
 FORMATS = {
     "csv": "text/csv; charset=utf-8",
     "jsonl": "application/jsonl; charset=utf-8",
 }
 
 
-def csv_cell(value):
-    """A cell as the CSV carries it: None empty, text guarded against formula injection."""
-    if value is None:
-        return ""
-    if isinstance(value, str):
-        return "'" + value if value.startswith(FORMULA_START) else value
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    return value
+def guard(value: str) -> str:
+    """Text that a spreadsheet would read as a formula, made inert with a leading apostrophe."""
+    return "'" + value if value.startswith(FORMULA_START) else value
 
 
-def csv_chunks(columns: list[str], rows: Iterable[tuple]) -> Iterator[bytes]:
+def csv_chunks(columns: list[str], rows: Iterable[tuple], safe: frozenset[str] = frozenset()) -> Iterator[bytes]:
+    """CSV (RFC 4180: CRLF, quoted as needed). None is an empty cell; the text of every
+    column not in `safe` is guarded (`guard`)."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow([csv_cell(c) for c in columns])
+    writer.writerow(columns)  # our own names (Fact-Check Insights' "@context"...), not user text
+    guarded = [i for i, name in enumerate(columns) if name not in safe]
     for n, row in enumerate(rows, 1):
-        writer.writerow([csv_cell(v) for v in row])
+        for i in guarded:
+            value = row[i]
+            if value.__class__ is str and value[:1] in _FORMULA_FIRST:
+                row = list(row)
+                row[i] = "'" + value
+        writer.writerow(row)
         if n % ROWS_PER_CHUNK == 0:
             yield buffer.getvalue().encode()
             buffer.seek(0)
@@ -44,7 +47,7 @@ def csv_chunks(columns: list[str], rows: Iterable[tuple]) -> Iterator[bytes]:
     yield buffer.getvalue().encode()
 
 
-def jsonl_chunks(columns: list[str], rows: Iterable[tuple]) -> Iterator[bytes]:
+def jsonl_chunks(columns: list[str], rows: Iterable[tuple], safe: frozenset[str] = frozenset()) -> Iterator[bytes]:
     """One JSON object per line, keyed by the CSV's column names, values typed (null when
     empty). Text is not apostrophe-guarded here: JSON is not opened by spreadsheets."""
     dumps = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
