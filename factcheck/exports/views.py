@@ -25,7 +25,9 @@ from factcheck.review.views.search import _search_form
 
 
 def export_form(kind: str, params: QueryDict):
-    """The search form of the scope whose filters the export `kind` takes."""
+    """The search form of the scope whose filters the export `kind` takes: the search page's
+    own builder (fields per scope, hidden fields, link choices), imported rather than
+    copied, so an export can never filter differently from the page."""
     params = params.copy()
     params["scope"] = KINDS[kind]
     return _search_form(params)[1]
