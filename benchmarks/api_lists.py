@@ -111,7 +111,14 @@ def get(base: str, path: str, secret: str) -> tuple[float, dict]:
 def query_counts(url: str, secret: str, requests: list[tuple[str, str]]) -> dict[str, int]:
     """SQL statements per request, in process (Django's test client, the same token)."""
     os.environ.update(
-        DATABASE_URL=url, DJANGO_SETTINGS_MODULE="factcheck.settings", REDIS_URL="", API_RATE_LIMIT="100000/minute"
+        DATABASE_URL=url,
+        DJANGO_SETTINGS_MODULE="factcheck.settings",
+        REDIS_URL="",
+        API_RATE_LIMIT="100000/minute",
+        DEBUG="false",
+        SECRET_KEY=secrets.token_urlsafe(50),
+        ALLOWED_HOSTS="testserver",
+        SECURE_SSL_REDIRECT="false",
     )
     import django
 
