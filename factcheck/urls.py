@@ -27,4 +27,5 @@ urlpatterns = [
     path("ledger/", include("factcheck.alerts.ledger_urls")),
     path("", include("factcheck.api.urls")),
     path("", include("factcheck.review.urls")),
+    path("", include("factcheck.exports.urls")),
 ]

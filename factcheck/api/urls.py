@@ -5,6 +5,7 @@ from django.urls import include, path
 from rest_framework.routers import SimpleRouter
 
 from factcheck.api import pages, views
+from factcheck.exports.api import ExportView
 
 app_name = "api"
 
@@ -21,6 +22,7 @@ router.register("tokens", views.ApiTokenViewSet, basename="token")
 urlpatterns = [
     path("api/v1/", include(router.urls)),
     path("api/schema/", views.SchemaView.as_view(), name="schema"),
+    path("api/v1/exports/<slug:kind>.<slug:fmt>", ExportView.as_view(), name="export"),
     path("api/docs/", views.DocsView.as_view(), name="docs"),
     path("accounts/api-tokens/", pages.tokens, name="tokens"),
     path("accounts/api-tokens/<int:pk>/revoke/", pages.token_revoke, name="token_revoke"),

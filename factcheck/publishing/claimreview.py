@@ -3,7 +3,9 @@
 Follows https://schema.org/ClaimReview and Google's fact-check markup guidelines:
 url, claimReviewed, datePublished, author (the newsroom), reviewRating (ratingValue,
 bestRating, worstRating where the rating has a number; alternateName always) and
-itemReviewed, a Claim with its author, datePublished and appearance (the article).
+itemReviewed, a Claim with its author, datePublished and appearance (the article), and
+dateModified once a correction was issued. docs/claimreview.schema.json is the JSON Schema
+the tests hold this markup to (tests/publishing/test_claimreview_schema.py).
 """
 
 from __future__ import annotations
@@ -70,7 +72,16 @@ def claim_review_jsonld(claim: Claim, request=None) -> dict[str, Any]:
     }
     if claim.published_at:
         data["datePublished"] = claim.published_at.date().isoformat()
+    modified = last_correction_at(claim)
+    if modified:
+        data["dateModified"] = modified.isoformat()
     return data
+
+
+def last_correction_at(claim: Claim):
+    """When the fact-check last changed in public: its latest correction (prefetched
+    `corrections` are used as they are; otherwise one query)."""
+    return max((c.made_at for c in claim.corrections.all()), default=None)
 
 
 _ESCAPES = {ord("<"): "\\u003c", ord(">"): "\\u003e", ord("&"): "\\u0026"}

@@ -125,6 +125,11 @@ URL_CAPS: dict[str, str] = {
     "publishing:list": PUBLIC,
     "publishing:detail": PUBLIC,
     "publishing:ratings_css": PUBLIC,
+    "publishing:detail_jsonld": PUBLIC,
+    "publishing:feed_atom": PUBLIC,
+    "publishing:feed_json": PUBLIC,
+    # Exports of the search's results (factcheck/exports).
+    "exports:search_export": MEMBER,
     # Accounts.
     "login": PUBLIC,
     "logout": SIGNED_IN,
