@@ -48,10 +48,15 @@ def user_roles(user) -> set[Role]:
 
 
 def user_caps(user) -> frozenset[Cap]:
-    caps: set[Cap] = set()
-    for role in user_roles(user):
-        caps |= ROLE_CAPS[role]
-    return frozenset(caps)
+    roles = user_roles(user)
+    if not roles:
+        return frozenset()
+    # Kept beside the role cache it was computed from: a long reader page asks thousands of times.
+    cached = getattr(user, "_caps_cache", None)
+    if cached is None or cached[0] is not roles:
+        cached = (roles, frozenset().union(*(ROLE_CAPS[role] for role in roles)))
+        user._caps_cache = cached
+    return cached[1]
 
 
 def has_cap(user, cap: Cap) -> bool:
