@@ -256,8 +256,15 @@ CELERY_TASK_TIME_LIMIT = envint("CELERY_TASK_TIME_LIMIT", 180)
 # thread (linking/tasks.py), so this is only a margin for a loaded machine (Celery's 4 s
 # default killed every replacement process while the warm-up ran).
 CELERY_WORKER_PROC_ALIVE_TIMEOUT = envint("CELERY_WORKER_PROC_ALIVE_TIMEOUT", 60)
-# Longer than the longest task, or Redis re-delivers a task still running.
-CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": envint("CELERY_VISIBILITY_TIMEOUT", 600)}
+# Longer than the longest task, or Redis re-delivers a task still running. A dead worker's
+# unacknowledged tasks come back once that has passed, at the next scan for them: every
+# CELERY_UNACKED_RESTORE_SECONDS (kombu scans only every 10th tick by default, so a task
+# waited up to 100 s more; here every tick scans, one small sorted-set read).
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": envint("CELERY_VISIBILITY_TIMEOUT", 600),
+    "unacked_restore_interval": envint("CELERY_UNACKED_RESTORE_SECONDS", 10),
+    "unacked_restore_throttle": 1,
+}
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 # Link suggestions have their own queue, so a burst of them never delays extraction
 # (the candidates editors are waiting for). bin/start's worker consumes both queues.

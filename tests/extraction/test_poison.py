@@ -247,7 +247,7 @@ def test_pool_child_killed_mid_task_is_replaced_and_every_article_is_done(queue)
 def test_worker_killed_mid_batch_loses_nothing_and_duplicates_nothing(queue, settings):
     settings.EXTRACTION_BATCH_SIZE = 4
     ids = make_stuck(12)
-    first = start_worker(CELERY_VISIBILITY_TIMEOUT="5")
+    first = start_worker(CELERY_VISIBILITY_TIMEOUT="5", CELERY_UNACKED_RESTORE_SECONDS="1")
     try:
         assert services.extraction_requeue_stuck() == 12  # three tasks of four
         wait_for(
@@ -259,7 +259,7 @@ def test_worker_killed_mid_batch_loses_nothing_and_duplicates_nothing(queue, set
     finally:
         stop(first, signal.SIGKILL)
     assert Article.objects.filter(pk__in=ids, extraction_state=ExtractionState.DONE).count() < 12
-    second = start_worker(CELERY_VISIBILITY_TIMEOUT="5")
+    second = start_worker(CELERY_VISIBILITY_TIMEOUT="5", CELERY_UNACKED_RESTORE_SECONDS="1")
     try:
         wait_for(
             lambda: Article.objects.filter(pk__in=ids, extraction_state=ExtractionState.DONE).count() == 12,

@@ -120,7 +120,7 @@ def test_worker_killed_mid_task_loses_nothing_and_duplicates_nothing(seeds_dir):
     # A long article keeps the worker busy for several seconds, long enough to kill it.
     paragraphs = (seeds_dir / "lbc-2024-08-14-kursk.txt").read_text(encoding="utf-8").split("\n\n")
     body = "\n\n".join(f"{p} (Part {i}.)" for i in range(20) for p in paragraphs[1:])
-    first = start_worker(CELERY_VISIBILITY_TIMEOUT="5")
+    first = start_worker(CELERY_VISIBILITY_TIMEOUT="5", CELERY_UNACKED_RESTORE_SECONDS="1")
     try:
         article = article_create(body=" date 2024-08-14 Long report\n\n" + body, published=None).article
         wait_for(
@@ -134,7 +134,7 @@ def test_worker_killed_mid_task_loses_nothing_and_duplicates_nothing(seeds_dir):
     assert Quote.objects.filter(article=article).count() == 0  # nothing half-written
 
     # The unacknowledged message comes back (acks_late + visibility timeout) to a new worker.
-    second = start_worker(CELERY_VISIBILITY_TIMEOUT="5")
+    second = start_worker(CELERY_VISIBILITY_TIMEOUT="5", CELERY_UNACKED_RESTORE_SECONDS="1")
     try:
         wait_for(
             lambda: Article.objects.get(pk=article.pk).extraction_state == ExtractionState.DONE, 240, "re-delivery"
