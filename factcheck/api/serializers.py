@@ -71,13 +71,19 @@ class ExtractionSerializer(serializers.Serializer):
     quotes = serializers.IntegerField(help_text="Quotes found, rejected ones left out.")
 
 
+# An imported fact-check (kind "factcheck") also carries, from its ClaimReview, where and
+# when the claim reviewed was made (itemReviewed.appearance, .datePublished) and the
+# review's dateModified; empty / null on every other article.
+IMPORTED_REVIEW_FIELDS = ["claim_appearance_url", "claim_date", "review_modified"]
+
+
 class ArticleRefSerializer(serializers.ModelSerializer):
     url = ApiUrlField("article-detail")
     outlet = serializers.CharField(source="outlet.name", default=None, allow_null=True)
 
     class Meta:
         model = Article
-        fields = ["id", "url", "headline", "outlet", "published", "source_url"]
+        fields = ["id", "url", "headline", "outlet", "published", "source_url", *IMPORTED_REVIEW_FIELDS]
 
     source_url = serializers.CharField(source="url", help_text="Where the article was published.")
 
@@ -106,6 +112,7 @@ class ArticleSerializer(serializers.ModelSerializer):
             "extraction_url",
             "created_at",
             "updated_at",
+            *IMPORTED_REVIEW_FIELDS,
         ]
 
 
