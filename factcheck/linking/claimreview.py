@@ -196,7 +196,10 @@ def _appearance_url(appearance: Any, skipped: list[str]) -> str:
             skipped.append("itemReviewed.appearance: not a web address (left out)")
             continue
         try:
+            item.encode("utf-8")  # a lone surrogate cannot be stored
             return web_url(item)
+        except UnicodeEncodeError:
+            skipped.append("itemReviewed.appearance: not valid UTF-8 (left out)")
         except ValueError as exc:
             skipped.append(f"itemReviewed.appearance: {exc} (left out)")
     return ""
