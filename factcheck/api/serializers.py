@@ -77,6 +77,14 @@ class ExtractionSerializer(serializers.Serializer):
 IMPORTED_REVIEW_FIELDS = ["claim_appearance_url", "claim_date", "review_modified"]
 
 
+def _appearance_field() -> serializers.CharField:
+    # A plain string ("" when unknown), as source_url: a blank URLField's schema is a oneOf
+    # that "" matches twice.
+    return serializers.CharField(
+        read_only=True, help_text="Imported fact-checks: where the claim reviewed appeared (empty if unknown)."
+    )
+
+
 class ArticleRefSerializer(serializers.ModelSerializer):
     url = ApiUrlField("article-detail")
     outlet = serializers.CharField(source="outlet.name", default=None, allow_null=True)
@@ -86,6 +94,7 @@ class ArticleRefSerializer(serializers.ModelSerializer):
         fields = ["id", "url", "headline", "outlet", "published", "source_url", *IMPORTED_REVIEW_FIELDS]
 
     source_url = serializers.CharField(source="url", help_text="Where the article was published.")
+    claim_appearance_url = _appearance_field()
 
 
 class ArticleSerializer(serializers.ModelSerializer):
@@ -93,6 +102,7 @@ class ArticleSerializer(serializers.ModelSerializer):
     web_url = WebUrlField()
     extraction_url = ApiUrlField("article-extraction")
     source_url = serializers.CharField(source="url", help_text="Where the article was published.")
+    claim_appearance_url = _appearance_field()
     outlet = OutletSerializer(allow_null=True)
     extraction_state = serializers.CharField()
 
