@@ -10,6 +10,7 @@ import pytest
 from django.core.management import call_command
 from django.urls import reverse
 
+from factcheck.alerts.models import RepeatAlert
 from factcheck.articles.models import Article, ArticleKind, Outlet
 from factcheck.claims.models import Claim, Origin, Person, Workflow
 from factcheck.claims.services import claim_correct, claim_publish
@@ -79,3 +80,14 @@ def test_publish_export_import_gives_the_same_fact_check(client, editor, checker
     # Importing the same file again changes nothing.
     call_command("import_claimreview", str(path), "--no-progress", stdout=StringIO())
     assert Claim.objects.count() == 1
+
+    # Where the imported check is shown as the earlier check, so are where and when it was said.
+    repeat = ClaimFactory()
+    alert = RepeatAlert.objects.create(claim=repeat, checked_claim=back, probability=0.9)
+    client.force_login(editor)
+    for url in (reverse("alerts:detail", args=[alert.pk]), back.get_absolute_url()):
+        page = client.get(url).content.decode()
+        assert f'href="{appearance}"' in page
+        assert f'<time datetime="{claimed_on:%Y-%m-%d}">' in page
+        assert (modified is not None and f'<time datetime="{modified:%Y-%m-%d}">' in page) == corrected
+        assert "Check updated" in page or not corrected
