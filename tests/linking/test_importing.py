@@ -213,3 +213,25 @@ def test_batches_and_vectors_in_process(tmp_path, settings):
     assert ClaimEmbedding.objects.count() == 25
     with pytest.raises(CommandError, match="at least 1"):
         call_command("import_claimreview", feed, "--batch-size", "0")
+
+
+def test_a_batch_of_updates_costs_the_same_queries_whatever_its_size(tmp_path):
+    """No per-row queries: storing, then updating, a batch of n reviews takes a number of
+    queries that does not grow with n."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def counts(n: int, org: str) -> list[int]:
+        first = [review(f"https://{org}.example/{i}", org, "False", text=f"{org} claim {i}") for i in range(n)]
+        newer = [r | {"reviewRating": {"alternateName": "True"}, "dateModified": "2025-06-01"} for r in first]
+        found = []
+        for items in (first, newer):
+            reviews = list(iter_reviews([write_jsonl(tmp_path / f"{org}{len(found)}.jsonl", items)]))
+            with CaptureQueriesContext(connection) as queries:
+                report = importing.claimreview_import_batch(reviews, importing._context())
+            found.append(len(queries))
+        assert (len(report.created), len(report.updated), report.unchanged) == (0, n, 0)
+        return found
+
+    assert counts(3, "small") == counts(40, "large")
+    assert set(Claim.objects.values_list("review_rating_text", flat=True)) == {"True"}
