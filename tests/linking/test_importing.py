@@ -233,5 +233,8 @@ def test_a_batch_of_updates_costs_the_same_queries_whatever_its_size(tmp_path):
         assert (len(report.created), len(report.updated), report.unchanged) == (0, n, 0)
         return found
 
-    assert counts(3, "small") == counts(40, "large")
+    small, large = counts(3, "small"), counts(40, "large")
+    assert small[1] == large[1]  # the updates
+    if connection.vendor == "postgresql":  # SQLite splits an insert by its variable limit
+        assert small[0] == large[0]
     assert set(Claim.objects.values_list("review_rating_text", flat=True)) == {"True"}
