@@ -161,7 +161,9 @@ def _updates(todo: dict[str, Review]) -> tuple[list[tuple[str, Review, Article, 
     """Which new reviews are a later version of a stored one (same url and claim text, a
     later version date), and which are an older version of one (nothing to do). Two
     queries for the whole batch: the stored fact-checks of these claim texts, their claims."""
-    wanted = {(r.url, body_fingerprint(r.claim_reviewed)): key for key, r in todo.items()}
+    wanted: dict[tuple[str, str], list[str]] = {}
+    for key, r in todo.items():
+        wanted.setdefault((r.url, body_fingerprint(r.claim_reviewed)), []).append(key)
     latest: dict[tuple[str, str], Article] = {}
     for article in Article.objects.filter(
         kind=ArticleKind.FACTCHECK, fingerprint__in={fp for _, fp in wanted}, url__in={u for u, _ in wanted}
@@ -182,15 +184,17 @@ def _updates(todo: dict[str, Review]) -> tuple[list[tuple[str, Review, Article, 
     }
     updates, stale = [], set()
     for ident, article in latest.items():
-        key = wanted[ident]
-        review = todo[key]
-        new = _version_date(review) or _MIN_DATE
         old = article.review_modified or article.published or _MIN_DATE
-        if new < old:
-            stale.add(key)  # an older version of what is stored
-        elif new > old and article.pk in claims:
-            updates.append((key, review, article, claims[article.pk]))
-        # Same date, different content: kept beside it, as before.
+        replaced = False
+        for key in wanted[ident]:
+            review = todo[key]
+            new = _version_date(review) or _MIN_DATE
+            if new < old:
+                stale.add(key)  # an older version of what is stored
+            elif new > old and not replaced and article.pk in claims:
+                updates.append((key, review, article, claims[article.pk]))
+                replaced = True
+            # Otherwise (same date, different content): stored beside it, as before.
     return updates, stale
 
 
@@ -251,14 +255,16 @@ def claimreview_import_batch(reviews: list[Review], ctx: _Context | None = None)
     pending = {key: review for key, review in keyed.items() if key not in stored}
     if not pending:
         return report
-    # Within one batch, only the latest version of each (url, claim) goes on.
-    newest: dict[tuple[str, str], str] = {}
-    for key, review in pending.items():
-        ident = (review.url, body_fingerprint(review.claim_reviewed))
-        other = newest.get(ident)
-        if other is None or (_version_date(review) or _MIN_DATE) > (_version_date(pending[other]) or _MIN_DATE):
-            newest[ident] = key
-    dropped = set(pending) - set(newest.values())
+
+    # Within one batch, an older version of a review (same url and claim) than another in it
+    # goes no further; same-dated versions with different content are all kept, as across batches.
+    def ident(review: Review) -> tuple[str, str]:
+        return (review.url, body_fingerprint(review.claim_reviewed))
+
+    newest: dict[tuple[str, str], datetime.date] = {}
+    for review in pending.values():
+        newest[ident(review)] = max(newest.get(ident(review), _MIN_DATE), _version_date(review) or _MIN_DATE)
+    dropped = {key for key, r in pending.items() if (_version_date(r) or _MIN_DATE) < newest[ident(r)]}
     report.unchanged += len(dropped)
     pending = {key: review for key, review in pending.items() if key not in dropped}
     updates, stale = _updates(pending)

@@ -238,3 +238,12 @@ def test_a_batch_of_updates_costs_the_same_queries_whatever_its_size(tmp_path):
     if connection.vendor == "postgresql":  # SQLite splits an insert by its variable limit
         assert small[0] == large[0]
     assert set(Claim.objects.values_list("review_rating_text", flat=True)) == {"True"}
+
+
+def test_same_dated_versions_are_kept_beside_and_older_ones_dropped(tmp_path):
+    stored = review("https://alpha.example/y", "Alpha Check", "False", dateModified="2025-04-01")
+    run(write_jsonl(tmp_path / "a.jsonl", [stored]))
+    older = [stored | {"dateModified": "2025-03-01", "reviewRating": {"alternateName": w}} for w in ("True", "Mixed")]
+    same = stored | {"reviewRating": {"alternateName": "Misleading"}}
+    assert "imported 1, unchanged 2, problems 0" in run(write_jsonl(tmp_path / "b.jsonl", [*older, same]))
+    assert sorted(Claim.objects.values_list("review_rating_text", flat=True)) == ["False", "Misleading"]
