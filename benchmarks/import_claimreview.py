@@ -10,6 +10,8 @@ never commit the data; credit Shaar et al., CLEF 2020).
 Each run is the real command in its own process on a fresh PostgreSQL database:
 1. the pool, vectors computed in the command (no broker: the embedded default);
 2. the same file again (re-import: must change nothing);
+2b. every review again with a later dateModified (each one updates its stored row in place:
+   batched look-ups and bulk updates, no per-row queries); `--skip-updated` leaves it out;
 3. the pool, vectors queued to workers (REDIS_URL set; the queue is purged after: the
    figure is the time until the fact-checks are stored and searchable by full text);
 4. a pool twice as large (every review again under a second url), to show memory stays flat.
@@ -51,11 +53,25 @@ def run(pool: Path, url: str, *, redis: str | None) -> dict:
         "imported": int(summary.group(1)),
         "unchanged": int(summary.group(2)),
         "problems": int(summary.group(3)),
-        "vectors": summary.group(4).strip(" ,") or "-",
+        "updated": int(m.group(1)) if (m := re.search(r"updated (\d+)", summary.group(4))) else 0,
+        "vectors": re.sub(r"updated \d+,? ?", "", summary.group(4)).strip(" ,") or "-",
         "store_s": float(summary.group(5)),
         "wall_s": wall,
         "rss_mb": int(re.search(r"maxrss_kb=(\d+)", out).group(1)) / 1024,
     }
+
+
+def bumped(pool: Path) -> Path:
+    """The pool with every review's dateModified set to today: a newer version of each."""
+    import datetime
+
+    out = Path(tempfile.mkstemp(suffix=".jsonl")[1])
+    today = datetime.date.today().isoformat()
+    with pool.open(encoding="utf-8") as src, out.open("w", encoding="utf-8") as dst:
+        for line in src:
+            if line.strip():
+                dst.write(json.dumps(json.loads(line) | {"dateModified": today}) + "\n")
+    return out
 
 
 def doubled(pool: Path) -> Path:
@@ -118,6 +134,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--pool", type=Path, default=os.environ.get("CLEF2020_POOL"), required=False)
     parser.add_argument("--skip-doubled", action="store_true")
+    parser.add_argument("--skip-updated", action="store_true")
     parser.add_argument("--worker-concurrency", type=int, default=2, help="linking worker processes (run 3)")
     args = parser.parse_args()
     if args.pool is None or not args.pool.is_file():
@@ -128,6 +145,10 @@ def main() -> None:
     url = fresh_database(DB)
     rows.append(("pool, vectors in the command", run(args.pool, url, redis=None)))
     rows.append(("same file again (re-import)", run(args.pool, url, redis=None)))
+    if not args.skip_updated:
+        newer = bumped(args.pool)
+        rows.append(("every review updated (newer dateModified)", run(newer, url, redis=None)))
+        newer.unlink()
     url = fresh_database(DB)
     purge(REDIS)
     rows.append(("pool, vectors queued to workers", run(args.pool, url, redis=REDIS)))
@@ -143,12 +164,13 @@ def main() -> None:
 
     with psycopg.connect(f"{PG}/postgres", autocommit=True) as conn:
         conn.execute(f'DROP DATABASE IF EXISTS "{DB}" WITH (FORCE)')
-    print("| run | imported | unchanged | problems | vectors | stored in | wall | reviews/s | peak RSS |")
-    print("|---|---|---|---|---|---|---|---|---|")
+    print("| run | imported | updated | unchanged | problems | vectors | stored in | wall | reviews/s | peak RSS |")
+    print("|---|---|---|---|---|---|---|---|---|---|")
     for name, r in rows:
-        done = r["imported"] + r["unchanged"]
+        done = r["imported"] + r["updated"] + r["unchanged"]
         print(
-            f"| {name} | {r['imported']:,} | {r['unchanged']:,} | {r['problems']} | {r['vectors']} | "
+            f"| {name} | {r['imported']:,} | {r['updated']:,} | {r['unchanged']:,} | {r['problems']} | "
+            f"{r['vectors']} | "
             f"{r['store_s']:.1f} s | {r['wall_s']:.1f} s | {done / r['wall_s']:,.0f} | {r['rss_mb']:.0f} MB |"
         )
     print(

@@ -71,15 +71,30 @@ class ExtractionSerializer(serializers.Serializer):
     quotes = serializers.IntegerField(help_text="Quotes found, rejected ones left out.")
 
 
+# An imported fact-check (kind "factcheck") also carries, from its ClaimReview, where and
+# when the claim reviewed was made (itemReviewed.appearance, .datePublished) and the
+# review's dateModified; empty / null on every other article.
+IMPORTED_REVIEW_FIELDS = ["claim_appearance_url", "claim_date", "review_modified"]
+
+
+def _appearance_field() -> serializers.CharField:
+    # A plain string ("" when unknown), as source_url: a blank URLField's schema is a oneOf
+    # that "" matches twice.
+    return serializers.CharField(
+        read_only=True, help_text="Imported fact-checks: where the claim reviewed appeared (empty if unknown)."
+    )
+
+
 class ArticleRefSerializer(serializers.ModelSerializer):
     url = ApiUrlField("article-detail")
     outlet = serializers.CharField(source="outlet.name", default=None, allow_null=True)
 
     class Meta:
         model = Article
-        fields = ["id", "url", "headline", "outlet", "published", "source_url"]
+        fields = ["id", "url", "headline", "outlet", "published", "source_url", *IMPORTED_REVIEW_FIELDS]
 
     source_url = serializers.CharField(source="url", help_text="Where the article was published.")
+    claim_appearance_url = _appearance_field()
 
 
 class ArticleSerializer(serializers.ModelSerializer):
@@ -87,6 +102,7 @@ class ArticleSerializer(serializers.ModelSerializer):
     web_url = WebUrlField()
     extraction_url = ApiUrlField("article-extraction")
     source_url = serializers.CharField(source="url", help_text="Where the article was published.")
+    claim_appearance_url = _appearance_field()
     outlet = OutletSerializer(allow_null=True)
     extraction_state = serializers.CharField()
 
@@ -106,6 +122,7 @@ class ArticleSerializer(serializers.ModelSerializer):
             "extraction_url",
             "created_at",
             "updated_at",
+            *IMPORTED_REVIEW_FIELDS,
         ]
 
 

@@ -97,8 +97,14 @@ class Article(models.Model):
     fingerprint = models.CharField(max_length=64, editable=False)
     # What identifies an imported fact-check (linking.claimreview.review_key): news is
     # unique by its text, fact-checks by review, so two organisations' checks of the same
-    # claim text (and one organisation's check and its update) are all kept.
+    # claim text are both kept; one organisation's update (a newer dateModified at the same
+    # url, for the same claim) replaces its earlier version.
     review_key = models.CharField(max_length=64, blank=True, editable=False)
+    # Imported fact-checks only (ClaimReview): the review's dateModified, and the claim's
+    # own appearance (itemReviewed.appearance url) and date (itemReviewed.datePublished).
+    review_modified = models.DateField(null=True, blank=True)
+    claim_appearance_url = models.URLField(max_length=1000, blank=True)
+    claim_date = models.DateField(null=True, blank=True)
     source_name = models.CharField(max_length=500, blank=True, help_text="File or feed the article came from.")
     submitted_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -152,6 +158,8 @@ class Article(models.Model):
             models.Index(fields=["-published", "-id"], name="article_published_idx"),
             models.Index(fields=["outlet", "-published"], name="article_outlet_idx"),
             models.Index(fields=["-created_at"], name="article_created_idx"),
+            # The importer finds the stored version of an updated review by claim text.
+            models.Index(fields=["fingerprint"], condition=Q(kind="factcheck"), name="factcheck_fingerprint_idx"),
         ]
 
     def __str__(self) -> str:

@@ -53,6 +53,10 @@ class Review:
     headline: str = ""  # the fact-check's own title
     description: str = ""  # its standfirst / summary
     date_modified: datetime.date | None = None
+    claim_date: datetime.date | None = None  # itemReviewed.datePublished: when the claim was made
+    # Optional fields that were present but unusable, each with its reason: the review is
+    # still imported without them, and the import summary says what was left out.
+    skipped: tuple[str, ...] = ()
 
 
 def review_key(review: Review) -> str:
@@ -149,14 +153,14 @@ def _review(obj: dict, source: str) -> Review | IntakeProblem:
     item = obj.get("itemReviewed") or {}
     if isinstance(item, list):
         item = item[0] if item else {}
-    appearance = item.get("appearance") if isinstance(item, dict) else None
-    if isinstance(appearance, list):
-        appearance = appearance[0] if appearance else None
-    appearance_url = ""
-    if isinstance(appearance, dict):
-        appearance_url = str(appearance.get("url") or "")
-    elif isinstance(appearance, str):
-        appearance_url = appearance
+    skipped: list[str] = []
+    appearance_url = _appearance_url(item.get("appearance") if isinstance(item, dict) else None, skipped)
+    claim_date = None
+    if isinstance(item, dict):
+        try:
+            claim_date = _date(item.get("datePublished"), "itemReviewed.datePublished")
+        except ValueError as exc:
+            skipped.append(f"{exc} (left out)")
     claimant = _name(item.get("author")) if isinstance(item, dict) else ""
     return Review(
         source=source,
@@ -173,7 +177,32 @@ def _review(obj: dict, source: str) -> Review | IntakeProblem:
         headline=_text(obj.get("headline") or obj.get("name"), MAX_HEADLINE_CHARS),
         description=_text(obj.get("description") or obj.get("abstract"), MAX_DESCRIPTION_CHARS),
         date_modified=date_modified,
+        claim_date=claim_date,
+        skipped=tuple(skipped),
     )
+
+
+def _appearance_url(appearance: Any, skipped: list[str]) -> str:
+    """The first usable http(s) address where the claim appeared (itemReviewed.appearance:
+    a url, a CreativeWork with a url, or a list of those); "" if none. Unusable ones are
+    noted in `skipped`."""
+    items = appearance if isinstance(appearance, list) else [appearance]
+    for item in items:
+        if isinstance(item, dict):
+            item = item.get("url") or item.get("@id")
+        if item is None or item == "":
+            continue
+        if not isinstance(item, str):
+            skipped.append("itemReviewed.appearance: not a web address (left out)")
+            continue
+        try:
+            item.encode("utf-8")  # a lone surrogate cannot be stored
+            return web_url(item)
+        except UnicodeEncodeError:
+            skipped.append("itemReviewed.appearance: not valid UTF-8 (left out)")
+        except ValueError as exc:
+            skipped.append(f"itemReviewed.appearance: {exc} (left out)")
+    return ""
 
 
 def parse_document(doc: Any, source: str) -> list[Review | IntakeProblem]:

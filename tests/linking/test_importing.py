@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 import json
 from io import StringIO
 
@@ -45,43 +46,103 @@ def run(*paths: str) -> str:
         call_command("import_claimreview", *paths, "--no-progress", stdout=out, stderr=err)
     except CommandError as exc:
         return f"{exc}\n{err.getvalue()}"
-    return out.getvalue()
+    return out.getvalue() + err.getvalue()
 
 
-def test_two_organisations_and_an_update_are_all_kept(tmp_path, client, checker):
-    feed = write_jsonl(
-        tmp_path / "a.jsonl",
-        [
-            review(
-                "https://alpha.example/bridge",
-                "Alpha Check",
-                "False",
-                headline="No, the bridge did not cost four times its budget",
-                description="The overrun was 40 percent, audit figures show.",
-            ),
-            review("https://beta.example/bridge", "Beta Facts", "Misleading"),
-            # Alpha's update of its own check: a new rating at the same url.
-            review("https://alpha.example/bridge", "Alpha Check", "Mostly false", dateModified="2025-04-02"),
-        ],
+def test_two_organisations_are_kept_and_an_update_replaces_its_earlier_version(tmp_path, client, checker):
+    alpha = review(
+        "https://alpha.example/bridge",
+        "Alpha Check",
+        "False",
+        headline="No, the bridge did not cost four times its budget",
+        description="The overrun was 40 percent, audit figures show.",
+        itemReviewed={
+            "@type": "Claim",
+            "author": {"@type": "Person", "name": "Jo Mayor"},
+            "appearance": {"@type": "CreativeWork", "url": "https://news.example/bridge"},
+            "datePublished": "2025-02-20",
+        },
     )
-    assert "imported 3, unchanged 0, problems 0" in run(feed)
-    assert "imported 0, unchanged 3, problems 0" in run(feed)  # re-import changes nothing
+    feed = write_jsonl(tmp_path / "a.jsonl", [alpha, review("https://beta.example/bridge", "Beta Facts", "Misleading")])
+    assert "imported 2, unchanged 0, problems 0" in run(feed)
+    assert "imported 0, unchanged 2, problems 0" in run(feed)  # re-import changes nothing
 
     checks = Article.objects.filter(kind=ArticleKind.FACTCHECK)
-    assert checks.count() == 3 and checks.filter(fingerprint=checks[0].fingerprint).count() == 3
-    first = checks.get(url="https://alpha.example/bridge", summary__startswith="The overrun")
+    assert checks.count() == 2 and checks.filter(fingerprint=checks[0].fingerprint).count() == 2
+    first = checks.get(url="https://alpha.example/bridge")
     assert first.headline == "No, the bridge did not cost four times its budget"
     assert first.extraction_state == ExtractionState.DONE  # nothing to extract: never "pending"
+    assert (first.claim_appearance_url, str(first.claim_date), first.review_modified) == (
+        "https://news.example/bridge",
+        "2025-02-20",
+        None,
+    )
+    alpha_claim = first.claims.get()
+
+    # Alpha's update of its own check: a new rating at the same url, a later dateModified.
+    update = alpha | {
+        "reviewRating": {"@type": "Rating", "alternateName": "Mostly false"},
+        "dateModified": "2025-04-02",
+    }
+    updated = write_jsonl(tmp_path / "b.jsonl", [update])
+    assert "imported 0, unchanged 0, problems 0, updated 1" in run(updated)
+    assert "imported 0, unchanged 1, problems 0" in run(updated)  # and again: nothing
+    assert "imported 0, unchanged 2, problems 0" in run(feed)  # the older version: nothing
+    assert checks.count() == 2
+    first.refresh_from_db()
+    alpha_claim.refresh_from_db()
+    assert str(first.review_modified) == "2025-04-02" and first.claim_appearance_url == "https://news.example/bridge"
+    assert alpha_claim.review_rating_text == "Mostly false" and alpha_claim.version == 2
+    assert alpha_claim.verdict.slug == "mostly-false"
 
     claim = Claim.objects.get(article__url="https://beta.example/bridge")
     listed = {(c.by, c.rating) for c in previous_checks(claim)}
-    assert listed == {("Alpha Check", "False"), ("Alpha Check", "Mostly false")}
+    assert listed == {("Alpha Check", "Mostly false")}
 
     client.force_login(checker)
     page = client.get(claim.get_absolute_url()).content.decode()
     assert "Already checked" in page
-    assert "<strong>Alpha Check</strong>: False" in page and "<strong>Alpha Check</strong>: Mostly false" in page
+    assert "<strong>Alpha Check</strong>: Mostly false" in page
+    assert 'href="https://news.example/bridge"' in page and "20 Feb 2025" in page  # where and when it was said
     assert "The overrun was 40 percent" in client.get(first.get_absolute_url()).content.decode()
+
+
+def test_an_update_in_the_same_batch_keeps_only_the_latest_version(tmp_path):
+    old = review("https://alpha.example/x", "Alpha Check", "False")
+    new = old | {"reviewRating": {"alternateName": "True"}, "dateModified": "2025-05-01"}
+    assert "imported 1, unchanged 1, problems 0" in run(write_jsonl(tmp_path / "a.jsonl", [new, old]))
+    assert Claim.objects.get().review_rating_text == "True"
+
+
+def test_unusable_appearance_or_claim_date_is_left_out_and_reported(tmp_path):
+    def item(appearance, date):
+        return {"itemReviewed": {"@type": "Claim", "appearance": appearance, "datePublished": date}}
+
+    feed = write_jsonl(
+        tmp_path / "bad.jsonl",
+        [
+            review("https://x.example/js", "X", "False", text="one", **item("javascript:alert(1)", "2025-01-02")),
+            review("https://x.example/long", "X", "False", text="two", **item("https://e.example/" + "a" * 5000, "")),
+            review("https://x.example/date", "X", "False", text="three", **item({"url": 42}, "yesterday")),
+            review(
+                "https://x.example/list", "X", "False", text="four", **item(["ftp://e/x", "https://ok.example/"], None)
+            ),
+        ],
+    )
+    out = run(feed)
+    assert "imported 4, unchanged 0, problems 0, fields left out 5" in out
+    assert "bad.jsonl:1: itemReviewed.appearance: Only http:// and https://" in out
+    assert "bad.jsonl:2: itemReviewed.appearance: The web address is longer than 1,000 characters." in out
+    assert "bad.jsonl:3: itemReviewed.appearance: not a web address" in out
+    assert "bad.jsonl:3: itemReviewed.datePublished: The publication date 'yesterday'" in out
+    assert "bad.jsonl:4: itemReviewed.appearance" in out
+    stored = {a.body: (a.claim_appearance_url, a.claim_date) for a in Article.objects.all()}
+    assert stored == {
+        "one": ("", datetime.date(2025, 1, 2)),
+        "two": ("", None),
+        "three": ("", None),
+        "four": ("https://ok.example/", None),
+    }
 
 
 def test_news_text_stays_unique_beside_a_factcheck_of_it(tmp_path):
@@ -152,3 +213,37 @@ def test_batches_and_vectors_in_process(tmp_path, settings):
     assert ClaimEmbedding.objects.count() == 25
     with pytest.raises(CommandError, match="at least 1"):
         call_command("import_claimreview", feed, "--batch-size", "0")
+
+
+def test_a_batch_of_updates_costs_the_same_queries_whatever_its_size(tmp_path):
+    """No per-row queries: storing, then updating, a batch of n reviews takes a number of
+    queries that does not grow with n."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def counts(n: int, org: str) -> list[int]:
+        first = [review(f"https://{org}.example/{i}", org, "False", text=f"{org} claim {i}") for i in range(n)]
+        newer = [r | {"reviewRating": {"alternateName": "True"}, "dateModified": "2025-06-01"} for r in first]
+        found = []
+        for items in (first, newer):
+            reviews = list(iter_reviews([write_jsonl(tmp_path / f"{org}{len(found)}.jsonl", items)]))
+            with CaptureQueriesContext(connection) as queries:
+                report = importing.claimreview_import_batch(reviews, importing._context())
+            found.append(len(queries))
+        assert (len(report.created), len(report.updated), report.unchanged) == (0, n, 0)
+        return found
+
+    small, large = counts(3, "small"), counts(40, "large")
+    assert small[1] == large[1]  # the updates
+    if connection.vendor == "postgresql":  # SQLite splits an insert by its variable limit
+        assert small[0] == large[0]
+    assert set(Claim.objects.values_list("review_rating_text", flat=True)) == {"True"}
+
+
+def test_same_dated_versions_are_kept_beside_and_older_ones_dropped(tmp_path):
+    stored = review("https://alpha.example/y", "Alpha Check", "False", dateModified="2025-04-01")
+    run(write_jsonl(tmp_path / "a.jsonl", [stored]))
+    older = [stored | {"dateModified": "2025-03-01", "reviewRating": {"alternateName": w}} for w in ("True", "Mixed")]
+    same = stored | {"reviewRating": {"alternateName": "Misleading"}}
+    assert "imported 1, unchanged 2, problems 0" in run(write_jsonl(tmp_path / "b.jsonl", [*older, same]))
+    assert sorted(Claim.objects.values_list("review_rating_text", flat=True)) == ["False", "Misleading"]

@@ -68,6 +68,24 @@ def test_claimreview_parse_document_any_json(doc):
         assert isinstance(item, Review | IntakeProblem)
 
 
+@given(json_values, json_values)
+def test_claimreview_any_appearance_or_claim_date_is_kept_valid_or_left_out_with_a_reason(appearance, date):
+    doc = {
+        "@type": "ClaimReview",
+        "url": "https://x.example/r",
+        "claimReviewed": "A claim",
+        "itemReviewed": {"@type": "Claim", "appearance": appearance, "datePublished": date},
+    }
+    [review] = parse_document(doc, "doc.json")
+    assert isinstance(review, Review)  # optional fields never refuse the review
+    url = review.appearance_url
+    assert url == "" or (url.startswith(("http://", "https://")) and len(url) <= 1000)
+    url.encode("utf-8")  # storable
+    assert all("\n" not in why and len(why) < 300 for why in review.skipped)
+    if review.claim_date is None and date not in (None, ""):
+        assert any("itemReviewed.datePublished" in why for why in review.skipped)
+
+
 @given(st.lists(raw_lines, min_size=1, max_size=4))
 def test_claimreview_iter_reviews_any_lines(tmp_path_factory, lines):
     path = tmp_path_factory.mktemp("cr") / "feed.jsonl"

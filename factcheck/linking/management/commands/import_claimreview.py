@@ -14,7 +14,8 @@ class Command(BaseCommand):
     help = (
         "Import other organisations' fact-checks from ClaimReview JSON-LD: files (.json, .jsonld, "
         ".html), folders, or JSON Lines feeds (.jsonl). Re-importing changes nothing; every "
-        "organisation's review of a claim is kept. Bad files or lines are reported one a line and "
+        "organisation's review of a claim is kept; a later version of a stored review (same url and "
+        "claim, newer dateModified) replaces it. Bad files or lines are reported one a line and "
         "make the exit status non-zero; good ones are still imported. Writes go in batches; the "
         "new claims' vectors are computed by the workers when a broker is configured, here otherwise."
     )
@@ -38,10 +39,14 @@ class Command(BaseCommand):
             how, n = claimreview_embed(report.created, progress=bar.update)
         for problem in report.problems:
             self.stderr.write(str(problem))
+        for note in report.skipped:
+            self.stderr.write(str(note))
         total = time.perf_counter() - t0
         vectors = {"queued": f", {n} queued for embedding", "embedded": f", {n} embedded"}.get(how, "")
         summary = (
             f"imported {len(report.created)}, unchanged {report.unchanged}, problems {len(report.problems)}"
+            f"{f', updated {len(report.updated)}' if report.updated else ''}"
+            f"{f', fields left out {len(report.skipped)}' if report.skipped else ''}"
             f"{vectors} ({stored:.1f} s to store, {total:.1f} s in all)"
         )
         if report.problems:
