@@ -30,6 +30,15 @@ def fresh_database(name: str) -> str:
     return url
 
 
+def migrate_database(name: str) -> str:
+    """Bring a reused database up to the code's migrations; return its DATABASE_URL."""
+    url = f"{PG}/{name}"
+    subprocess.run(
+        [sys.executable, "manage.py", "migrate", "-v0"], cwd=ROOT, env={**os.environ, "DATABASE_URL": url}, check=True
+    )
+    return url
+
+
 def drop_database(name: str) -> None:
     """Drop a scratch database (closing Django's connections to it first)."""
     import psycopg

@@ -32,7 +32,7 @@ import urllib.request
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _common import PG, ROOT, fresh_database, loadavg, machine, wait_ready  # noqa: E402
+from _common import PG, ROOT, fresh_database, loadavg, machine, migrate_database, wait_ready  # noqa: E402
 
 BIN = Path(sys.executable).parent
 PAGE_SIZES = (10, 50, 200)
@@ -151,7 +151,7 @@ def main() -> None:
     parser.add_argument("--reuse", action="store_true")
     args = parser.parse_args()
     print(f"machine: {machine()}; load average at start: {loadavg()}")
-    url = f"{PG}/{args.db}"
+    url = migrate_database(args.db) if args.reuse else f"{PG}/{args.db}"
     if not args.reuse:
         url = fresh_database(args.db)
         build(url, args.articles, args.claims_per_article)

@@ -33,7 +33,7 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _common import PG, ROOT, fresh_database, loadavg, machine  # noqa: E402
+from _common import PG, ROOT, fresh_database, loadavg, machine, migrate_database  # noqa: E402
 
 DB = "factcheck_bench_review"
 
@@ -79,7 +79,7 @@ def main() -> None:
     parser.add_argument("--web-threads", type=int, default=0, help="--http: WEB_THREADS (default: gunicorn.conf.py)")
     parser.add_argument("--extra-url", action="append", default=[], metavar="NAME=/path")
     args = parser.parse_args()
-    url = f"{PG}/{args.db}"
+    url = migrate_database(args.db) if args.reuse else f"{PG}/{args.db}"
     if not args.reuse:
         url = fresh_database(args.db)
         t = time.perf_counter()
