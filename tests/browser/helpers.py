@@ -36,7 +36,11 @@ def log_in(page: Page, user) -> None:
     form.get_by_label("Password").fill("pw-" + user.username)
     form.get_by_role("button", name="Log in").click()
     page.wait_for_url(re.compile(r"/$"))
-    expect(page.locator("nav .navbar-text")).to_have_text(user.username)
+    expect(
+        page.get_by_role(
+            "link", name=re.compile(rf"^{re.escape(user.username)}\b.*change your password"), include_hidden=True
+        )
+    ).to_be_attached()  # signed in as `user` (behind the menu button on a phone)
 
 
 def log_out(page: Page) -> None:

@@ -48,7 +48,11 @@ def log_in_by_keyboard(page: Page, user) -> None:
     type_into(page, "#id_password", "pw-" + user.username)
     page.keyboard.press("Enter")
     page.wait_for_url(re.compile(r"/$"))
-    expect(page.locator("nav .navbar-text")).to_have_text(user.username)
+    expect(
+        page.get_by_role(
+            "link", name=re.compile(rf"^{re.escape(user.username)}\b.*change your password"), include_hidden=True
+        )
+    ).to_be_attached()  # signed in as `user` (behind the menu button on a phone)
 
 
 def choose_option(page: Page, selector: str, label: str) -> None:
