@@ -32,7 +32,7 @@ import urllib.request
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _common import PG, ROOT, fresh_database, loadavg, machine, migrate_database, wait_ready  # noqa: E402
+from _common import PG, ROOT, fresh_database, generate_dataset, loadavg, machine, migrate_database, wait_ready  # noqa: E402
 
 BIN = Path(sys.executable).parent
 PAGE_SIZES = (10, 50, 200)
@@ -51,21 +51,6 @@ LISTS = [
     ("fact-checks", "/api/v1/factchecks/?"),
     ("speakers", "/api/v1/speakers/?"),
 ]
-
-
-def build(url: str, articles: int, per_article: int) -> None:
-    env = {**os.environ, "DATABASE_URL": url, "REDIS_URL": ""}
-    t = time.perf_counter()
-    subprocess.run(
-        [sys.executable, "manage.py", "generate_dataset", "--articles", str(articles)]
-        + ["--claims-per-article", str(per_article)],
-        cwd=ROOT,
-        env=env,
-        check=True,
-        stdout=subprocess.DEVNULL,
-    )
-    subprocess.run(["psql", url, "-qc", "VACUUM ANALYZE"], check=True)
-    print(f"generated in {time.perf_counter() - t:.0f} s")
 
 
 def token(url: str) -> str:
@@ -154,7 +139,7 @@ def main() -> None:
     url = migrate_database(args.db) if args.reuse else f"{PG}/{args.db}"
     if not args.reuse:
         url = fresh_database(args.db)
-        build(url, args.articles, args.claims_per_article)
+        generate_dataset(url, args.articles, args.claims_per_article)
     secret = token(url)
     lists = fill(url)
     import psycopg

@@ -34,25 +34,10 @@ import urllib.request
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _common import PG, ROOT, fresh_database, loadavg, machine, wait_ready  # noqa: E402
+from _common import PG, ROOT, fresh_database, generate_dataset, loadavg, machine, wait_ready  # noqa: E402
 
 DB = "factcheck_exports_big"
 BIN = Path(sys.executable).parent
-
-
-def build(url: str, articles: int, per_article: int) -> None:
-    env = {**os.environ, "DATABASE_URL": url, "REDIS_URL": ""}
-    t = time.perf_counter()
-    subprocess.run(
-        [sys.executable, "manage.py", "generate_dataset", "--articles", str(articles)]
-        + ["--claims-per-article", str(per_article)],
-        cwd=ROOT,
-        env=env,
-        check=True,
-        stdout=subprocess.DEVNULL,
-    )
-    subprocess.run(["psql", url, "-qc", "VACUUM ANALYZE"], check=True)
-    print(f"generated in {time.perf_counter() - t:.0f} s")
 
 
 def token(url: str) -> str:
@@ -117,7 +102,7 @@ def main() -> None:
     url = f"{PG}/{DB}"
     if not args.reuse:
         url = fresh_database(DB)
-        build(url, args.articles, args.claims_per_article)
+        generate_dataset(url, args.articles, args.claims_per_article)
     secret = token(url)
     import psycopg
 
