@@ -26,15 +26,23 @@ import signal
 import statistics
 import subprocess
 import sys
-import tempfile
 import time
 import urllib.request
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _common import PG, ROOT, fresh_database, generate_dataset, loadavg, machine, migrate_database, wait_ready  # noqa: E402
+from _common import (  # noqa: E402
+    PG,
+    ROOT,
+    fresh_database,
+    generate_dataset,
+    loadavg,
+    machine,
+    migrate_database,
+    start_web,
+    wait_ready,
+)
 
-BIN = Path(sys.executable).parent
 PAGE_SIZES = (10, 50, 200)
 # (name, path and filters); {outlet} and {verdict} are filled in from the database.
 LISTS = [
@@ -151,33 +159,7 @@ def main() -> None:
         ).fetchone()
     print("data: {:,} articles, {:,} claims, {:,} claim links, {:,} quotes".format(*counts))
 
-    tmp = Path(tempfile.mkdtemp(prefix="bench-api-"))
-    env = {
-        **os.environ,
-        "DJANGO_SETTINGS_MODULE": "factcheck.settings",
-        "DEBUG": "false",
-        "SECRET_KEY": secrets.token_urlsafe(50),
-        "ALLOWED_HOSTS": "127.0.0.1",
-        "SECURE_SSL_REDIRECT": "false",
-        "SITE_URL": f"http://127.0.0.1:{args.port}",
-        "BIND": f"127.0.0.1:{args.port}",
-        "DATABASE_URL": url,
-        "REDIS_URL": "",
-        "STATIC_ROOT": str(tmp / "static"),
-        "LINK_WARM_WEB": "false",
-        "API_RATE_LIMIT": "100000/minute",
-    }
-    subprocess.run([sys.executable, "manage.py", "collectstatic", "--noinput", "-v0"], cwd=ROOT, env=env, check=True)
-    log = tmp / "web.log"
-    with log.open("w") as fh:
-        web = subprocess.Popen(
-            [str(BIN / "gunicorn"), "-c", "gunicorn.conf.py", "factcheck.wsgi"],
-            cwd=ROOT,
-            env=env,
-            stdout=fh,
-            stderr=fh,
-            start_new_session=True,
-        )
+    web = start_web(url, args.port, "bench-api-", API_RATE_LIMIT="100000/minute")
     try:
         wait_ready(args.port, 120)
         base = f"http://127.0.0.1:{args.port}"

@@ -24,20 +24,17 @@ from __future__ import annotations
 
 import argparse
 import os
-import secrets
 import signal
 import subprocess
 import sys
-import tempfile
 import time
 import urllib.request
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _common import PG, ROOT, fresh_database, generate_dataset, loadavg, machine, wait_ready  # noqa: E402
+from _common import PG, ROOT, fresh_database, generate_dataset, loadavg, machine, start_web, wait_ready  # noqa: E402
 
 DB = "factcheck_exports_big"
-BIN = Path(sys.executable).parent
 
 
 def token(url: str) -> str:
@@ -111,35 +108,9 @@ def main() -> None:
         outlet = conn.execute("SELECT id FROM articles_outlet ORDER BY name LIMIT 1").fetchone()[0]
     print(f"data: {claims:,} claims")
 
-    tmp = Path(tempfile.mkdtemp(prefix="bench-exports-"))
-    env = {
-        **os.environ,
-        "DJANGO_SETTINGS_MODULE": "factcheck.settings",
-        "DEBUG": "false",
-        "SECRET_KEY": secrets.token_urlsafe(50),
-        "ALLOWED_HOSTS": "127.0.0.1",
-        "SECURE_SSL_REDIRECT": "false",
-        "SITE_URL": f"http://127.0.0.1:{args.port}",
-        "BIND": f"127.0.0.1:{args.port}",
-        "DATABASE_URL": url,
-        "REDIS_URL": "",
-        "STATIC_ROOT": str(tmp / "static"),
-        "LINK_WARM_WEB": "false",
-        "WEB_WORKERS": "1",
-        "WEB_TIMEOUT": "600",
-        "API_RATE_LIMIT": "100000/minute",
-    }
-    subprocess.run([sys.executable, "manage.py", "collectstatic", "--noinput", "-v0"], cwd=ROOT, env=env, check=True)
-    log = tmp / "web.log"
-    with log.open("w") as fh:
-        web = subprocess.Popen(
-            [str(BIN / "gunicorn"), "-c", "gunicorn.conf.py", "factcheck.wsgi"],
-            cwd=ROOT,
-            env=env,
-            stdout=fh,
-            stderr=fh,
-            start_new_session=True,
-        )
+    web = start_web(
+        url, args.port, "bench-exports-", WEB_WORKERS="1", WEB_TIMEOUT="600", API_RATE_LIMIT="100000/minute"
+    )
     try:
         wait_ready(args.port, 120)
         [worker] = workers(web.pid)

@@ -28,17 +28,15 @@ import signal
 import statistics
 import subprocess
 import sys
-import tempfile
 import time
 import urllib.parse
 import urllib.request
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _common import PG, ROOT, fresh_database, loadavg, machine, wait_ready  # noqa: E402
+from _common import PG, ROOT, fresh_database, loadavg, machine, start_web, wait_ready  # noqa: E402
 
 DB = "factcheck_bench_search"
-BIN = Path(sys.executable).parent
 PASSWORD = "search-" + secrets.token_urlsafe(12)
 CSRF_RE = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
 
@@ -199,33 +197,7 @@ def main() -> None:
         explain(url, searches)
         return
 
-    tmp = Path(tempfile.mkdtemp(prefix="bench-search-"))
-    env = {
-        **os.environ,
-        "DJANGO_SETTINGS_MODULE": "factcheck.settings",
-        "DEBUG": "false",
-        "SECRET_KEY": secrets.token_urlsafe(50),
-        "ALLOWED_HOSTS": "127.0.0.1",
-        "SECURE_SSL_REDIRECT": "false",
-        "SITE_URL": f"http://127.0.0.1:{args.port}",
-        "BIND": f"127.0.0.1:{args.port}",
-        "DATABASE_URL": url,
-        "REDIS_URL": "",
-        "STATIC_ROOT": str(tmp / "static"),
-        # The link-search encoder is not used by these pages; do not spend the CPU warming it.
-        "LINK_WARM_WEB": "false",
-    }
-    subprocess.run([sys.executable, "manage.py", "collectstatic", "--noinput", "-v0"], cwd=ROOT, env=env, check=True)
-    log = tmp / "web.log"
-    with log.open("w") as fh:
-        web = subprocess.Popen(
-            [str(BIN / "gunicorn"), "-c", "gunicorn.conf.py", "factcheck.wsgi"],
-            cwd=ROOT,
-            env=env,
-            stdout=fh,
-            stderr=fh,
-            start_new_session=True,
-        )
+    web = start_web(url, args.port, "bench-search-")
     try:
         wait_ready(args.port, 120)
         opener = session(args.port)

@@ -5,24 +5,14 @@ called with send_robust and their errors are logged."""
 
 from __future__ import annotations
 
-import logging
-
 from django.dispatch import Signal
 
-repeat_alert_raised = Signal()
+from factcheck.core.signals import send_logged
 
-log = logging.getLogger(__name__)
+repeat_alert_raised = Signal()
 
 
 def send_raised(alert) -> None:
     from factcheck.alerts.models import RepeatAlert
 
-    for receiver, result in repeat_alert_raised.send_robust(sender=RepeatAlert, alert=alert):
-        if isinstance(result, Exception):
-            log.error(
-                "repeat_alert_raised receiver %s failed on alert %s (%s)",
-                getattr(receiver, "__qualname__", receiver),
-                alert.pk,
-                result,
-                exc_info=result,
-            )
+    send_logged(repeat_alert_raised, "repeat_alert_raised", RepeatAlert, alert=alert)

@@ -8,24 +8,14 @@ receiver's error is logged, never shown to the editor whose change already commi
 
 from __future__ import annotations
 
-import logging
-
 from django.dispatch import Signal
 
-audit_committed = Signal()
+from factcheck.core.signals import send_logged
 
-log = logging.getLogger(__name__)
+audit_committed = Signal()
 
 
 def send_committed(event) -> None:
     from factcheck.audit.models import AuditEvent
 
-    for receiver, result in audit_committed.send_robust(sender=AuditEvent, event=event):
-        if isinstance(result, Exception):
-            log.error(
-                "audit_committed receiver %s failed on event %s (%s)",
-                getattr(receiver, "__qualname__", receiver),
-                event.pk,
-                result,
-                exc_info=result,
-            )
+    send_logged(audit_committed, "audit_committed", AuditEvent, event=event)

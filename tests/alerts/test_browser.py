@@ -5,7 +5,6 @@ Content-Security-Policy violation allowed). Screenshots: alerts-*.png."""
 from __future__ import annotations
 
 import datetime
-import os
 
 import pytest
 from playwright.sync_api import expect
@@ -13,7 +12,7 @@ from playwright.sync_api import expect
 from factcheck.alerts import services
 from factcheck.alerts.models import AlertState, RepeatAlert
 from factcheck.claims.models import Workflow
-from tests.browser.conftest import CHROMIUM, LAUNCH_ARGS, _migration_data, new_tab  # noqa: F401 (fixtures)
+from tests.browser.conftest import CHROMIUM, _migration_data, chromium_session, new_tab  # noqa: F401 (fixtures)
 from tests.browser.helpers import log_in, shoot
 from tests.factories import ClaimFactory, ClaimLinkFactory, rating
 
@@ -29,20 +28,8 @@ pytestmark = [
 @pytest.fixture(scope="module")
 def browser(django_db_setup):
     """tests/browser's Chromium for this module only (as tests/sources/test_browser.py explains)."""
-    from playwright.sync_api import sync_playwright
-
-    previous = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
-    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-    try:
-        with sync_playwright() as p:
-            chromium = p.chromium.launch(executable_path=str(CHROMIUM), args=LAUNCH_ARGS, headless=True)
-            yield chromium
-            chromium.close()
-    finally:
-        if previous is None:
-            os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
-        else:
-            os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = previous
+    with chromium_session() as chromium:
+        yield chromium
 
 
 def test_an_editor_reads_and_acknowledges_a_repeat_alert_then_approves_despite_a_disagreement(

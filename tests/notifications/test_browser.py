@@ -10,7 +10,7 @@ from playwright.sync_api import expect
 
 from factcheck.claims import services as claims
 from tests.browser.axe import assert_accessible
-from tests.browser.conftest import CHROMIUM, LAUNCH_ARGS, _migration_data, new_tab  # noqa: F401 (fixtures)
+from tests.browser.conftest import CHROMIUM, _migration_data, chromium_session, new_tab  # noqa: F401 (fixtures)
 from tests.browser.helpers import assert_not_pwned, log_in, shoot
 
 pytestmark = [
@@ -24,22 +24,9 @@ pytestmark = [
 def browser(django_db_setup):
     """tests/browser's Chromium for this module only (as tests/sources/test_browser.py does):
     the async check is lifted while it runs and put back after."""
-    import os
 
-    from playwright.sync_api import sync_playwright
-
-    previous = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
-    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-    try:
-        with sync_playwright() as p:
-            chromium = p.chromium.launch(executable_path=str(CHROMIUM), args=LAUNCH_ARGS, headless=True)
-            yield chromium
-            chromium.close()
-    finally:
-        if previous is None:
-            os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
-        else:
-            os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = previous
+    with chromium_session() as chromium:
+        yield chromium
 
 
 def test_the_bell_counts_and_the_list_opens_and_marks_read(

@@ -14,7 +14,7 @@ from playwright.sync_api import expect
 from factcheck.sources import services
 from factcheck.sources.models import FetchedItem, Source
 from factcheck.sources.tasks import fetch_link
-from tests.browser.conftest import CHROMIUM, LAUNCH_ARGS, _migration_data, new_tab  # noqa: F401 (fixtures)
+from tests.browser.conftest import CHROMIUM, _migration_data, chromium_session, new_tab  # noqa: F401 (fixtures)
 from tests.browser.helpers import log_in, shoot
 
 from .conftest import Reply, rss
@@ -32,22 +32,9 @@ def browser(django_db_setup):
     check refuse the ORM, so the check is lifted while the browser runs and put back when this
     module ends (tests/browser's package-scoped fixture would keep it lifted for every test
     after these, as a package it never enters)."""
-    import os
 
-    from playwright.sync_api import sync_playwright
-
-    previous = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
-    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-    try:
-        with sync_playwright() as p:
-            chromium = p.chromium.launch(executable_path=str(CHROMIUM), args=LAUNCH_ARGS, headless=True)
-            yield chromium
-            chromium.close()
-    finally:
-        if previous is None:
-            os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
-        else:
-            os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = previous
+    with chromium_session() as chromium:
+        yield chromium
 
 
 def test_an_editor_registers_watches_and_switches_off_sources(new_tab, editor, site):  # noqa: F811
