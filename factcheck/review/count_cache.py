@@ -11,16 +11,20 @@ audit event marks (new articles extracted) shows within REVIEW_COUNTS_CACHE_SECO
 
 from __future__ import annotations
 
+import hashlib
+import logging
 import time
 
+import redis
 from django.conf import settings
+from django.core.cache import cache
+
+log = logging.getLogger(__name__)
 
 COUNTS_GENERATION_KEY = "review:counts:generation"
 
 
 def counts_generation() -> int:
-    from django.core.cache import cache
-
     # A missing number (a fresh or flushed cache) starts from the clock, never from a number
     # that keys still in the cache may carry.
     return cache.get_or_set(COUNTS_GENERATION_KEY, time.time_ns, timeout=None)
@@ -28,9 +32,6 @@ def counts_generation() -> int:
 
 def counts_invalidate(**_kwargs) -> None:
     """Receiver of audit_committed: every cached count is out of date."""
-    import redis
-    from django.core.cache import cache
-
     try:
         cache.incr(COUNTS_GENERATION_KEY)
     except ValueError:  # not there: any number no key carries will do
@@ -43,11 +44,6 @@ def cached_counts(sql: str, params: list, compute) -> tuple:
     """`compute()` (the count row of `sql` with `params`), from the cache when the same
     statement was counted within REVIEW_COUNTS_CACHE_SECONDS and nothing editorial has changed
     since. The cache being down is no error: the counts are computed."""
-    import hashlib
-
-    import redis
-    from django.core.cache import cache
-
     seconds = settings.REVIEW_COUNTS_CACHE_SECONDS
     if seconds <= 0:
         return compute()
@@ -60,7 +56,5 @@ def cached_counts(sql: str, params: list, compute) -> tuple:
             cache.set(key, tuple(row), timeout=seconds)
         return tuple(row)
     except (redis.RedisError, OSError) as exc:
-        import logging
-
-        logging.getLogger(__name__).warning("count cache unavailable (%s): counting", exc)
+        log.warning("count cache unavailable (%s): counting", exc)
         return compute()
