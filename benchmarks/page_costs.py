@@ -10,8 +10,9 @@ The database must already hold a data set (benchmarks/review_pages.py --db NAME 
 candidates is added on first use (as review_pages.py --http does). Each page is requested by a
 signed-in fact-checker through Django's test client: two warm-ups, then --repeat requests; it
 prints the median and 95th percentile of the wall time, the process's CPU time (steadier than
-wall time on a shared machine), the query count and the HTML size. --profile NAME prints a
-cProfile of one request of that page (top 25 by cumulative time). --root runs another checkout
+wall time on a shared machine), the time spent in the database (inside cursor.execute: PostgreSQL
+and the round trip), the query count and the HTML size. --profile NAME prints a cProfile of
+--profile-runs requests of that page (top --lines by --sort, cumulative by default). --root runs another checkout
 (the code measured) with this script; --redis gives the cache (the dashboard's counts).
 """
 
@@ -40,6 +41,9 @@ def main() -> None:
     parser.add_argument("--redis", default=os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/14"))
     parser.add_argument("--profile", action="append", default=[], help="a page name (see the table) to profile")
     parser.add_argument("--only", action="append", default=[], help="measure only these pages")
+    parser.add_argument("--sort", default="cumulative", help="--profile: pstats sort key (cumulative, tottime)")
+    parser.add_argument("--lines", type=int, default=25, help="--profile: rows printed")
+    parser.add_argument("--profile-runs", type=int, default=1, help="--profile: requests profiled together")
     args = parser.parse_args()
     root = Path(args.root).resolve()
     sys.path.insert(0, str(HERE))
@@ -115,19 +119,31 @@ def main() -> None:
     if args.only:
         pages = {k: v for k, v in pages.items() if k in args.only}
     print(f"code: {root}; {machine()}; load average: {loadavg()}")
-    print(f"{'page':28} {'queries':>7} {'bytes':>9} {'median':>7} {'p95':>7} {'cpu':>6} (ms)")
+    print(f"{'page':28} {'queries':>7} {'bytes':>9} {'median':>7} {'p95':>7} {'cpu':>6} {'db':>6} (ms)")
+    db_time = [0.0]
+
+    def timed(execute, sql, params, many, context):
+        t = time.perf_counter()
+        try:
+            return execute(sql, params, many, context)
+        finally:
+            db_time[0] += time.perf_counter() - t
+
     for name, page in pages.items():
         response = client.get(page)
         if response.status_code != 200:
             print(f"{name:28} HTTP {response.status_code}")
             continue
         client.get(page)
-        times, cpu = [], []
+        times, cpu, db = [], [], []
         for _ in range(args.repeat):
-            t, c = time.perf_counter(), time.process_time()
-            response = client.get(page)
-            times.append((time.perf_counter() - t) * 1000)
-            cpu.append((time.process_time() - c) * 1000)
+            db_time[0] = 0.0
+            with connection.execute_wrapper(timed):
+                t, c = time.perf_counter(), time.process_time()
+                response = client.get(page)
+                times.append((time.perf_counter() - t) * 1000)
+                cpu.append((time.process_time() - c) * 1000)
+            db.append(db_time[0] * 1000)
         with CaptureQueriesContext(connection) as queries:
             response = client.get(page)
         times.sort()
@@ -137,18 +153,20 @@ def main() -> None:
             "median": statistics.median(times),
             "p95": times[int(0.95 * (len(times) - 1))],
             "cpu": statistics.median(cpu),
+            "db": statistics.median(db),
         }
         print(
             f"{name:28} {row['queries']:>7} {row['bytes']:>9,} {row['median']:>7.1f} {row['p95']:>7.1f} "
-            f"{row['cpu']:>6.1f}   {json.dumps(page)}"
+            f"{row['cpu']:>6.1f} {row['db']:>6.1f}   {json.dumps(page)}"
         )
         if name in args.profile:
-            profile = cProfile.Profile()
+            profile = cProfile.Profile(time.process_time)  # CPU time, not time waiting for PostgreSQL
             profile.enable()
-            client.get(page)
+            for _ in range(args.profile_runs):
+                client.get(page)
             profile.disable()
             out = io.StringIO()
-            pstats.Stats(profile, stream=out).sort_stats("cumulative").print_stats(25)
+            pstats.Stats(profile, stream=out).sort_stats(args.sort).print_stats(args.lines)
             print(out.getvalue())
 
 

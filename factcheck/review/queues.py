@@ -32,7 +32,7 @@ from factcheck.articles.models import Article, ArticleKind, ExtractionState
 from factcheck.audit.models import AuditEvent
 from factcheck.claims.models import CandidateStatus, Claim, ClaimQuerySet, Quote, Rating, Workflow
 from factcheck.linking.models import ClaimLink, QuoteLink
-from factcheck.review.count_cache import cached_counts
+from factcheck.review.count_cache import cached_counts, cached_value
 
 # --- The claim queues -----------------------------------------------------------------------
 
@@ -307,6 +307,41 @@ def dashboard_summary(user) -> dict:
             reverse("review:articles") + "?state=failed",
         ),
     ]
+    shared = _visibility(user)
+    with_failed = bool(numbers["failed"])
+
+    def compute() -> dict:
+        return _shared_summary(user, with_failed=with_failed)
+
+    if shared is None:  # sees nothing: nothing to share
+        rows = compute()
+    else:  # the same for every member who sees the same rows, for a few seconds (count_cache)
+        rows = cached_value(("dashboard", shared, timezone.localdate().isoformat(), with_failed), compute)
+    return {
+        "counts": cards,
+        "numbers": numbers,
+        "cards": {card.key: card for card in cards},
+        "mine": list(queues["mine"][:PREVIEW]),
+        **rows,
+    }
+
+
+def _visibility(user) -> tuple | None:
+    """What decides which rows `user` sees, as SQL (the key of the dashboard's shared rows):
+    the same for every member today (`visible_to` is all or nothing); None when nothing."""
+    parts = []
+    for model in (Claim, Quote, Article):
+        qs = model.objects.visible_to(user)
+        if qs.query.is_empty():
+            return None
+        parts.append(qs.order_by().values("pk").query.sql_with_params())
+    return tuple(parts)
+
+
+def _shared_summary(user, *, with_failed: bool) -> dict:
+    """The dashboard's rows that are not the user's own: new articles, the triage and approval
+    previews, failed extractions, recent activity and the two charts (plain data and model
+    instances, so they can be cached; times such as "3 minutes ago" are written when drawn)."""
     claims = Claim.objects.visible_to(user)
     since = timezone.now() - datetime.timedelta(days=14)
     # Counted per rating (an index-only count on the claims' verdict index for each of a
@@ -332,14 +367,10 @@ def dashboard_summary(user) -> dict:
     days = [(timezone.localdate() - datetime.timedelta(days=d)) for d in range(13, -1, -1)]
     done = {row["day"]: row["n"] for row in per_day}
     return {
-        "counts": cards,
-        "numbers": numbers,
-        "cards": {card.key: card for card in cards},
         "new_articles": articles_to_triage(user, limit=ARTICLE_ROWS),
-        "review_queue": list(queues["triage"][:PREVIEW]),
-        "approval_queue": list(queues["approval"][:PREVIEW]),
-        "mine": list(queues["mine"][:PREVIEW]),
-        "failed": list(failed_articles(user)[:PREVIEW]) if numbers["failed"] else [],
+        "review_queue": list(TRIAGE.queryset(user)[:PREVIEW]),
+        "approval_queue": list(APPROVAL.queryset(user)[:PREVIEW]),
+        "failed": list(failed_articles(user)[:PREVIEW]) if with_failed else [],
         "activity": list(AuditEvent.objects.recent()[:15]),
         "verdict_rows": by_verdict,
         "charts": {
