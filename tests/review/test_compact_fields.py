@@ -79,3 +79,72 @@ def test_other_widgets_fall_back_to_crispy_and_django():
     )
     assert "A date" in _render("{% load compact_fields %}{{ f|compact_field }}", form["when"])
     assert "<textarea" in _render("{% load compact_fields %}{{ f|compact_input }}", form["body"])
+
+
+def _search_forms():
+    """The search page's filter forms for each scope, blank, filled and with errors, and the
+    saved-filter forms (a helper with inline errors, and none)."""
+    from factcheck.review import search_selectors
+    from factcheck.review.forms.search import SavedFilterForm, SearchForm
+    from factcheck.review.views.search import HIDDEN_FIELDS, LINK_CHOICES, SEARCH_FIELDS, SEARCH_SCOPES
+
+    datas = [
+        {},
+        {"q": 'a "b" <c>', "stage": "draft", "score_min": "0.5", "date_from": "2024-08-14", "checkworthy": "yes"},
+        {"q": "x" * 400, "stage": "nope", "score_min": "7", "date_from": "bad", "verdict": "999", "outlet": "x"},
+    ]
+    for scope, (_run, sorts, _default) in SEARCH_SCOPES.items():
+        for data in datas:
+
+            def make(scope=scope, data=data, sorts=sorts):
+                form = SearchForm(
+                    {**data, "scope": scope},
+                    sorts=sorts,
+                    fields=[*SEARCH_FIELDS[scope], "scope"],
+                    hidden=HIDDEN_FIELDS.get(scope, ()),
+                    link_choices=LINK_CHOICES.get(scope),
+                )
+                form.is_valid()
+                return form
+
+            yield make
+    assert search_selectors.CLAIM_SORTS
+    for data in ({}, {"name": ""}, {"name": "<b>mine</b>", "query": "q=x"}):
+
+        def saved(data=data):
+            form = SavedFilterForm(data or None)
+            if data:
+                form.is_valid()
+            return form
+
+        yield saved
+
+
+@pytest.mark.django_db
+def test_crispy_field_draws_what_crispy_draws():
+    from tests.factories import OutletFactory
+
+    OutletFactory(name="The <Paper>")
+    checked = 0
+    for make in _search_forms():
+        mine, theirs = _fresh(make)
+        for name in mine.fields:
+            if mine[name].is_hidden:
+                continue
+            fast = _render("{% load compact_fields %}{{ f|crispy_field }}", mine[name])
+            crispy = _render("{% load crispy_forms_tags %}{{ f|as_crispy_field }}", theirs[name])
+            assert parse_html(fast) == parse_html(crispy), (name, fast, crispy)
+            checked += 1
+    assert checked > 40
+
+
+def test_crispy_field_leaves_other_layouts_to_crispy():
+    class Other(forms.Form):
+        agree = forms.BooleanField()
+        when = forms.DateField(help_text="A <i>date</i>")
+
+    for name in ("agree", "when"):
+        mine, theirs = Other(), Other()
+        fast = _render("{% load compact_fields %}{{ f|crispy_field }}", mine[name])
+        crispy = _render("{% load crispy_forms_tags %}{{ f|as_crispy_field }}", theirs[name])
+        assert parse_html(fast) == parse_html(crispy)
