@@ -9,8 +9,9 @@ import unicodedata
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
-from django.urls import reverse
 from django.utils.text import slugify
+
+from factcheck.core.reversing import pk_url
 
 
 def body_fingerprint(body: str) -> str:
@@ -175,4 +176,4 @@ class Article(models.Model):
         super().save(*args, **kwargs)
 
     def get_absolute_url(self) -> str:
-        return reverse("review:article", args=[self.pk])
+        return pk_url("review:article", self.pk)

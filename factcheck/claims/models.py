@@ -12,6 +12,7 @@ from django.urls import reverse
 
 from factcheck.articles.models import Article
 from factcheck.core.fulltext import StoredSearchVector
+from factcheck.core.reversing import pk_url
 
 
 class PersonKind(models.TextChoices):
@@ -227,7 +228,7 @@ class Quote(ArticleSpan):
         return f"“{self.text[:70]}”"
 
     def get_absolute_url(self) -> str:
-        return reverse("review:quote", args=[self.pk])
+        return pk_url("review:quote", self.pk)
 
 
 class ClaimKind(models.TextChoices):
@@ -373,7 +374,7 @@ class Claim(ArticleSpan):
         return self.text[:80]
 
     def get_absolute_url(self) -> str:
-        return reverse("review:claim", args=[self.pk])
+        return pk_url("review:claim", self.pk)
 
     @property
     def state(self) -> ClaimState:

@@ -11,6 +11,7 @@ from django.db.models import Q
 
 from factcheck.accounts.roles import Role
 from factcheck.claims.models import Rating
+from factcheck.core.choices import PlainModelChoiceField
 from factcheck.review.forms.common import VersionField, WebURLField, post_helper
 
 
@@ -22,7 +23,7 @@ class ClaimLabelForm(forms.Form):
     """Verdict, summary, explanation and claimant of a draft or in-review claim."""
 
     version = VersionField()
-    verdict = forms.ModelChoiceField(
+    verdict = PlainModelChoiceField(
         queryset=Rating.objects.none(),
         label="Verdict",
         empty_label="Choose a verdict…",
@@ -125,7 +126,7 @@ def colleagues():
 
 
 class AssignForm(forms.Form):
-    assignee = forms.ModelChoiceField(
+    assignee = PlainModelChoiceField(
         queryset=None,
         required=False,
         label="Assigned to",

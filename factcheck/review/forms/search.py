@@ -7,6 +7,7 @@ from django import forms
 
 from factcheck.articles.models import ExtractionState, Outlet
 from factcheck.claims.models import CandidateStatus, ClaimState, Rating
+from factcheck.core.choices import PlainModelChoiceField
 from factcheck.review.models import SAVED_FILTER_NAME_MAX
 from factcheck.review.search_selectors import Assignee, Links
 
@@ -60,14 +61,14 @@ class SearchForm(forms.Form):
         required=False,
         error_messages=_choice_errors("link state"),
     )
-    verdict = forms.ModelChoiceField(
+    verdict = PlainModelChoiceField(
         label="Verdict",
         queryset=Rating.objects.select_related("scale").order_by("scale__name", "order"),
         required=False,
         empty_label="Any",
         error_messages={"invalid_choice": "Unknown verdict: choose one from the list."},
     )
-    outlet = forms.ModelChoiceField(
+    outlet = PlainModelChoiceField(
         label="Outlet",
         queryset=Outlet.objects.order_by("name"),
         required=False,
