@@ -57,3 +57,26 @@ def test_dashboard_reads_its_counts_from_the_cache(count_cache, client, checker,
     counting = [q["sql"] for q in cold.captured_queries if q["sql"].startswith("SELECT (SELECT COUNT(*) FROM (")]
     assert len(counting) == 1
     assert not [q for q in warm.captured_queries if q["sql"].startswith("SELECT (SELECT COUNT(*) FROM (")]
+
+
+def test_dashboard_shares_its_rows_until_an_editorial_change_commits(
+    count_cache, client, checker, editor, django_capture_on_commit_callbacks
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    claims = [ClaimFactory(checkworthy=True, score=0.9 - i / 10) for i in range(3)]
+    client.force_login(checker)
+    first = client.get("/").content.decode()
+    assert claims[0].text[:20] in first
+    client.force_login(editor)  # another member: the same shared rows, from Redis
+    with CaptureQueriesContext(connection) as warm:
+        again = client.get("/").content.decode()
+    assert claims[0].text[:20] in again
+    assert not [q for q in warm.captured_queries if "audit_auditevent" in q["sql"]]
+    with django_capture_on_commit_callbacks(execute=True):  # audit_committed is sent
+        claim_accept(claim=claims[0], actor=checker)
+    with CaptureQueriesContext(connection) as fresh:
+        after = client.get("/").content.decode()
+    assert [q for q in fresh.captured_queries if "audit_auditevent" in q["sql"]]
+    assert 'id="recent-activity"' in after and checker.username in after.split('id="recent-activity"')[1]
