@@ -78,12 +78,18 @@ def claim_cluster(
     *,
     max_depth: int = CLUSTER_MAX_DEPTH,
     max_claims: int = CLUSTER_MAX_CLAIMS,
+    links: list[ClaimLink] | None = None,
 ) -> Cluster:
     """The claims connected to `claim` through confirmed links, followed transitively up
     to `max_depth` hops and `max_claims` claims. Suggestions are not followed: a claim two
     unconfirmed suggestions away is not "the same claim in another outlet" until an editor
     says so (the links panel lists suggestions as suggestions). One query per hop plus one
-    for the claims: bounded, whatever the number of links."""
+    for the claims: bounded, whatever the number of links.
+
+    `links`, the claim's live links when the caller has them (the claim page does): without a
+    confirmed one among them the cluster is the claim alone, and no query is needed."""
+    if links is not None and max_depth > 0 and not any(link.state == LinkState.CONFIRMED for link in links):
+        return Cluster(root=claim)
     reached: dict[int, ClusterMember] = {}
     depth_of = {claim.pk: 0}
     frontier = {claim.pk}

@@ -132,3 +132,24 @@ def test_cluster_follows_confirmed_links_only(client, checker):
     assert "Each outlet's wording" not in body
     assert suggested.text in body  # listed, as a suggestion, in the links panel
     assert beyond.text not in body
+
+
+def test_cluster_from_the_page_links_is_the_same_and_skips_the_query(django_assert_num_queries):
+    """The claim page hands claim_cluster the links it loaded: the same cluster, and no query at
+    all when none of them is confirmed."""
+    from factcheck.linking.selectors import claim_links_for
+
+    root = ClaimFactory(text="Root claim about 100 prisoners.", outlet="A")
+    suggested = ClaimFactory(text="Suggested neighbour about 100 prisoners.", outlet="B")
+    beyond = ClaimFactory(text="Beyond the suggestion about 100 prisoners.", outlet="C")
+    ClaimLinkFactory(a=root, b=suggested, state="suggested", relation="same")
+    ClaimLinkFactory(a=suggested, b=beyond, state="confirmed", relation="same")
+    links = list(claim_links_for(root))
+    with django_assert_num_queries(0):
+        alone = claim_cluster(root, links=links)
+    assert alone.members == claim_cluster(root).members == [] and not alone.truncated
+    for claim in (suggested, beyond):  # with a confirmed link: what the walk finds
+        given = claim_cluster(claim, links=list(claim_links_for(claim)))
+        walked = claim_cluster(claim)
+        assert [m.claim.pk for m in given.members] == [m.claim.pk for m in walked.members]
+        assert {m.claim.pk for m in given.members} == {suggested.pk, beyond.pk}

@@ -136,7 +136,7 @@ def _render_claim(
         "links": annotate_links(links, claim.pk),
         "relations": Relation.choices,
         "workflow_steps": Workflow.choices,
-        "cluster": claim_cluster(claim),
+        "cluster": claim_cluster(claim, links=links),
         "previous_checks": previous_checks(claim, links=links),
         "history": history(claim),
         "stale": stale,
