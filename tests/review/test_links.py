@@ -153,3 +153,29 @@ def test_cluster_from_the_page_links_is_the_same_and_skips_the_query(django_asse
         walked = claim_cluster(claim)
         assert [m.claim.pk for m in given.members] == [m.claim.pk for m in walked.members]
         assert {m.claim.pk for m in given.members} == {suggested.pk, beyond.pk}
+
+
+def test_claim_links_list_keeps_the_sql_order():
+    """The claim page sorts its links in Python (claim_links_list): the order PostgreSQL gave,
+    suggestions first, then by score with no score first, then newest."""
+    from factcheck.linking.selectors import claim_links_for, claim_links_list
+
+    root = ClaimFactory(text="Root claim about 100 prisoners.", outlet="A")
+    others = [ClaimFactory(text=f"Neighbour {i} about 100 prisoners.", outlet=f"O{i}") for i in range(6)]
+    for other, (state, score) in zip(
+        others,
+        [
+            ("confirmed", 0.7),
+            ("suggested", None),
+            ("suggested", 0.9),
+            ("confirmed", None),
+            ("suggested", 0.9),
+            ("dismissed", 1.0),
+        ],
+        strict=True,
+    ):
+        link = ClaimLinkFactory(a=root, b=other, state=state)
+        ClaimLink.objects.filter(pk=link.pk).update(score=score)
+    expected = [link.pk for link in claim_links_for(root)]
+    assert len(expected) == 5
+    assert [link.pk for link in claim_links_list(root)] == expected

@@ -26,7 +26,7 @@ from factcheck.claims.models import Claim, Evidence, Workflow
 from factcheck.claims.states import claim_actions
 from factcheck.core.errors import ApplicationError, StaleEdit
 from factcheck.linking.models import Relation
-from factcheck.linking.selectors import claim_cluster, claim_links_for, previous_checks
+from factcheck.linking.selectors import claim_cluster, claim_links_list, previous_checks
 from factcheck.review import presenters
 from factcheck.review.access import claim_for, require_cap
 from factcheck.review.forms.claims import (
@@ -113,7 +113,7 @@ def _render_claim(
             initial=_label_initial(claim), action=reverse("review:claim_label", args=[claim.pk])
         )
     actions = claim_actions(claim, user)  # the buttons; the services check again
-    links = list(claim_links_for(claim))  # the links panel and "already checked" share them
+    links = claim_links_list(claim)  # the links panel and "already checked" share them
     context = {
         "claim": claim,
         "actions": actions,
