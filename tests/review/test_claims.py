@@ -400,3 +400,22 @@ def test_claim_page_query_count_is_constant(client, editor, django_assert_max_nu
         response = client.get(claim.get_absolute_url())
     assert response.status_code == 200
     assert response.content.decode().count('class="list-group-item claim-link"') == 14
+
+
+def test_claim_page_lists_sources_and_comments_oldest_first(client, checker, claim):
+    """Sorted in Python (views.common.sorted_rows), in the models' order: oldest first, then id."""
+    import datetime
+
+    from django.utils import timezone
+
+    now = timezone.now()
+    sources = [EvidenceFactory(claim=claim, title=f"Ordered source {i}") for i in range(3)]
+    Evidence.objects.filter(pk=sources[0].pk).update(added_at=now + datetime.timedelta(minutes=5))
+    comments = [Comment.objects.create(claim=claim, author=checker, body=f"Ordered comment {i}") for i in range(3)]
+    Comment.objects.filter(pk=comments[1].pk).update(created_at=now - datetime.timedelta(days=1))
+    client.force_login(checker)
+    page = client.get(claim.get_absolute_url()).content.decode()
+    positions = [page.index(f"Ordered source {i}") for i in (1, 2, 0)]
+    assert positions == sorted(positions)
+    positions = [page.index(f"Ordered comment {i}") for i in (1, 0, 2)]
+    assert positions == sorted(positions)

@@ -40,7 +40,7 @@ from factcheck.review.forms.claims import (
 )
 from factcheck.review.forms.links import LinkSearchForm
 from factcheck.review.responses import form_errors_text, refused, show, stale_changes
-from factcheck.review.views.common import annotate_links, history, sentence_context
+from factcheck.review.views.common import annotate_links, history, sentence_context, sorted_rows
 
 # The label form's fields, by the claim field each one writes (what a stale save compares).
 LABEL_FORM_FIELDS = {
@@ -130,9 +130,14 @@ def _render_claim(
             action=reverse("review:claim_send_back", args=[claim.pk]),
         ),
         "search_form": LinkSearchForm(),
-        "evidence": list(claim.evidence.select_related("added_by")),
-        "comments": list(claim.comments.select_related("author")),
-        "corrections": list(claim.corrections.select_related("previous_verdict", "new_verdict", "made_by")),
+        # In the models' order (Meta.ordering), sorted here: sorted_rows says why.
+        "evidence": sorted_rows(claim.evidence.select_related("added_by"), key=lambda e: (e.added_at, e.pk)),
+        "comments": sorted_rows(claim.comments.select_related("author"), key=lambda c: (c.created_at, c.pk)),
+        "corrections": sorted_rows(
+            claim.corrections.select_related("previous_verdict", "new_verdict", "made_by"),
+            key=lambda c: c.made_at,
+            reverse=True,
+        ),
         "links": annotate_links(links, claim.pk),
         "relations": Relation.choices,
         "workflow_steps": Workflow.choices,
