@@ -158,12 +158,13 @@ def main() -> None:
     parser.add_argument("--web-threads", type=int, default=0, help="WEB_THREADS (default: gunicorn.conf.py's)")
     parser.add_argument("--out", default=str(ROOT / "artifacts" / "load"))
     parser.add_argument("--analyze-every", type=int, default=30, help="ANALYZE every N s of the run (0: never)")
+    parser.add_argument("--db", default=DB, help="the scratch database (dropped and rebuilt)")
     args = parser.parse_args()
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
     print(f"machine: {machine()}; load average at start: {loadavg()}")
 
-    url = fresh_database(DB)
+    url = fresh_database(args.db)
     import redis
 
     redis.Redis.from_url(REDIS).flushdb()

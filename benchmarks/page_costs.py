@@ -9,11 +9,13 @@ The database must already hold a data set (benchmarks/review_pages.py --db NAME 
 `generate_dataset`: 10,000 articles, 200,000 claims); a ~5,000-word article with 415 claim
 candidates is added on first use (as review_pages.py --http does). Each page is requested by a
 signed-in fact-checker through Django's test client: two warm-ups, then --repeat requests; it
-prints the median and 95th percentile of the wall time, the process's CPU time (steadier than
-wall time on a shared machine), the time spent in the database (inside cursor.execute: PostgreSQL
-and the round trip), the query count and the HTML size. --profile NAME prints a cProfile of
---profile-runs requests of that page (top --lines by --sort, cumulative by default). --root runs another checkout
-(the code measured) with this script; --redis gives the cache (the dashboard's counts).
+prints the median and 95th percentile of the wall time, the process's CPU time (median, and
+its minimum, the run least disturbed by other processes: steadier than wall time on a shared
+machine; --profile uses CPU time too), the time spent in the database (inside cursor.execute:
+PostgreSQL and the round trip), the query count and the HTML size. --profile NAME prints a
+cProfile of --profile-runs requests of that page (top --lines by --sort, cumulative by
+default). --root runs another checkout (the code measured) with this script; --redis gives the
+cache (the dashboard's counts and shared rows).
 """
 
 from __future__ import annotations
@@ -119,7 +121,7 @@ def main() -> None:
     if args.only:
         pages = {k: v for k, v in pages.items() if k in args.only}
     print(f"code: {root}; {machine()}; load average: {loadavg()}")
-    print(f"{'page':28} {'queries':>7} {'bytes':>9} {'median':>7} {'p95':>7} {'cpu':>6} {'db':>6} (ms)")
+    print(f"{'page':28} {'queries':>7} {'bytes':>9} {'median':>7} {'p95':>7} {'cpu':>6} {'cpumin':>6} {'db':>6} (ms)")
     db_time = [0.0]
 
     def timed(execute, sql, params, many, context):
@@ -153,11 +155,12 @@ def main() -> None:
             "median": statistics.median(times),
             "p95": times[int(0.95 * (len(times) - 1))],
             "cpu": statistics.median(cpu),
+            "cpumin": min(cpu),
             "db": statistics.median(db),
         }
         print(
             f"{name:28} {row['queries']:>7} {row['bytes']:>9,} {row['median']:>7.1f} {row['p95']:>7.1f} "
-            f"{row['cpu']:>6.1f} {row['db']:>6.1f}   {json.dumps(page)}"
+            f"{row['cpu']:>6.1f} {row['cpumin']:>6.1f} {row['db']:>6.1f}   {json.dumps(page)}"
         )
         if name in args.profile:
             profile = cProfile.Profile(time.process_time)  # CPU time, not time waiting for PostgreSQL
