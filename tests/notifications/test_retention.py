@@ -6,9 +6,11 @@ from __future__ import annotations
 import datetime
 from io import StringIO
 
+import psycopg
 import pytest
 from django.conf import settings as django_settings
 from django.core.management import call_command
+from django.db import connection
 from django.utils import timezone
 
 from factcheck.notifications.models import EmailState, Kind, Notification
@@ -78,3 +80,21 @@ def test_the_daily_beat_task_and_the_command(inbox):
     out = StringIO()
     call_command("prune", "--only", "notifications", stdout=out)
     assert out.getvalue() == "notifications (older than 90 days): deleted 0 notifications\n"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_prune_skips_a_row_another_transaction_holds_instead_of_waiting(checker):
+    gone, held = _note(checker, "read-a", OLD), _note(checker, "read-b", OLD)
+    params = connection.get_connection_params()
+    with psycopg.connect(**params) as other, other.transaction():
+        other.execute("SELECT id FROM notifications_notification WHERE id = %s FOR UPDATE", [held.pk])
+        with connection.cursor() as cursor:  # were the prune to wait for the lock, fail fast
+            cursor.execute("SET statement_timeout = '3s'")
+        try:
+            assert notifications_prune(now=NOW) == {"notifications": 1}
+        finally:
+            with connection.cursor() as cursor:
+                cursor.execute("RESET statement_timeout")
+    assert list(Notification.objects.values_list("pk", flat=True)) == [held.pk]
+    assert not Notification.objects.filter(pk=gone.pk).exists()
+    assert notifications_prune(now=NOW) == {"notifications": 1}  # released: the next run takes it
