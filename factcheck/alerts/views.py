@@ -20,6 +20,7 @@ from factcheck.core.errors import ApplicationError
 from factcheck.linking.selectors import review_url_for
 from factcheck.review.access import require_cap, require_member, workspace_view
 from factcheck.review.responses import refused
+from factcheck.review.views.common import CappedPaginator
 
 PAGE_SIZE = 25
 
@@ -109,9 +110,9 @@ def alert_acknowledge(request, pk: int):
 @require_GET
 @workspace_view()
 def ledger_index(request):
-    ledger = selectors.ledger()
-    page = Paginator(ledger.rows, PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(request, "ledger/index.html", {"ledger": ledger, "page": page, "rows": page.object_list})
+    page = CappedPaginator(selectors.ledger_checks(), PAGE_SIZE).get_page(request.GET.get("page"))
+    rows = selectors.ledger_rows([check["checked_id"] for check in page.object_list])
+    return render(request, "ledger/index.html", {"ledger": selectors.ledger_totals(), "page": page, "rows": rows})
 
 
 @require_GET
