@@ -198,6 +198,7 @@ class LedgerRow:
 class LedgerTotals:
     """The ledger's figures over every check (never over one page)."""
 
+    checks: int  # checks in the ledger, repeated later or only before: the list's length
     repeated_checks: int  # checks with at least one later appearance
     appearances: int  # later appearances
     outlets: int  # distinct outlets of the later appearances
@@ -289,7 +290,7 @@ def ledger_checks() -> QuerySet:
 
 
 def ledger_totals() -> LedgerTotals:
-    """The ledger's figures over every check, in one aggregate query."""
+    """The ledger's figures over every check, and the length of its list, in one aggregate query."""
     later = Q(later=True)
     src = _checked("source__")
     links = _ledger_links().annotate(
@@ -300,6 +301,7 @@ def ledger_totals() -> LedgerTotals:
         claimant_name=_by_end(src, _claimant_sql("target__"), _claimant_sql("source__"), CharField()),
     )
     figures = links.aggregate(
+        checks=Count("checked_id", distinct=True),
         repeated_checks=Count("checked_id", distinct=True, filter=later),
         appearances=Count("pk", filter=later),
         outlets=Count("outlet_name", distinct=True, filter=later),

@@ -20,7 +20,6 @@ from factcheck.core.errors import ApplicationError
 from factcheck.linking.selectors import review_url_for
 from factcheck.review.access import require_cap, require_member, workspace_view
 from factcheck.review.responses import refused
-from factcheck.review.views.common import CappedPaginator
 
 PAGE_SIZE = 25
 
@@ -110,9 +109,12 @@ def alert_acknowledge(request, pk: int):
 @require_GET
 @workspace_view()
 def ledger_index(request):
-    page = CappedPaginator(selectors.ledger_checks(), PAGE_SIZE).get_page(request.GET.get("page"))
+    totals = selectors.ledger_totals()
+    paginator = Paginator(selectors.ledger_checks(), PAGE_SIZE)
+    paginator.count = totals.checks  # counted with the figures: no second pass over the links
+    page = paginator.get_page(request.GET.get("page"))
     rows = selectors.ledger_rows([check["checked_id"] for check in page.object_list])
-    return render(request, "ledger/index.html", {"ledger": selectors.ledger_totals(), "page": page, "rows": rows})
+    return render(request, "ledger/index.html", {"ledger": totals, "page": page, "rows": rows})
 
 
 @require_GET

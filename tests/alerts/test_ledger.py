@@ -34,7 +34,13 @@ def test_appearances_of_a_check_by_date_with_outlets_and_claimants(published_che
     assert [c["checked_id"] for c in checks] == [published_check.pk, imported_check.pk]
     assert [(c["later_count"], c["total"]) for c in checks] == [(2, 3), (1, 1)]
     totals = selectors.ledger_totals()
-    assert (totals.repeated_checks, totals.appearances, totals.outlets, totals.claimants) == (2, 3, 2, 1)
+    assert (totals.checks, totals.repeated_checks, totals.appearances, totals.outlets, totals.claimants) == (
+        2,
+        2,
+        3,
+        2,
+        1,
+    )
     rows = selectors.ledger_rows([imported_check.pk, published_check.pk])
     assert [r.checked.pk for r in rows] == [imported_check.pk, published_check.pk]  # in the order asked
     assert [a.claim.pk for a in rows[0].later] == [other.pk]
@@ -89,6 +95,7 @@ def test_the_databases_ledger_matches_the_python_rules(published_check, imported
     totals = selectors.ledger_totals()
     assert checks == order
     assert (totals.repeated_checks, totals.appearances, totals.outlets, totals.claimants) == figures
+    assert totals.checks == len(order)
     # The data holds what the test means to check: in London the third check is on 21 Aug (20 Aug
     # in UTC), so its 20 Aug repeat is an earlier one; an article without an outlet counts as one.
     assert order == [(published_check.pk, 3, 4), (imported_check.pk, 3, 3), (other_check.pk, 2, 3)]

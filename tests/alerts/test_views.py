@@ -124,6 +124,7 @@ def test_the_ledger_pages_in_the_database_with_its_figures_over_every_check(
     rows = re.findall(r'id="ledger-row-(\d+)"', first_page)
     queries = len(small)  # now: the next request resets the connection's query log
     assert rows == [str(published_check.pk), str(second.pk)] and "Page 1 of 2" in first_page
+    assert "3 results." in first_page
     totals = re.findall(r'<span class="fs-4">(\d+)</span>', first_page)
     assert totals == ["3", "6", "4", "0"]  # checks, later appearances, outlets, claimants: all pages'
     last_page = client.get(reverse("ledger:index") + "?page=2").content.decode()
