@@ -21,10 +21,14 @@ def delete_in_batches(queryset: models.QuerySet, *, batch_size: int) -> Counter[
         raise ValueError("batch_size must be at least 1")
     model = queryset.model
     deleted: Counter[str] = Counter()
+    after = None
     while True:
+        # In key order from where the last batch ended: a batch never re-reads the rows the
+        # batches before it deleted (dead until VACUUM), nor the ones they skipped.
+        rows = queryset if after is None else queryset.filter(pk__gt=after)
         with transaction.atomic():
             ids = list(
-                queryset.select_for_update(skip_locked=True, of=("self",))
+                rows.select_for_update(skip_locked=True, of=("self",))
                 .order_by("pk")
                 .values_list("pk", flat=True)[:batch_size]
             )
@@ -33,3 +37,4 @@ def delete_in_batches(queryset: models.QuerySet, *, batch_size: int) -> Counter[
                 deleted.update({label: n for label, n in per_model.items() if n})
         if len(ids) < batch_size:
             return deleted
+        after = ids[-1]
