@@ -17,9 +17,7 @@ process (steadier than wall time on a shared machine), and the load average.
 from __future__ import annotations
 
 import argparse
-import os
 import random
-import secrets
 import statistics
 import subprocess
 import sys
@@ -63,37 +61,13 @@ def main() -> None:
     args = parser.parse_args()
     root = Path(args.root).resolve()
     sys.path.insert(0, str(HERE))
-    from _common import PG, fresh_database, loadavg, machine
+    from _common import PG, django_in_process, fresh_database, loadavg, machine
 
     url = fresh_database(args.db) if args.build else f"{PG}/{args.db}"
     if args.build:
         build(url, args.articles, args.repeats)
     subprocess.run(["psql", url, "-qc", "VACUUM ANALYZE"], check=True)
-    os.chdir(root)
-    sys.path[:] = [str(root)] + [p for p in sys.path if p not in (str(root), str(HERE.parent))]
-    os.environ.update(
-        DATABASE_URL=url,
-        DJANGO_SETTINGS_MODULE="factcheck.settings",
-        DEBUG="false",
-        SECRET_KEY=secrets.token_urlsafe(50),
-        ALLOWED_HOSTS="testserver",
-        SECURE_SSL_REDIRECT="false",
-        LINK_WARM_WEB="false",
-        LOG_LEVEL="WARNING",
-        REDIS_URL="",
-    )
-    import django
-
-    django.setup()
-    import logging
-
-    logging.disable(logging.WARNING)
-    from django.conf import settings
-
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
-    }
+    django_in_process(url, root, REDIS_URL="")  # the code measured is --root's
     from django.contrib.auth.models import Group, User
     from django.db import connection
     from django.test import Client

@@ -23,7 +23,6 @@ import io
 import json
 import os
 import pstats
-import secrets
 import statistics
 import sys
 import time
@@ -43,41 +42,13 @@ def main() -> None:
     args = parser.parse_args()
     root = Path(args.root).resolve()
     sys.path.insert(0, str(HERE))
-    from _common import PG, loadavg, machine
-
-    url = f"{PG}/{args.db}"
-    os.chdir(root)
-    sys.path.insert(0, str(root))
-    os.environ.update(
-        DATABASE_URL=url,
-        DJANGO_SETTINGS_MODULE="factcheck.settings",
-        DEBUG="false",
-        SECRET_KEY=secrets.token_urlsafe(50),
-        ALLOWED_HOSTS="testserver",
-        SECURE_SSL_REDIRECT="false",
-        LINK_WARM_WEB="false",
-        LOG_LEVEL="WARNING",
-        REDIS_URL=args.redis,
-    )
-    sys.path.insert(0, str(HERE))
+    from _common import PG, django_in_process, loadavg, machine
     from review_pages import long_article
 
+    url = f"{PG}/{args.db}"
     long_id = long_article(url)
-    # _common put this checkout first on the path: the code measured is --root's.
-    sys.path[:] = [str(root)] + [p for p in sys.path if p not in (str(root), str(HERE.parent))]
-    import django
-
-    django.setup()
-    import logging
-
-    logging.disable(logging.WARNING)
-    from django.conf import settings
-
-    # Static URLs without collectstatic's manifest (the pages are measured, not the files).
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
-    }
+    # The code measured is --root's.
+    django_in_process(url, root, REDIS_URL=args.redis)
     from django.contrib.auth.models import Group, User
     from django.core.cache import cache
     from django.db import connection

@@ -14,8 +14,6 @@ from __future__ import annotations
 
 import argparse
 import contextlib
-import os
-import secrets
 import sys
 import time
 import types
@@ -79,25 +77,13 @@ def main() -> None:
     parser.add_argument("--batch", type=int, default=1000)
     args = parser.parse_args()
     sys.path.insert(0, str(HERE))
-    from _common import fresh_database, loadavg, machine
+    from _common import django_in_process, fresh_database, loadavg, machine
 
     url = fresh_database(args.db)
     t = time.perf_counter()
     fill(url, args.deliveries, args.notifications)
     print(f"filled in {time.perf_counter() - t:.0f} s; {machine()}")
-    os.environ.update(
-        DATABASE_URL=url,
-        DJANGO_SETTINGS_MODULE="factcheck.settings",
-        DEBUG="false",
-        SECRET_KEY=secrets.token_urlsafe(50),
-        ALLOWED_HOSTS="x",
-        REDIS_URL="",
-        LOG_LEVEL="WARNING",
-        RETENTION_BATCH_SIZE=str(args.batch),
-    )
-    import django
-
-    django.setup()
+    django_in_process(url, REDIS_URL="", RETENTION_BATCH_SIZE=str(args.batch))
     from factcheck.core import retention
     from factcheck.notifications.services import notifications_prune
     from factcheck.webhooks.services import webhooks_prune
