@@ -9,19 +9,18 @@ queries, HTML bytes, wall and CPU time, in-process, with the production settings
 --build makes the database: `generate_dataset` (--articles articles of 20 claims; about 4 % of
 the claims are published checks), then --repeats news claims linked to each published check as
 the same claim (confirmed), so every check is in the ledger. Each page is requested by a
-signed-in fact-checker through Django's test client: two warm-ups, then --repeat requests; it
-prints the query count, the HTML size, the median wall time and the median CPU time of this
-process (steadier than wall time on a shared machine), and the load average.
+signed-in fact-checker through Django's test client (`_common.request_costs`: two warm-ups,
+then --repeat requests): the query count, the HTML size, the median and 95th percentile wall
+time, the median CPU time of this process (steadier than wall time on a shared machine), and
+the load average.
 """
 
 from __future__ import annotations
 
 import argparse
 import random
-import statistics
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
@@ -61,7 +60,7 @@ def main() -> None:
     args = parser.parse_args()
     root = Path(args.root).resolve()
     sys.path.insert(0, str(HERE))
-    from _common import PG, django_in_process, fresh_database, loadavg, machine
+    from _common import PG, django_in_process, fresh_database, loadavg, machine, request_costs
 
     url = fresh_database(args.db) if args.build else f"{PG}/{args.db}"
     if args.build:
@@ -69,9 +68,7 @@ def main() -> None:
     subprocess.run(["psql", url, "-qc", "VACUUM ANALYZE"], check=True)
     django_in_process(url, root, REDIS_URL="")  # the code measured is --root's
     from django.contrib.auth.models import Group, User
-    from django.db import connection
     from django.test import Client
-    from django.test.utils import CaptureQueriesContext
 
     from factcheck.linking.models import ClaimLink
 
@@ -81,22 +78,13 @@ def main() -> None:
     client.force_login(checker)
     print(f"code: {root}; {machine()}; load average: {loadavg()}")
     print(f"links: {ClaimLink.objects.count():,}")
-    print(f"{'page':16} {'queries':>7} {'bytes':>9} {'median':>7} {'cpu':>6} (ms)")
+    print(f"{'page':16} {'queries':>7} {'bytes':>9} {'median':>7} {'p95':>7} {'cpu':>6} (ms)")
     for name, page in {"ledger": "/ledger/", "ledger page 20": "/ledger/?page=20"}.items():
-        client.get(page)
-        client.get(page)
-        times, cpu = [], []
-        for _ in range(args.repeat):
-            t, c = time.perf_counter(), time.process_time()
-            response = client.get(page)
-            times.append((time.perf_counter() - t) * 1000)
-            cpu.append((time.process_time() - c) * 1000)
-        assert response.status_code == 200, response.status_code
-        with CaptureQueriesContext(connection) as queries:
-            response = client.get(page)
+        row = request_costs(client, page, args.repeat)
+        assert row is not None, page
         print(
-            f"{name:16} {len(queries):>7} {len(response.content):>9,} {statistics.median(times):>7.1f} "
-            f"{statistics.median(cpu):>6.1f}"
+            f"{name:16} {row['queries']:>7} {row['bytes']:>9,} {row['median']:>7.1f} {row['p95']:>7.1f} "
+            f"{row['cpu']:>6.1f}"
         )
     print(f"load average after: {loadavg()}")
 
