@@ -23,10 +23,7 @@ import io
 import json
 import os
 import pstats
-import secrets
-import statistics
 import sys
-import time
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
@@ -43,46 +40,16 @@ def main() -> None:
     args = parser.parse_args()
     root = Path(args.root).resolve()
     sys.path.insert(0, str(HERE))
-    from _common import PG, loadavg, machine
-
-    url = f"{PG}/{args.db}"
-    os.chdir(root)
-    sys.path.insert(0, str(root))
-    os.environ.update(
-        DATABASE_URL=url,
-        DJANGO_SETTINGS_MODULE="factcheck.settings",
-        DEBUG="false",
-        SECRET_KEY=secrets.token_urlsafe(50),
-        ALLOWED_HOSTS="testserver",
-        SECURE_SSL_REDIRECT="false",
-        LINK_WARM_WEB="false",
-        LOG_LEVEL="WARNING",
-        REDIS_URL=args.redis,
-    )
-    sys.path.insert(0, str(HERE))
+    from _common import PG, django_in_process, loadavg, machine, request_costs
     from review_pages import long_article
 
+    url = f"{PG}/{args.db}"
     long_id = long_article(url)
-    # _common put this checkout first on the path: the code measured is --root's.
-    sys.path[:] = [str(root)] + [p for p in sys.path if p not in (str(root), str(HERE.parent))]
-    import django
-
-    django.setup()
-    import logging
-
-    logging.disable(logging.WARNING)
-    from django.conf import settings
-
-    # Static URLs without collectstatic's manifest (the pages are measured, not the files).
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
-    }
+    # The code measured is --root's.
+    django_in_process(url, root, REDIS_URL=args.redis)
     from django.contrib.auth.models import Group, User
     from django.core.cache import cache
-    from django.db import connection
     from django.test import Client
-    from django.test.utils import CaptureQueriesContext
 
     from factcheck.articles.models import Article
     from factcheck.claims.models import Claim
@@ -117,27 +84,10 @@ def main() -> None:
     print(f"code: {root}; {machine()}; load average: {loadavg()}")
     print(f"{'page':28} {'queries':>7} {'bytes':>9} {'median':>7} {'p95':>7} {'cpu':>6} (ms)")
     for name, page in pages.items():
-        response = client.get(page)
-        if response.status_code != 200:
-            print(f"{name:28} HTTP {response.status_code}")
+        row = request_costs(client, page, args.repeat)
+        if row is None:
+            print(f"{name:28} HTTP {client.get(page).status_code}")
             continue
-        client.get(page)
-        times, cpu = [], []
-        for _ in range(args.repeat):
-            t, c = time.perf_counter(), time.process_time()
-            response = client.get(page)
-            times.append((time.perf_counter() - t) * 1000)
-            cpu.append((time.process_time() - c) * 1000)
-        with CaptureQueriesContext(connection) as queries:
-            response = client.get(page)
-        times.sort()
-        row = {
-            "queries": len(queries),
-            "bytes": len(response.content),
-            "median": statistics.median(times),
-            "p95": times[int(0.95 * (len(times) - 1))],
-            "cpu": statistics.median(cpu),
-        }
         print(
             f"{name:28} {row['queries']:>7} {row['bytes']:>9,} {row['median']:>7.1f} {row['p95']:>7.1f} "
             f"{row['cpu']:>6.1f}   {json.dumps(page)}"
