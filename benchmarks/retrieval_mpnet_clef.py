@@ -147,7 +147,7 @@ def main() -> None:
             cand_mp = list(dict.fromkeys([*rc.top(m_claim @ q_mp[i], K_DENSE), *lex]))
             ceiling = fusion.bm25_ceiling(qt, bm_doc.df, bm_doc.n, bm_doc.avgdl) or 1.0
 
-            def feats(cand, qt=qt, ceiling=ceiling, i=i):
+            def feats(cand, qt=qt, ceiling=ceiling, i=i, q_mini=q_mini, q_mp=q_mp):
                 bm = fusion.bm25_scores(qt, [t_doc[j] for j in cand], bm_doc.df, bm_doc.n, bm_doc.avgdl)
                 return {
                     "cand": cand,
@@ -214,9 +214,7 @@ def main() -> None:
 
     def choose(which: str, grid: list[tuple[float, float]]) -> tuple[float, float]:
         scores = {
-            (a, w): evaluate("train", lambda f, a=a, w=w: f["cos_mp"] + a * f["cos_mini"] + w * f["bm"], which)[
-                "map@5"
-            ]
+            (a, w): evaluate("train", lambda f, a=a, w=w: f["cos_mp"] + a * f["cos_mini"] + w * f["bm"], which)["map@5"]
             for a, w in grid
         }
         for (a, w), v in sorted(scores.items()):
