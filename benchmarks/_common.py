@@ -56,6 +56,87 @@ def generate_dataset(url: str, articles: int, per_article: int) -> None:
     print(f"generated in {time.perf_counter() - t:.0f} s")
 
 
+def django_in_process(url: str, root: Path = ROOT, **extra: str) -> None:
+    """Set Django up in this process over `url` as production runs it (DEBUG=false: cached
+    templates), with `root`'s code first on the path (a before/after run measures another
+    checkout with the same script); `extra` adds or overrides environment variables. Static
+    URLs without collectstatic's manifest: the pages are measured, not the files."""
+    import logging
+    import secrets
+
+    os.chdir(root)
+    sys.path[:] = [str(root)] + [p for p in sys.path if p not in (str(root), str(ROOT))]
+    os.environ.update(
+        {
+            "DATABASE_URL": url,
+            "DJANGO_SETTINGS_MODULE": "factcheck.settings",
+            "DEBUG": "false",
+            "SECRET_KEY": secrets.token_urlsafe(50),
+            "ALLOWED_HOSTS": "testserver",
+            "SECURE_SSL_REDIRECT": "false",
+            "LINK_WARM_WEB": "false",
+            "LOG_LEVEL": "WARNING",
+            **extra,
+        }
+    )
+    import django
+
+    django.setup()
+    logging.disable(logging.WARNING)
+    from django.conf import settings
+
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
+
+
+def request_costs(client, path: str, repeat: int) -> dict | None:
+    """One page's cost through Django's test client: two warm-ups, then `repeat` requests (wall
+    median and 95th percentile, this process's median and minimum CPU, the median time inside
+    cursor.execute, i.e. PostgreSQL and the round trip, in ms), then one more that counts the
+    SQL queries and the HTML bytes. None if the page does not answer 200. The minimum CPU is
+    the request least disturbed by other processes on a shared machine."""
+    import statistics
+
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    if client.get(path).status_code != 200:
+        return None
+    client.get(path)
+    in_db = [0.0]
+
+    def timed(execute, sql, params, many, context):
+        t = time.perf_counter()
+        try:
+            return execute(sql, params, many, context)
+        finally:
+            in_db[0] += time.perf_counter() - t
+
+    times, cpu, db = [], [], []
+    for _ in range(repeat):
+        in_db[0] = 0.0
+        with connection.execute_wrapper(timed):
+            t, c = time.perf_counter(), time.process_time()
+            client.get(path)
+            times.append((time.perf_counter() - t) * 1000)
+            cpu.append((time.process_time() - c) * 1000)
+        db.append(in_db[0] * 1000)
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(path)
+    times.sort()
+    return {
+        "queries": len(queries),
+        "bytes": len(response.content),
+        "median": statistics.median(times),
+        "p95": times[int(0.95 * (len(times) - 1))],
+        "cpu": statistics.median(cpu),
+        "cpumin": min(cpu),
+        "db": statistics.median(db),
+    }
+
+
 def start_web(url: str, port: int, prefix: str, **extra: str) -> subprocess.Popen:
     """gunicorn as in production (gunicorn.conf.py, DEBUG=false, collected static files) on
     127.0.0.1:`port` over `url`, without Redis or the encoder warm-up; `extra` adds or

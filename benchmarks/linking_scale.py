@@ -306,6 +306,7 @@ def populate(url: str, size: int, rng) -> float:
                             "2024-08-01",
                             "",  # review_key (news)
                             "",  # summary
+                            "",  # claim_appearance_url
                         ]
                     )
                     + "\n"
@@ -356,7 +357,7 @@ def populate(url: str, size: int, rng) -> float:
                 with cur.copy(
                     "COPY articles_article (id, kind, url, headline, byline, body, fingerprint, source_name, "
                     "extraction_state, extraction_error, extraction_attempts, extractor_version, created_at, "
-                    "updated_at, published, review_key, summary) FROM STDIN"
+                    "updated_at, published, review_key, summary, claim_appearance_url) FROM STDIN"
                 ) as copy:
                     copy.write(art_buf.getvalue())
                 with cur.copy(

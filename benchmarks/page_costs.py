@@ -10,12 +10,12 @@ The database must already hold a data set (benchmarks/review_pages.py --db NAME 
 candidates is added on first use (as review_pages.py --http does). Each page is requested by a
 signed-in fact-checker through Django's test client: two warm-ups, then --repeat requests; it
 prints the median and 95th percentile of the wall time, the process's CPU time (median, and
-its minimum, the run least disturbed by other processes: steadier than wall time on a shared
-machine; --profile uses CPU time too), the time spent in the database (inside cursor.execute:
-PostgreSQL and the round trip), the query count and the HTML size. --profile NAME prints a
-cProfile of --profile-runs requests of that page (top --lines by --sort, cumulative by
-default). --root runs another checkout (the code measured) with this script; --redis gives the
-cache (the dashboard's counts and shared rows).
+its minimum, the request least disturbed by other processes: steadier than wall time on a
+shared machine), the time spent in the database (inside cursor.execute: PostgreSQL and the
+round trip; `_common.request_costs`), the query count and the HTML size. --profile NAME prints
+a cProfile, in CPU time, of --profile-runs requests of that page (top --lines by --sort,
+cumulative by default). --root runs another checkout (the code measured) with this script;
+--redis gives the cache (the dashboard's counts and shared rows).
 """
 
 from __future__ import annotations
@@ -26,8 +26,6 @@ import io
 import json
 import os
 import pstats
-import secrets
-import statistics
 import sys
 import time
 from pathlib import Path
@@ -49,46 +47,16 @@ def main() -> None:
     args = parser.parse_args()
     root = Path(args.root).resolve()
     sys.path.insert(0, str(HERE))
-    from _common import PG, loadavg, machine
-
-    url = f"{PG}/{args.db}"
-    os.chdir(root)
-    sys.path.insert(0, str(root))
-    os.environ.update(
-        DATABASE_URL=url,
-        DJANGO_SETTINGS_MODULE="factcheck.settings",
-        DEBUG="false",
-        SECRET_KEY=secrets.token_urlsafe(50),
-        ALLOWED_HOSTS="testserver",
-        SECURE_SSL_REDIRECT="false",
-        LINK_WARM_WEB="false",
-        LOG_LEVEL="WARNING",
-        REDIS_URL=args.redis,
-    )
-    sys.path.insert(0, str(HERE))
+    from _common import PG, django_in_process, loadavg, machine, request_costs
     from review_pages import long_article
 
+    url = f"{PG}/{args.db}"
     long_id = long_article(url)
-    # _common put this checkout first on the path: the code measured is --root's.
-    sys.path[:] = [str(root)] + [p for p in sys.path if p not in (str(root), str(HERE.parent))]
-    import django
-
-    django.setup()
-    import logging
-
-    logging.disable(logging.WARNING)
-    from django.conf import settings
-
-    # Static URLs without collectstatic's manifest (the pages are measured, not the files).
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
-    }
+    # The code measured is --root's.
+    django_in_process(url, root, REDIS_URL=args.redis)
     from django.contrib.auth.models import Group, User
     from django.core.cache import cache
-    from django.db import connection
     from django.test import Client
-    from django.test.utils import CaptureQueriesContext
 
     from factcheck.articles.models import Article
     from factcheck.claims.models import Claim
@@ -122,42 +90,11 @@ def main() -> None:
         pages = {k: v for k, v in pages.items() if k in args.only}
     print(f"code: {root}; {machine()}; load average: {loadavg()}")
     print(f"{'page':28} {'queries':>7} {'bytes':>9} {'median':>7} {'p95':>7} {'cpu':>6} {'cpumin':>6} {'db':>6} (ms)")
-    db_time = [0.0]
-
-    def timed(execute, sql, params, many, context):
-        t = time.perf_counter()
-        try:
-            return execute(sql, params, many, context)
-        finally:
-            db_time[0] += time.perf_counter() - t
-
     for name, page in pages.items():
-        response = client.get(page)
-        if response.status_code != 200:
-            print(f"{name:28} HTTP {response.status_code}")
+        row = request_costs(client, page, args.repeat)
+        if row is None:
+            print(f"{name:28} HTTP {client.get(page).status_code}")
             continue
-        client.get(page)
-        times, cpu, db = [], [], []
-        for _ in range(args.repeat):
-            db_time[0] = 0.0
-            with connection.execute_wrapper(timed):
-                t, c = time.perf_counter(), time.process_time()
-                response = client.get(page)
-                times.append((time.perf_counter() - t) * 1000)
-                cpu.append((time.process_time() - c) * 1000)
-            db.append(db_time[0] * 1000)
-        with CaptureQueriesContext(connection) as queries:
-            response = client.get(page)
-        times.sort()
-        row = {
-            "queries": len(queries),
-            "bytes": len(response.content),
-            "median": statistics.median(times),
-            "p95": times[int(0.95 * (len(times) - 1))],
-            "cpu": statistics.median(cpu),
-            "cpumin": min(cpu),
-            "db": statistics.median(db),
-        }
         print(
             f"{name:28} {row['queries']:>7} {row['bytes']:>9,} {row['median']:>7.1f} {row['p95']:>7.1f} "
             f"{row['cpu']:>6.1f} {row['cpumin']:>6.1f} {row['db']:>6.1f}   {json.dumps(page)}"

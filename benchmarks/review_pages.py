@@ -26,41 +26,27 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import statistics
 import subprocess
 import sys
 import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _common import PG, ROOT, fresh_database, loadavg, machine, migrate_database  # noqa: E402
+from _common import PG, ROOT, fresh_database, loadavg, machine, migrate_database, request_costs  # noqa: E402
 
 DB = "factcheck_bench_review"
 
 
 def measure(client, url: str, repeat: int) -> dict:
-    from django.db import connection
-    from django.test.utils import CaptureQueriesContext
-
-    for _ in range(2):
-        response = client.get(url)
-        assert response.status_code == 200, (url, response.status_code)
-    times, cpu = [], []
-    for _ in range(repeat):
-        t, c = time.perf_counter(), time.process_time()
-        client.get(url)
-        times.append((time.perf_counter() - t) * 1000)
-        cpu.append((time.process_time() - c) * 1000)
-    with CaptureQueriesContext(connection) as queries:
-        client.get(url)
-    times.sort()
+    row = request_costs(client, url, repeat)
+    assert row is not None, (url, client.get(url).status_code)
     return {
-        "median_ms": round(statistics.median(times), 1),
+        "median_ms": round(row["median"], 1),
         # This process's CPU time per request (Django, the ORM, templates; not PostgreSQL's):
         # steadier than the wall time on a shared machine, and what bounds requests/s per core.
-        "cpu_median_ms": round(statistics.median(cpu), 1),
-        "p95_ms": round(times[int(0.95 * (len(times) - 1))], 1),
-        "queries": len(queries),
+        "cpu_median_ms": round(row["cpu"], 1),
+        "p95_ms": round(row["p95"], 1),
+        "queries": row["queries"],
     }
 
 

@@ -301,6 +301,15 @@ CELERY_BEAT_SCHEDULE = {
         "task": "factcheck.alerts.tasks.sweep_repeat_alerts",
         "schedule": envint("ALERTS_SWEEP_SECONDS", 300),
     },
+    # Retention (WEBHOOKS_RETENTION_DAYS, NOTIFICATIONS_RETENTION_DAYS): once a day.
+    "prune-old-webhooks": {
+        "task": "factcheck.webhooks.tasks.prune_webhooks",
+        "schedule": envint("RETENTION_PRUNE_SECONDS", 86400),
+    },
+    "prune-old-notifications": {
+        "task": "factcheck.notifications.tasks.prune_notifications",
+        "schedule": envint("RETENTION_PRUNE_SECONDS", 86400),
+    },
 }
 
 # Product settings.
@@ -396,6 +405,10 @@ WEBHOOKS_READ_TIMEOUT = envfloat("WEBHOOKS_READ_TIMEOUT", 10.0)
 WEBHOOKS_RESPONSE_EXCERPT_BYTES = envint("WEBHOOKS_RESPONSE_EXCERPT_BYTES", 1000)
 WEBHOOKS_SENDING_LEASE_SECONDS = envint("WEBHOOKS_SENDING_LEASE_SECONDS", 120)
 WEBHOOKS_OLD_SECRET_HOURS = envint("WEBHOOKS_OLD_SECRET_HOURS", 24)
+# Retention (the daily `prune-old-webhooks` beat entry and `manage.py prune`): a delivery delivered
+# longer ago than this goes with its attempts, then an event with no delivery left. Deliveries
+# still pending, being sent or failed (an administrator may replay them) are kept.
+WEBHOOKS_RETENTION_DAYS = envint("WEBHOOKS_RETENTION_DAYS", 30)
 # Email (notifications). Django's SMTP backend with EMAIL_HOST set; in development without a
 # mail server, the console backend prints each message.
 EMAIL_HOST = os.environ.get("EMAIL_HOST", "")
@@ -429,6 +442,14 @@ NOTIFICATIONS_SWEEP_BATCH = envint("NOTIFICATIONS_SWEEP_BATCH", 500)
 NOTIFICATIONS_DIGEST_HOUR = envint("NOTIFICATIONS_DIGEST_HOUR", 7)
 if not 0 <= NOTIFICATIONS_DIGEST_HOUR <= 23:
     raise ImproperlyConfigured(f"NOTIFICATIONS_DIGEST_HOUR={NOTIFICATIONS_DIGEST_HOUR} must be 0-23.")
+# Retention: a notification read longer ago than this is deleted (unread ones, and any whose
+# email is still to be sent, never are).
+NOTIFICATIONS_RETENTION_DAYS = envint("NOTIFICATIONS_RETENTION_DAYS", 90)
+# Rows deleted per transaction by the pruning (short transactions, short locks).
+RETENTION_BATCH_SIZE = envint("RETENTION_BATCH_SIZE", 1000)
+for _name in ("WEBHOOKS_RETENTION_DAYS", "NOTIFICATIONS_RETENTION_DAYS", "RETENTION_BATCH_SIZE"):
+    if globals()[_name] < 1:
+        raise ImproperlyConfigured(f"{_name}={globals()[_name]} must be at least 1.")
 
 # Security. Production (DEBUG off) turns on everything `check --deploy` asks for.
 SESSION_COOKIE_HTTPONLY = True

@@ -15,7 +15,20 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from django.conf import settings
-from django.db.models import Q, QuerySet
+from django.db.models import (
+    BigIntegerField,
+    BooleanField,
+    Case,
+    CharField,
+    Count,
+    DateField,
+    F,
+    Q,
+    QuerySet,
+    Value,
+    When,
+)
+from django.db.models.functions import Coalesce, Lower, TruncDate
 from django.utils import timezone
 
 from factcheck.alerts.models import RepeatAlert
@@ -181,25 +194,15 @@ class LedgerRow:
         return max((a.date for a in self.later), default=None)
 
 
-@dataclass
-class Ledger:
-    rows: list[LedgerRow]
+@dataclass(frozen=True)
+class LedgerTotals:
+    """The ledger's figures over every check (never over one page)."""
 
-    @property
-    def repeated_checks(self) -> int:
-        return sum(1 for r in self.rows if r.later)
-
-    @property
-    def appearances(self) -> int:
-        return sum(len(r.later) for r in self.rows)
-
-    @property
-    def outlets(self) -> int:
-        return len({o for r in self.rows for o in r.outlets})
-
-    @property
-    def claimants(self) -> int:
-        return len({c.lower() for r in self.rows for c in r.claimants})
+    checks: int  # checks in the ledger, repeated later or only before: the list's length
+    repeated_checks: int  # checks with at least one later appearance
+    appearances: int  # later appearances
+    outlets: int  # distinct outlets of the later appearances
+    claimants: int  # distinct claimants (by name, ignoring case) of the later appearances
 
 
 _LOADED = ("source__article__outlet", "target__article__outlet", "source__claimant", "target__claimant")
@@ -222,11 +225,100 @@ def _rows(links) -> dict[int, LedgerRow]:
     return rows
 
 
-def ledger() -> Ledger:
-    """Every checked claim that was repeated, most repeated since its check first. One query."""
-    links = repeat_links().select_related(*_LOADED, "source__verdict", "target__verdict")
-    rows = sorted(_rows(links).values(), key=lambda r: (-len(r.later), -len(r.appearances), -r.checked.pk))
-    return Ledger(rows=rows)
+# The ledger's list and figures are computed by PostgreSQL from the repeat links, so the page
+# reads one page of checks, not every link. Each expression below is the SQL twin of a Python
+# rule above (`repeat_pairs`, `appeared_on`, `checked_on`, `Appearance.outlet`, `claimant_name`);
+# tests/alerts/test_ledger.py holds the two to the same answers.
+def _appeared_sql(prefix: str):
+    return Coalesce(F(f"{prefix}article__published"), TruncDate(f"{prefix}article__created_at"))
+
+
+def _checked_on_sql(prefix: str):
+    own_published = Q(**{f"{prefix}published_at__isnull": False}) & ~Q(
+        **{f"{prefix}article__kind": ArticleKind.FACTCHECK}
+    )
+    return Case(
+        When(own_published, then=TruncDate(f"{prefix}published_at")),
+        default=_appeared_sql(prefix),
+        output_field=DateField(),
+    )
+
+
+def _claimant_sql(prefix: str):
+    return Case(
+        When(Q(**{f"{prefix}claimant__isnull": False}), then=F(f"{prefix}claimant__name")),
+        default=F(f"{prefix}claimant_text"),
+        output_field=CharField(),
+    )
+
+
+def _by_end(source_checked: Q, when_source, when_target, output_field):
+    return Case(When(source_checked, then=when_source), default=when_target, output_field=output_field)
+
+
+def _ledger_links() -> QuerySet[ClaimLink]:
+    """The repeat links with, for each, its checked end's id (`checked_id`), and as aliases the
+    repeat's date, the check's date and whether the repeat came on or after the check (`later`).
+    A repeat link has exactly one checked end (`src`: the source is): a checked claim is
+    published or imported, a repeat is unpublished news."""
+    src = _checked("source__")
+    return (
+        repeat_links()
+        .annotate(checked_id=_by_end(src, F("source_id"), F("target_id"), BigIntegerField()))
+        .alias(
+            repeat_on=_by_end(src, _appeared_sql("target__"), _appeared_sql("source__"), DateField()),
+            check_on=_by_end(src, _checked_on_sql("source__"), _checked_on_sql("target__"), DateField()),
+        )
+        .alias(
+            later=Case(
+                When(repeat_on__gte=F("check_on"), then=Value(True)), default=Value(False), output_field=BooleanField()
+            )
+        )
+    )
+
+
+def ledger_checks() -> QuerySet:
+    """The ledger's list, one row per repeated check ({"checked_id", "later_count", "total"}),
+    most repeated since its check first: one grouped query, to be paginated (then `ledger_rows`
+    loads the page's checks)."""
+    return (
+        _ledger_links()
+        .values("checked_id")
+        .annotate(later_count=Count("pk", filter=Q(later=True)), total=Count("pk"))
+        .order_by("-later_count", "-total", "-checked_id")
+    )
+
+
+def ledger_totals() -> LedgerTotals:
+    """The ledger's figures over every check, and the length of its list, in one aggregate query."""
+    later = Q(later=True)
+    src = _checked("source__")
+    links = _ledger_links().annotate(
+        outlet_name=Coalesce(
+            _by_end(src, F("target__article__outlet__name"), F("source__article__outlet__name"), CharField()),
+            Value("Unknown outlet"),
+        ),
+        claimant_name=_by_end(src, _claimant_sql("target__"), _claimant_sql("source__"), CharField()),
+    )
+    figures = links.aggregate(
+        checks=Count("checked_id", distinct=True),
+        repeated_checks=Count("checked_id", distinct=True, filter=later),
+        appearances=Count("pk", filter=later),
+        outlets=Count("outlet_name", distinct=True, filter=later),
+        claimants=Count(Lower("claimant_name"), distinct=True, filter=later & ~Q(claimant_name="")),
+    )
+    return LedgerTotals(**figures)
+
+
+def ledger_rows(checked_ids: list[int]) -> list[LedgerRow]:
+    """The rows (with their appearances) of these checks, in this order. One query."""
+    links = (
+        repeat_links()
+        .filter(Q(source_id__in=checked_ids) | Q(target_id__in=checked_ids))
+        .select_related(*_LOADED, "source__verdict", "target__verdict")
+    )
+    rows = _rows(links)
+    return [rows[pk] for pk in checked_ids if pk in rows]
 
 
 def ledger_row(checked: Claim) -> LedgerRow:

@@ -4,8 +4,8 @@ Alerts follow link suggestions: when `factcheck.linking.tasks.suggest_links` suc
 raises the article's alerts at once (`raise_repeat_alerts(article_id)` is queued only if that
 fails). Hooked on Celery's task_postrun so the
 linking app needs no change; a beat sweep catches anything missed (a lost message, a link an
-editor confirmed later). A link an editor confirms or makes is heard at once through
-`audit_committed` (factcheck/audit/signals.py)."""
+editor confirmed later). A link an editor confirms or makes, or the engine auto-confirms, is
+heard at once through `audit_committed` (factcheck/audit/signals.py)."""
 
 from __future__ import annotations
 
@@ -27,7 +27,8 @@ from factcheck.claims.models import Claim
 log = logging.getLogger(__name__)
 
 SUGGEST_TASK = "factcheck.linking.tasks.suggest_links"
-# An editor's link between claims (factcheck.linking.services, audited on both claims).
+# A link between claims confirmed or made by an editor, or confirmed by the engine
+# (factcheck.linking.services, audited on both claims).
 LINK_ACTIONS = frozenset({"link_confirm", "link_create"})
 
 
@@ -55,7 +56,7 @@ def after_link_suggestions(sender=None, args=None, kwargs=None, state=None, **_e
 
 @audit_committed.connect
 def after_link_decision(sender=None, event=None, **_extra) -> None:
-    """An editor confirmed or made a claim link: raise what it makes a repeat, now rather than at
+    """An editor (or the engine) confirmed or made a claim link: raise what it makes a repeat, now rather than at
     the next sweep. Quick (one lookup, one enqueue), as audit_committed receivers must be."""
     if event is None or event.action not in LINK_ACTIONS:
         return

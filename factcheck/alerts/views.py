@@ -109,9 +109,12 @@ def alert_acknowledge(request, pk: int):
 @require_GET
 @workspace_view()
 def ledger_index(request):
-    ledger = selectors.ledger()
-    page = Paginator(ledger.rows, PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(request, "ledger/index.html", {"ledger": ledger, "page": page, "rows": page.object_list})
+    totals = selectors.ledger_totals()
+    paginator = Paginator(selectors.ledger_checks(), PAGE_SIZE)
+    paginator.count = totals.checks  # counted with the figures: no second pass over the links
+    page = paginator.get_page(request.GET.get("page"))
+    rows = selectors.ledger_rows([check["checked_id"] for check in page.object_list])
+    return render(request, "ledger/index.html", {"ledger": totals, "page": page, "rows": rows})
 
 
 @require_GET

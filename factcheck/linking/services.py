@@ -1,9 +1,10 @@
-"""Writes for editors' link decisions: create, confirm and dismiss links between claims
-and between quotes.
+"""Writes for link decisions: create, confirm and dismiss links between claims and between
+quotes (editors), and the record of a link the engine confirmed by itself (LINK_AUTOCONFIRM).
 
 A link is undirected and stored once, with source_id < target_id (the check constraint
-in linking.models insists). An editor's decision is recorded in the audit trail of both
-ends, so each claim's or quote's history shows it.
+in linking.models insists). A decision is recorded in the audit trail of both ends, so each
+claim's or quote's history shows it; the engine's is the system's (actor None), with the
+same action as an editor's confirmation, so webhooks, alerts and counts hear it alike.
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ __all__ = [
     "claim_link_create",
     "link_confirm",
     "link_dismiss",
+    "links_autoconfirmed_record",
     "quote_link_create",
 ]
 
@@ -155,6 +157,25 @@ def link_confirm(*, link: ClaimLink | QuoteLink, actor: Any, relation: str | Non
     _audit_both_ends(current, actor=actor, action="link_confirm", before=before)
     link.state, link.relation = current.state, current.relation
     return current
+
+
+def links_autoconfirmed_record(
+    model: type[ClaimLink] | type[QuoteLink], *, confirmed: dict[int, str | None], threshold: float
+) -> int:
+    """Audit links the engine has just confirmed: `confirmed` maps a link's id to what it was
+    before (None for a link made confirmed, "suggested same link to" for a suggestion it
+    promoted). Called by linking.suggest inside the transaction that confirmed them, once per
+    link (only for a row it inserted or moved from suggested), so a re-run records nothing.
+
+    The actor is the system (None, as for extraction and imports: no user stands behind it);
+    the action is an editor's (`link_confirm`), the reason says it was the engine and why."""
+    if not confirmed:
+        return 0
+    links = model.objects.select_related("source", "target").filter(pk__in=confirmed).order_by("pk")
+    for link in links:
+        reason = f"confirmed by the linking engine: score {link.score:.2f} ≥ {threshold:.2f} (LINK_AUTOCONFIRM)"
+        _audit_both_ends(link, actor=None, action="link_confirm", before=confirmed[link.pk], reason=reason)
+    return len(links)
 
 
 @transaction.atomic

@@ -4,6 +4,12 @@ Idempotent: a link is keyed by its ordered pair (source_id < target_id, a unique
 constraint), created with ON CONFLICT DO NOTHING, and refreshed only while it is still a
 system suggestion. Links an editor made, confirmed or dismissed are never touched, so a
 dismissed suggestion does not come back.
+
+A link confirmed here (LINK_AUTOCONFIRM, at or above its threshold) is an editorial write
+like an editor's: it is audited as the system's `link_confirm` on both ends
+(`linking.services.links_autoconfirmed_record`), so webhooks (link.confirmed), repeat alerts
+and the cached counts hear it. Only the run that inserted the row, or moved it from
+suggested, records it: a re-run records nothing.
 """
 
 from __future__ import annotations
@@ -14,7 +20,7 @@ from dataclasses import dataclass
 from itertools import islice
 
 from django.conf import settings
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
 
@@ -24,6 +30,7 @@ from factcheck.extraction.services import checkworthiness_refine
 from factcheck.linking import embeddings, ranking, retrieval, selectors
 from factcheck.linking.engine.score import _surname, compare_quotes, same_speaker
 from factcheck.linking.models import ClaimLink, LinkOrigin, LinkState, QuoteLink
+from factcheck.linking.services import links_autoconfirmed_record
 
 log = logging.getLogger(__name__)
 
@@ -31,6 +38,7 @@ __all__ = ["LinkProposal", "links_upsert", "suggest_links_for_article"]
 
 MAX_LINKS_PER_CLAIM = 10
 SCORE_EPSILON = 0.01
+UNIQUE_VIOLATION = "23505"  # PostgreSQL's SQLSTATE
 
 
 @dataclass(frozen=True, slots=True)
@@ -80,6 +88,7 @@ def links_upsert(model: type[ClaimLink] | type[QuoteLink], proposals: Iterable[L
             if (link.source_id, link.target_id) in best
         }
         new_rows = []
+        confirmed: dict[int, str | None] = {}  # link id -> what it was before (None: new)
         for pair, p in best.items():
             # Only a match is confirmed: a `related` pair stays a suggestion however sure.
             # Nor a claim about another period ("same claim, different period: re-check").
@@ -88,18 +97,23 @@ def links_upsert(model: type[ClaimLink] | type[QuoteLink], proposals: Iterable[L
             score = round(min(1.0, max(0.0, p.score)), 4)
             link = existing.get(pair)
             if link is None:
-                new_rows.append(
-                    model(
-                        source_id=pair[0],
-                        target_id=pair[1],
-                        relation=p.relation,
-                        origin=LinkOrigin.SYSTEM,
-                        state=state,
-                        score=score,
-                        reason=p.reason[:500],
-                        decided_at=now if confirm else None,
-                    )
+                row = model(
+                    source_id=pair[0],
+                    target_id=pair[1],
+                    relation=p.relation,
+                    origin=LinkOrigin.SYSTEM,
+                    state=state,
+                    score=score,
+                    reason=p.reason[:500],
+                    decided_at=now if confirm else None,
                 )
+                if not confirm:
+                    new_rows.append(row)
+                elif _insert_once(row):
+                    # One by one (they are few) to learn which rows this run inserted: only
+                    # those are audited, so a concurrent run cannot record the same decision.
+                    confirmed[row.pk] = None
+                    counts["created"] += 1
             elif link.origin == LinkOrigin.SYSTEM and link.state == LinkState.SUGGESTED:
                 # Scored from the other end the reason may list things in another order;
                 # only a new relation, state or a real change of score is worth a write.
@@ -109,7 +123,9 @@ def links_upsert(model: type[ClaimLink] | type[QuoteLink], proposals: Iterable[L
                     or link.score is None
                     or abs(link.score - score) >= SCORE_EPSILON
                 ):
-                    model.objects.filter(pk=link.pk, state=LinkState.SUGGESTED, origin=LinkOrigin.SYSTEM).update(
+                    moved = model.objects.filter(
+                        pk=link.pk, state=LinkState.SUGGESTED, origin=LinkOrigin.SYSTEM
+                    ).update(
                         relation=p.relation,
                         score=score,
                         reason=p.reason[:500],
@@ -117,14 +133,29 @@ def links_upsert(model: type[ClaimLink] | type[QuoteLink], proposals: Iterable[L
                         decided_at=now if confirm else None,
                         updated_at=now,
                     )
+                    if moved and confirm:
+                        confirmed[link.pk] = f"suggested {link.get_relation_display().lower()} link to"
                     counts["updated"] += 1
                 else:
                     counts["kept"] += 1
             else:
                 counts["kept"] += 1
         created = model.objects.bulk_create(new_rows, ignore_conflicts=True)
-        counts["created"] = len(created)
+        counts["created"] += len(created)
+        links_autoconfirmed_record(model, confirmed=confirmed, threshold=autoconfirm_at)
     return counts
+
+
+def _insert_once(row: ClaimLink | QuoteLink) -> bool:
+    """Insert `row`; False if its pair is already stored (another run inserted it meanwhile)."""
+    try:
+        with transaction.atomic():
+            row.save(force_insert=True)
+    except IntegrityError as exc:
+        if getattr(exc.__cause__, "sqlstate", None) != UNIQUE_VIOLATION:
+            raise
+        return False
+    return True
 
 
 def _checked_note(claim: Claim) -> str:

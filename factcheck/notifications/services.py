@@ -1,7 +1,8 @@
 """Writes: creating notifications (from editorial changes and repeat alerts), reading them, and
 each person's email choice. Mail goes out through factcheck/notifications/delivery.py.
 
-Notifications are a person's own inbox, not editorial data: marking one read is not audited.
+Notifications are a person's own inbox, not editorial data: marking one read is not audited,
+and a read one is deleted NOTIFICATIONS_RETENTION_DAYS later (`notifications_prune`).
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ import logging
 from collections.abc import Iterable
 from typing import Any
 
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 from django.utils.text import Truncator
@@ -18,6 +20,7 @@ from django.utils.text import Truncator
 from factcheck.audit.models import AuditEvent
 from factcheck.claims.models import Claim, Comment
 from factcheck.core.errors import ApplicationError
+from factcheck.core.retention import delete_in_batches
 from factcheck.notifications import selectors
 from factcheck.notifications.mentions import mention_names
 from factcheck.notifications.models import (
@@ -244,3 +247,19 @@ def notification_settings_save(*, user: Any, email: str) -> NotificationSettings
 def email_choice(user: Any) -> str:
     prefs = NotificationSettings.objects.filter(user=user).first()
     return prefs.email if prefs else EmailChoice.IMMEDIATE
+
+
+def notifications_prune(*, now: datetime.datetime | None = None, dry_run: bool = False) -> dict[str, int]:
+    """Delete notifications read more than NOTIFICATIONS_RETENTION_DAYS ago, in bounded batches
+    (`core.retention`). Unread ones stay, however old, and so does any whose email is still to
+    be sent or being sent. `dry_run` counts what would go and deletes nothing."""
+    cutoff = (now or timezone.now()) - datetime.timedelta(days=settings.NOTIFICATIONS_RETENTION_DAYS)
+    old = Notification.objects.filter(read_at__lt=cutoff).exclude(
+        email_state__in=[EmailState.PENDING, EmailState.SENDING]
+    )
+    if dry_run:
+        return {"notifications": old.count()}
+    gone = delete_in_batches(old, batch_size=settings.RETENTION_BATCH_SIZE)
+    counts = {"notifications": gone["notifications.Notification"]}
+    log.info("notifications pruned (read before %s): %s", cutoff.isoformat(), counts)
+    return counts

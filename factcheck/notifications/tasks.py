@@ -6,7 +6,7 @@ from celery import shared_task
 from django.db import InterfaceError, OperationalError
 
 from factcheck.celery import TRANSIENT_RETRY
-from factcheck.notifications import delivery
+from factcheck.notifications import delivery, services
 
 # Database trouble: Celery's own retries. Mail server trouble: the row records the attempt and
 # the task retries itself after the row's backoff; past these retries the beat sweep goes on
@@ -35,3 +35,9 @@ def send_digest(self, user_id: int) -> None:
 def sweep_notification_emails() -> dict[str, int]:
     """The beat task: retries undelivered emails and sends the digests that are due."""
     return delivery.outbox_sweep()
+
+
+@shared_task(acks_late=True)
+def prune_notifications() -> dict[str, int]:
+    """The daily beat task: delete notifications read more than NOTIFICATIONS_RETENTION_DAYS ago."""
+    return services.notifications_prune()

@@ -11,8 +11,9 @@ The mapping reads the audit actions written by the services:
 - `link_confirm`, or `link_create` of a link made confirmed (linking/services.py) ->
   link.confirmed. The linking services audit a decision on both ends; only the audit event
   of the link's source end (the lower id) becomes the webhook event, so one decision is one
-  event. Links the engine confirms by itself (LINK_AUTOCONFIRM) have no audit event and no
-  webhook.
+  event. A link the engine confirms by itself (LINK_AUTOCONFIRM) is audited the same way, as
+  the system's `link_confirm` (actor None, linking.services.links_autoconfirmed_record), so
+  it is a link.confirmed event too.
 
 `article.extracted` has no audit event: extraction's store step calls
 `services.webhooks_articles_extracted` after it commits.

@@ -10,6 +10,9 @@ A delivery moves between states by one conditional UPDATE each (claim: pending o
 sending -> sending; finish: sending with our attempt number -> delivered / pending / failed),
 so two workers (or a worker restarted by the broker's redelivery) never send it twice at
 once, and the unique (endpoint, event) constraint means an event is never queued twice.
+
+Retention (`webhooks_prune`, daily from beat and `manage.py prune`): delivered deliveries older
+than WEBHOOKS_RETENTION_DAYS go with their attempts, then old events left without a delivery.
 """
 
 from __future__ import annotations
@@ -24,12 +27,13 @@ from typing import Any
 import httpx
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db.models import Exists, F, OuterRef
 from django.utils import timezone
 
 from factcheck.accounts.roles import Role, user_roles
 from factcheck.audit.services import audit_record, diff_fields, snapshot
 from factcheck.core.errors import ApplicationError, Conflict, NotAllowed
+from factcheck.core.retention import delete_in_batches
 from factcheck.sources import fetching
 from factcheck.webhooks import events as event_types
 from factcheck.webhooks.models import (
@@ -459,3 +463,43 @@ def endpoint_send_test(*, actor: Any, endpoint: Endpoint) -> Delivery:
     audit_record(actor=actor, obj=endpoint, action="webhook test sent", changes={"event": [None, event.event_id]})
     transaction.on_commit(lambda: _enqueue([delivery.pk]))
     return delivery
+
+
+# --- Retention ----------------------------------------------------------------------------------
+
+
+def _prunable_deliveries(cutoff: datetime.datetime):
+    # Only what was delivered: pending, sending and failed (which an administrator may replay)
+    # deliveries stay whatever their age.
+    return Delivery.objects.filter(state=DeliveryState.DELIVERED, delivered_at__lt=cutoff)
+
+
+def _prunable_events(cutoff: datetime.datetime):
+    return Event.objects.filter(created_at__lt=cutoff).exclude(Exists(Delivery.objects.filter(event=OuterRef("pk"))))
+
+
+def webhooks_prune(*, now: datetime.datetime | None = None, dry_run: bool = False) -> dict[str, int]:
+    """Delete the webhook history older than WEBHOOKS_RETENTION_DAYS: deliveries delivered
+    before then (with their attempts), then events older than that with no delivery left.
+    In bounded batches, each its own short transaction (`core.retention`). `dry_run` counts
+    what would go and deletes nothing. Idempotent: a second run finds nothing."""
+    cutoff = (now or timezone.now()) - datetime.timedelta(days=settings.WEBHOOKS_RETENTION_DAYS)
+    if dry_run:
+        deliveries = _prunable_deliveries(cutoff)
+        # An event goes if it is old and every delivery it has would go now.
+        kept = Delivery.objects.filter(event=OuterRef("pk")).exclude(pk__in=deliveries.values("pk"))
+        return {
+            "deliveries": deliveries.count(),
+            "attempts": Attempt.objects.filter(delivery__in=deliveries.values("pk")).count(),
+            "events": Event.objects.filter(created_at__lt=cutoff).exclude(Exists(kept)).count(),
+        }
+    batch = settings.RETENTION_BATCH_SIZE
+    gone = delete_in_batches(_prunable_deliveries(cutoff), batch_size=batch)
+    gone += delete_in_batches(_prunable_events(cutoff), batch_size=batch)
+    counts = {
+        "deliveries": gone["webhooks.Delivery"],
+        "attempts": gone["webhooks.Attempt"],
+        "events": gone["webhooks.Event"],
+    }
+    log.info("webhooks pruned (older than %s): %s", cutoff.isoformat(), counts)
+    return counts

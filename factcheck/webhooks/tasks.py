@@ -21,3 +21,9 @@ def deliver_webhook(delivery_id: int) -> str:
 def send_due_webhooks() -> int:
     """The beat task: queue the deliveries whose retry time has come."""
     return services.deliveries_send_due()
+
+
+@shared_task(acks_late=True)
+def prune_webhooks() -> dict[str, int]:
+    """The daily beat task: delete the webhook history past WEBHOOKS_RETENTION_DAYS."""
+    return services.webhooks_prune()

@@ -4,13 +4,15 @@ bounded number of queries on the lists."""
 from __future__ import annotations
 
 import datetime
+import re
 
 import pytest
 from django.urls import reverse
 
 from factcheck.alerts import services
 from factcheck.alerts.models import AlertState, RepeatAlert
-from tests.factories import HOSTILE
+from factcheck.claims.models import Claim, Workflow
+from tests.factories import HOSTILE, ClaimFactory
 
 from .conftest import repeat_of
 
@@ -91,3 +93,47 @@ def test_the_ledger_pages(alert, published_check, person, reporter, login):
     assert "Jane Minister" in claimants
     one = client.get(reverse("ledger:claimant", args=[person.pk])).content.decode()
     assert "Repeated 1 checked claim 1 time after" in one
+
+
+def _check_repeated(n: int, *, times: int) -> Claim:
+    """One more published check of ours, repeated `times` times after it (from 2 Sep 2024)."""
+    check = ClaimFactory(labelled=True, text=f"Check {n}: prices rose {n}% in May.", workflow=Workflow.PUBLISHED)
+    check.published_at = datetime.datetime(2024, 9, 1, 12, tzinfo=datetime.UTC)
+    check.save(update_fields=["published_at"])
+    for i in range(times):
+        repeat_of(check, outlet=f"Outlet {n}-{i}", day=datetime.date(2024, 9, 2 + i))
+    return check
+
+
+def test_the_ledger_pages_in_the_database_with_its_figures_over_every_check(
+    published_check, reporter, login, monkeypatch, django_assert_num_queries
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from factcheck.alerts import views
+
+    monkeypatch.setattr(views, "PAGE_SIZE", 2)
+    for day in (DAY, DAY + datetime.timedelta(days=1), DAY + datetime.timedelta(days=2)):
+        repeat_of(published_check, outlet="Globe", day=day)
+    second, third = _check_repeated(1, times=2), _check_repeated(2, times=1)
+    client = login(reporter)
+    client.get(reverse("ledger:index"))  # the session and role caches warm
+    with CaptureQueriesContext(connection) as small:
+        first_page = client.get(reverse("ledger:index")).content.decode()
+    rows = re.findall(r'id="ledger-row-(\d+)"', first_page)
+    queries = len(small)  # now: the next request resets the connection's query log
+    assert rows == [str(published_check.pk), str(second.pk)] and "Page 1 of 2" in first_page
+    assert "3 results." in first_page
+    totals = re.findall(r'<span class="fs-4">(\d+)</span>', first_page)
+    assert totals == ["3", "6", "4", "0"]  # checks, later appearances, outlets, claimants: all pages'
+    last_page = client.get(reverse("ledger:index") + "?page=2").content.decode()
+    assert re.findall(r'id="ledger-row-(\d+)"', last_page) == [str(third.pk)]
+    assert re.findall(r'<span class="fs-4">(\d+)</span>', last_page) == totals
+
+    for n in range(3, 9):  # four times the checks and appearances: the same queries
+        _check_repeated(n, times=3)
+    with django_assert_num_queries(queries):
+        html = client.get(reverse("ledger:index")).content.decode()
+    assert re.findall(r'<span class="fs-4">(\d+)</span>', html) == ["9", "24", "22", "0"]
+    assert len(re.findall(r'id="ledger-row-', html)) == 2 and "Page 1 of 5" in html

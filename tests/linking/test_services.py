@@ -11,6 +11,7 @@ from django.core.management import CommandError, call_command
 
 from factcheck.articles.models import Article, ArticleKind
 from factcheck.articles.services import article_create
+from factcheck.audit.models import AuditEvent
 from factcheck.claims.models import CandidateStatus, Claim, Origin, Person, Quote
 from factcheck.linking.embeddings import index_reset
 from factcheck.linking.engine import embed
@@ -20,6 +21,7 @@ from factcheck.linking.retrieval import doc_stats
 from factcheck.linking.selectors import checked_matches
 from factcheck.linking.suggest import suggest_links_for_article
 from factcheck.linking.tasks import suggest_links
+from factcheck.webhooks.models import Delivery, Endpoint, Event
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fresh_index")]
 
@@ -133,6 +135,49 @@ def test_autoconfirm(two_articles, settings):
     assert km.score >= 0.7 and km.state == LinkState.CONFIRMED
     assert link_between(LBC[1], CNN[1]).state in (LinkState.SUGGESTED, LinkState.CONFIRMED)
     assert all(link.state == LinkState.SUGGESTED for link in ClaimLink.objects.filter(score__lt=0.7))
+
+
+def test_an_autoconfirmed_link_is_audited_as_the_systems_confirmation_and_becomes_a_webhook_event(
+    two_articles, settings, django_capture_on_commit_callbacks
+):
+    settings.LINK_AUTOCONFIRM = True
+    settings.LINK_AUTOCONFIRM_THRESHOLD = 0.7
+    endpoint = Endpoint.objects.create(url="http://127.0.0.1:9/hooks", secret="s", events=["link.confirmed"])
+    first, second = two_articles
+    # A suggestion made before auto-confirm was on, promoted by the re-run: audited too.
+    settings.LINK_AUTOCONFIRM = False
+    suggest_links_for_article(second.pk)
+    settings.LINK_AUTOCONFIRM = True
+    km = link_between(LBC[2], CNN[2])
+    ClaimLink.objects.filter(pk=km.pk).update(state=LinkState.SUGGESTED)
+    ClaimLink.objects.exclude(pk=km.pk).delete()  # the rest are made (confirmed) by the run
+    with django_capture_on_commit_callbacks(execute=True):
+        suggest_links_for_article(second.pk)
+
+    confirmed = list(ClaimLink.objects.filter(state=LinkState.CONFIRMED).order_by("pk"))
+    assert km.pk in {link.pk for link in confirmed} and len(confirmed) >= 2
+    events = AuditEvent.objects.filter(action="link_confirm")
+    # One decision, recorded on both ends, by the system (no user), saying why.
+    assert events.count() == 2 * len(confirmed)
+    assert not events.filter(actor__isnull=False).exists()
+    assert all(e.reason.startswith("confirmed by the linking engine: score") for e in events)
+    km_events = events.filter(object_id__in=[km.source_id, km.target_id])
+    assert {e.changes["link"][0] for e in km_events} == {
+        f"suggested same link to {km.target_id}",
+        f"suggested same link to {km.source_id}",
+    }
+    # Each confirmed link is one link.confirmed event, queued for the subscribed endpoint.
+    hooks = Event.objects.filter(type="link.confirmed")
+    assert sorted(hooks.values_list("object_id", flat=True)) == [link.pk for link in confirmed]
+    assert Delivery.objects.filter(endpoint=endpoint, state="pending").count() == len(confirmed)
+
+    # Re-running (from either article, or as the task) creates no link and records nothing.
+    with django_capture_on_commit_callbacks(execute=True):
+        suggest_links_for_article(second.pk)
+        suggest_links_for_article(first.pk)
+    assert ClaimLink.objects.filter(state=LinkState.CONFIRMED).count() == len(confirmed)
+    assert AuditEvent.objects.count() == 2 * len(confirmed)
+    assert (Event.objects.count(), Delivery.objects.count()) == (len(confirmed), len(confirmed))
 
 
 def test_task_ignores_missing_article():
