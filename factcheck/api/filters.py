@@ -10,6 +10,8 @@ from __future__ import annotations
 from django.db.models import Q, QuerySet
 from rest_framework import serializers
 
+from factcheck.alerts import selectors as alert_selectors
+from factcheck.alerts.models import AlertState
 from factcheck.articles.models import ArticleKind, ExtractionState, Outlet
 from factcheck.claims.models import CandidateStatus, Person, Rating, Workflow
 from factcheck.linking.models import ClaimLink, LinkState, QuoteLink, Relation
@@ -127,6 +129,22 @@ class QuoteLinkFilters(LinkFilters):
     quote = serializers.IntegerField(required=False, min_value=1, help_text="Links of this quote.")
 
 
+class AlertFilters(Filters):
+    acknowledged = serializers.BooleanField(
+        required=False, allow_null=True, default=None, help_text="true: acknowledged only; false: open only."
+    )
+    since = serializers.DateTimeField(required=False, help_text="Raised at or after (ISO 8601 date-time).")
+    until = serializers.DateTimeField(required=False, help_text="Raised before (ISO 8601 date-time).")
+    outlet = IdOrSlugField(required=False, help_text="Outlet (id or slug) of the article the new claim is in.")
+    validate_outlet = _Published.validate_outlet
+
+    def validate(self, data):
+        data = super().validate(data)
+        if data.get("since") and data.get("until") and data["since"] >= data["until"]:
+            raise serializers.ValidationError({"until": ["`until` is not after `since`."]})
+        return data
+
+
 def parse(filters_class: type[Filters], params) -> dict:
     filters = filters_class(data={key: params.get(key) for key in params})
     filters.is_valid(raise_exception=True)
@@ -199,6 +217,21 @@ def links(queryset: QuerySet, data: dict, *, end: str) -> QuerySet:
     if data.get(end):
         queryset = queryset.involving(data[end])
     return queryset
+
+
+def alerts(user, data: dict) -> QuerySet:
+    """The alerts the /alerts/ page lists (alerts.selectors.alerts_for), with the API's filters."""
+    state = ""
+    if data.get("acknowledged") is not None:
+        state = AlertState.ACKNOWLEDGED if data["acknowledged"] else AlertState.OPEN
+    qs = alert_selectors.alerts_for(user, state=state)
+    if data.get("since"):
+        qs = qs.filter(created_at__gte=data["since"])
+    if data.get("until"):
+        qs = qs.filter(created_at__lt=data["until"])
+    if data.get("outlet"):
+        qs = qs.filter(claim__article__outlet=data["outlet"])
+    return qs
 
 
 def factchecks(user, data: dict) -> QuerySet:
