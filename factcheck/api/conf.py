@@ -54,8 +54,10 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
     # No request to swagger.io's validator: nothing leaves the site.
     "SWAGGER_UI_SETTINGS": {"deepLinking": True, "validatorUrl": None, "persistAuthorization": False},
-    # Three models call their choices `kind`: name each set.
+    # Three models call their choices `kind`, two `state`: name each set.
     "ENUM_NAME_OVERRIDES": {
+        "AlertStateEnum": "factcheck.alerts.models.AlertState",
+        "StateEnum": "factcheck.linking.models.LinkState",  # the name it had before alerts came
         "ArticleKindEnum": "factcheck.articles.models.ArticleKind",
         "ClaimKindEnum": "factcheck.claims.models.ClaimKind",
         "PersonKindEnum": "factcheck.claims.models.PersonKind",
