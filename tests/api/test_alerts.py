@@ -5,17 +5,25 @@ counts, and acknowledging through the page's own service (role, audit event, ide
 from __future__ import annotations
 
 import datetime
+import threading
+import time
+from importlib import import_module
 
+import psycopg
 import pytest
+from django.apps import apps
 from django.conf import settings
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
+from factcheck.accounts.roles import Role
 from factcheck.alerts import services
 from factcheck.alerts.models import AlertState, RepeatAlert
 from factcheck.audit.models import AuditEvent
 from tests.alerts.conftest import imported_check, person, published_check, repeat_of  # noqa: F401 (fixtures)
+from tests.conftest import make_user
+from tests.factories import ClaimFactory
 
 from .conftest import Api, token_for
 
@@ -145,3 +153,47 @@ def test_alert_list_queries_do_not_grow_with_the_page(published_check, imported_
         counts[size] = len(queries)
     assert counts[30] == counts[3], counts
     assert counts[3] <= 6, counts
+
+
+@pytest.mark.django_db(transaction=True)  # real commits: two requests race on the row lock
+def test_two_acknowledgements_at_once_make_one_event():
+    """Two people acknowledge the same alert at the same moment, each over the API: the
+    service's row lock lets one through; the other answers "already acknowledged", no event."""
+    # A transactional test's flush empties the data migrations' rows: load them as they do.
+    for name in ("factcheck.accounts.migrations.0001_roles", "factcheck.claims.migrations.0003_default_rating_scale"):
+        import_module(name).forwards(apps, None)
+    checked = ClaimFactory(labelled=True, workflow="published", text="Unemployment fell to 3.1 per cent.")
+    alert = RepeatAlert.objects.create(claim=ClaimFactory(), checked_claim=checked, probability=0.9)
+    clients = [Api(token_for(make_user(name, Role.FACT_CHECKER), "read", "submit")) for name in ("carl", "chloe")]
+    answers = []
+
+    def acknowledge(api: Api) -> None:
+        try:
+            answers.append(api.post(f"/api/v1/alerts/{alert.pk}/acknowledge/", {}))
+        finally:
+            connection.close()
+
+    # A third session holds the alert's row until both requests wait on it, so they truly
+    # overlap: each has read the alert "open" (or waits to read it under the service's lock).
+    db = connection.settings_dict
+    holder = psycopg.connect(host=db["HOST"], port=db["PORT"], user=db["USER"], dbname=db["NAME"])
+    holder.execute("SELECT 1 FROM alerts_repeatalert WHERE id = %s FOR UPDATE", [alert.pk])
+    threads = [threading.Thread(target=acknowledge, args=(api,)) for api in clients]
+    for thread in threads:
+        thread.start()
+    deadline = time.monotonic() + 20
+    waiting = 0
+    while waiting < 2 and time.monotonic() < deadline:
+        time.sleep(0.05)
+        with psycopg.connect(host=db["HOST"], port=db["PORT"], user=db["USER"], dbname=db["NAME"]) as probe:
+            waiting = probe.execute(
+                "SELECT count(*) FROM pg_stat_activity WHERE datname = %s AND wait_event_type = 'Lock'", [db["NAME"]]
+            ).fetchone()[0]
+    holder.rollback()
+    holder.close()
+    for thread in threads:
+        thread.join(30)
+    assert waiting == 2, "both requests were to wait on the row"
+    assert [a.status_code for a in answers] == [200, 200]
+    assert sorted(a.json()["acknowledged"] for a in answers) == [False, True]
+    assert AuditEvent.objects.for_object(alert).count() == 1
