@@ -7,7 +7,11 @@ score) and querysets, with the few filters the API adds
 
 from __future__ import annotations
 
+import datetime
+
 from django.db.models import Q, QuerySet
+from django.utils import timezone
+from django.utils.dateparse import parse_date
 from rest_framework import serializers
 
 from factcheck.alerts import selectors as alert_selectors
@@ -129,12 +133,37 @@ class QuoteLinkFilters(LinkFilters):
     quote = serializers.IntegerField(required=False, min_value=1, help_text="Links of this quote.")
 
 
+class DayOrMomentField(serializers.DateTimeField):
+    """An ISO 8601 date-time, or a plain date meaning that whole day in the desk's time zone:
+    its start (`since`), or the start of the next day (`until`, so the day is included)."""
+
+    def __init__(self, *, day_end: bool = False, **kwargs):
+        self.day_end = day_end
+        super().__init__(**kwargs)
+
+    def to_internal_value(self, value):
+        if isinstance(value, str) and len(value.strip()) == 10:
+            try:
+                day = parse_date(value.strip())
+            except ValueError:
+                day = None
+                self.fail("invalid", format="YYYY-MM-DD or YYYY-MM-DDThh:mm[:ss][+HH:MM|Z]")
+            if day is not None:
+                day += datetime.timedelta(days=1 if self.day_end else 0)
+                return timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
+        return super().to_internal_value(value)
+
+
 class AlertFilters(Filters):
     acknowledged = serializers.BooleanField(
         required=False, allow_null=True, default=None, help_text="true: acknowledged only; false: open only."
     )
-    since = serializers.DateTimeField(required=False, help_text="Raised at or after (ISO 8601 date-time).")
-    until = serializers.DateTimeField(required=False, help_text="Raised before (ISO 8601 date-time).")
+    since = DayOrMomentField(
+        required=False, help_text="Raised at or after this date-time (ISO 8601), or on or after this date."
+    )
+    until = DayOrMomentField(
+        required=False, day_end=True, help_text="Raised before this date-time (ISO 8601), or on or before this date."
+    )
     outlet = IdOrSlugField(required=False, help_text="Outlet (id or slug) of the article the new claim is in.")
     validate_outlet = _Published.validate_outlet
 

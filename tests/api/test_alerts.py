@@ -79,6 +79,14 @@ def test_filters_acknowledged_dates_and_outlet(alert, imported_check, checker): 
     yesterday = (timezone.now() - datetime.timedelta(days=1)).isoformat()
     assert ids(api.get("/api/v1/alerts/", {"since": yesterday})) == [other.pk]
     assert ids(api.get("/api/v1/alerts/", {"until": yesterday})) == [alert.pk]
+    # A plain date is the whole day, in the desk's time zone: `until` includes it.
+    today, three_days_ago = timezone.localdate(), timezone.localdate() - datetime.timedelta(days=3)
+    assert ids(api.get("/api/v1/alerts/", {"since": today.isoformat()})) == [other.pk]
+    assert ids(api.get("/api/v1/alerts/", {"until": three_days_ago.isoformat()})) == [alert.pk]
+    assert ids(api.get("/api/v1/alerts/", {"since": three_days_ago.isoformat(), "until": today.isoformat()})) == [
+        other.pk,
+        alert.pk,
+    ]
     globe = alert.claim.article.outlet
     assert ids(api.get("/api/v1/alerts/", {"outlet": globe.slug})) == [alert.pk]
     assert ids(api.get("/api/v1/alerts/", {"outlet": str(globe.pk)})) == [alert.pk]
@@ -86,6 +94,7 @@ def test_filters_acknowledged_dates_and_outlet(alert, imported_check, checker): 
     for params, named in (
         ({"acknowledged": "maybe"}, "acknowledged"),
         ({"since": "yesterday"}, "since"),
+        ({"until": "2024-02-30"}, "until"),
         ({"since": yesterday, "until": yesterday}, "until"),
         ({"outlet": "no-such-outlet"}, "outlet"),
         ({"state": "open"}, "state"),
