@@ -41,7 +41,8 @@ SPECTACULAR_SETTINGS = {
     "TITLE": "Fact-check desk API",
     "DESCRIPTION": (
         "Articles, claims (with verdicts, evidence and corrections), quotes, speakers, links and "
-        "published fact-checks; article submission through the desk's intake. Authenticate with "
+        "published fact-checks, repeat alerts (read, acknowledge); article submission through the "
+        "desk's intake. Authenticate with "
         "`Authorization: Bearer <token>` (create a token on the desk: API tokens). Lists are "
         "cursor-paginated: follow `next`."
     ),
