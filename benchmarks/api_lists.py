@@ -8,7 +8,9 @@ Builds (or reuses) the database `factcheck_exports_api` with `manage.py generate
 (10,000 articles, 200,000 claims by default; pass --db factcheck_exports_big --reuse to run
 on the exports benchmark's million), VACUUM ANALYZE, then gunicorn (gunicorn.conf.py: 2
 workers x 4 threads, DEBUG=false) on loopback. A fact-checker's read token requests each
-list of LISTS at page sizes 10, 50 and 200, and a later page (the cursor of the first
+list of LISTS (repeat alerts included: --alerts of them are
+inserted when the database has fewer, published claims paired with others, a third acknowledged)
+at page sizes 10, 50 and 200, and a later page (the cursor of the first
 page's `next`), --rounds times one request at a time, round-robin, after one warm-up
 round; a new connection per request. Prints p50/p95/max (ms, client-side, the whole HTTP
 round trip) per list and page size, and the SQL queries each request ran (counted in
@@ -58,7 +60,38 @@ LISTS = [
     ("claim links", "/api/v1/links/claims/?"),
     ("fact-checks", "/api/v1/factchecks/?"),
     ("speakers", "/api/v1/speakers/?"),
+    ("alerts", "/api/v1/alerts/?"),
+    ("alerts, open", "/api/v1/alerts/?acknowledged=false&"),
+    ("alerts, one outlet", "/api/v1/alerts/?outlet={outlet}&"),
 ]
+
+# generate_dataset makes no repeat alerts: pair published claims (the checks) with other claims
+# (the repeats), every third one acknowledged, dated a minute apart; as many as --alerts.
+ALERTS_SQL = """
+WITH checked AS (
+    SELECT id, row_number() OVER (ORDER BY id) AS rn FROM claims_claim
+    WHERE workflow = 'published' AND status <> 'rejected' ORDER BY id LIMIT 500
+), repeats AS (
+    SELECT id, row_number() OVER (ORDER BY id DESC) AS rn FROM claims_claim
+    WHERE workflow <> 'published' AND status <> 'rejected' ORDER BY id DESC LIMIT %(n)s
+)
+INSERT INTO alerts_repeatalert (claim_id, checked_claim_id, probability, state, acknowledged_at, note, created_at)
+SELECT r.id, c.id, 0.5 + (r.rn %% 50) / 100.0,
+       CASE WHEN r.rn %% 3 = 0 THEN 'acknowledged' ELSE 'open' END,
+       CASE WHEN r.rn %% 3 = 0 THEN now() END, '', now() - make_interval(mins => r.rn::int)
+FROM repeats r JOIN checked c ON c.rn = 1 + r.rn %% (SELECT count(*) FROM checked)
+ON CONFLICT DO NOTHING
+"""
+
+
+def ensure_alerts(url: str, n: int) -> None:
+    import psycopg
+
+    with psycopg.connect(url) as conn:
+        have = conn.execute("SELECT count(*) FROM alerts_repeatalert").fetchone()[0]
+        if have < n:
+            conn.execute(ALERTS_SQL, {"n": n})
+            conn.execute("ANALYZE alerts_repeatalert")
 
 
 def token(url: str) -> str:
@@ -142,12 +175,14 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=20)
     parser.add_argument("--port", type=int, default=8773)
     parser.add_argument("--reuse", action="store_true")
+    parser.add_argument("--alerts", type=int, default=10_000, help="repeat alerts to have (made if fewer)")
     args = parser.parse_args()
     print(f"machine: {machine()}; load average at start: {loadavg()}")
     url = migrate_database(args.db) if args.reuse else f"{PG}/{args.db}"
     if not args.reuse:
         url = fresh_database(args.db)
         generate_dataset(url, args.articles, args.claims_per_article)
+    ensure_alerts(url, args.alerts)
     secret = token(url)
     lists = fill(url)
     import psycopg
@@ -155,9 +190,10 @@ def main() -> None:
     with psycopg.connect(url) as conn:
         counts = conn.execute(
             "SELECT (SELECT count(*) FROM articles_article), (SELECT count(*) FROM claims_claim),"
-            " (SELECT count(*) FROM linking_claimlink), (SELECT count(*) FROM claims_quote)"
+            " (SELECT count(*) FROM linking_claimlink), (SELECT count(*) FROM claims_quote),"
+            " (SELECT count(*) FROM alerts_repeatalert)"
         ).fetchone()
-    print("data: {:,} articles, {:,} claims, {:,} claim links, {:,} quotes".format(*counts))
+    print("data: {:,} articles, {:,} claims, {:,} claim links, {:,} quotes, {:,} repeat alerts".format(*counts))
 
     web = start_web(url, args.port, "bench-api-", API_RATE_LIMIT="100000/minute")
     try:

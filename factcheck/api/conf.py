@@ -41,7 +41,8 @@ SPECTACULAR_SETTINGS = {
     "TITLE": "Fact-check desk API",
     "DESCRIPTION": (
         "Articles, claims (with verdicts, evidence and corrections), quotes, speakers, links and "
-        "published fact-checks; article submission through the desk's intake. Authenticate with "
+        "published fact-checks, repeat alerts (read, acknowledge); article submission through the "
+        "desk's intake. Authenticate with "
         "`Authorization: Bearer <token>` (create a token on the desk: API tokens). Lists are "
         "cursor-paginated: follow `next`."
     ),
@@ -54,8 +55,10 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
     # No request to swagger.io's validator: nothing leaves the site.
     "SWAGGER_UI_SETTINGS": {"deepLinking": True, "validatorUrl": None, "persistAuthorization": False},
-    # Three models call their choices `kind`: name each set.
+    # Three models call their choices `kind`, two `state`: name each set.
     "ENUM_NAME_OVERRIDES": {
+        "AlertStateEnum": "factcheck.alerts.models.AlertState",
+        "StateEnum": "factcheck.linking.models.LinkState",  # the name it had before alerts came
         "ArticleKindEnum": "factcheck.articles.models.ArticleKind",
         "ClaimKindEnum": "factcheck.claims.models.ClaimKind",
         "PersonKindEnum": "factcheck.claims.models.PersonKind",

@@ -7,9 +7,15 @@ score) and querysets, with the few filters the API adds
 
 from __future__ import annotations
 
+import datetime
+
 from django.db.models import Q, QuerySet
+from django.utils import timezone
+from django.utils.dateparse import parse_date
 from rest_framework import serializers
 
+from factcheck.alerts import selectors as alert_selectors
+from factcheck.alerts.models import AlertState
 from factcheck.articles.models import ArticleKind, ExtractionState, Outlet
 from factcheck.claims.models import CandidateStatus, Person, Rating, Workflow
 from factcheck.linking.models import ClaimLink, LinkState, QuoteLink, Relation
@@ -127,6 +133,47 @@ class QuoteLinkFilters(LinkFilters):
     quote = serializers.IntegerField(required=False, min_value=1, help_text="Links of this quote.")
 
 
+class DayOrMomentField(serializers.DateTimeField):
+    """An ISO 8601 date-time, or a plain date meaning that whole day in the desk's time zone:
+    its start (`since`), or the start of the next day (`until`, so the day is included)."""
+
+    def __init__(self, *, day_end: bool = False, **kwargs):
+        self.day_end = day_end
+        super().__init__(**kwargs)
+
+    def to_internal_value(self, value):
+        if isinstance(value, str) and len(value.strip()) == 10:
+            try:
+                day = parse_date(value.strip())
+            except ValueError:
+                day = None
+                self.fail("invalid", format="YYYY-MM-DD or YYYY-MM-DDThh:mm[:ss][+HH:MM|Z]")
+            if day is not None:
+                day += datetime.timedelta(days=1 if self.day_end else 0)
+                return timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
+        return super().to_internal_value(value)
+
+
+class AlertFilters(Filters):
+    acknowledged = serializers.BooleanField(
+        required=False, allow_null=True, default=None, help_text="true: acknowledged only; false: open only."
+    )
+    since = DayOrMomentField(
+        required=False, help_text="Raised at or after this date-time (ISO 8601), or on or after this date."
+    )
+    until = DayOrMomentField(
+        required=False, day_end=True, help_text="Raised before this date-time (ISO 8601), or on or before this date."
+    )
+    outlet = IdOrSlugField(required=False, help_text="Outlet (id or slug) of the article the new claim is in.")
+    validate_outlet = _Published.validate_outlet
+
+    def validate(self, data):
+        data = super().validate(data)
+        if data.get("since") and data.get("until") and data["since"] >= data["until"]:
+            raise serializers.ValidationError({"until": ["`until` is not after `since`."]})
+        return data
+
+
 def parse(filters_class: type[Filters], params) -> dict:
     filters = filters_class(data={key: params.get(key) for key in params})
     filters.is_valid(raise_exception=True)
@@ -199,6 +246,21 @@ def links(queryset: QuerySet, data: dict, *, end: str) -> QuerySet:
     if data.get(end):
         queryset = queryset.involving(data[end])
     return queryset
+
+
+def alerts(user, data: dict) -> QuerySet:
+    """The alerts the /alerts/ page lists (alerts.selectors.alerts_for), with the API's filters."""
+    state = ""
+    if data.get("acknowledged") is not None:
+        state = AlertState.ACKNOWLEDGED if data["acknowledged"] else AlertState.OPEN
+    qs = alert_selectors.alerts_for(user, state=state)
+    if data.get("since"):
+        qs = qs.filter(created_at__gte=data["since"])
+    if data.get("until"):
+        qs = qs.filter(created_at__lt=data["until"])
+    if data.get("outlet"):
+        qs = qs.filter(claim__article__outlet=data["outlet"])
+    return qs
 
 
 def factchecks(user, data: dict) -> QuerySet:

@@ -3,20 +3,44 @@ reused, never renumbered); `url` is the resource in this API, `web_url` its page
 
 from __future__ import annotations
 
-from django.urls import reverse
+import datetime
+
+from django.urls import get_script_prefix, get_urlconf, reverse
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from factcheck.alerts import selectors as alert_selectors
+from factcheck.alerts.models import RepeatAlert
 from factcheck.api.models import ApiToken
 from factcheck.articles.models import Article, Outlet
 from factcheck.claims.models import Claim, Correction, Evidence, Person, Quote, Rating, Workflow
 from factcheck.linking.models import ClaimLink, QuoteLink
+from factcheck.linking.selectors import review_url_for
 from factcheck.publishing.claimreview import claim_review_jsonld
 
 
 def absolute(context, path: str) -> str:
     request = context.get("request")
     return request.build_absolute_uri(path) if request is not None else path
+
+
+# The API's detail paths differ only by the id: reverse each once (per URL prefix) with a
+# stand-in id and fill the real one in. A list of 200 alerts named 1,400 such addresses, and
+# reverse() was a third of its CPU time (docs/benchmarks.md, "API lists").
+_ID_STAND_IN = "987654321987654321"
+_API_PATHS: dict[tuple[str, str, str | None], tuple[str, str] | None] = {}
+
+
+def api_path(view_name: str, pk: int) -> str:
+    """reverse(f"api:{view_name}", args=[pk]), without resolving the pattern again each time."""
+    key = (view_name, get_script_prefix(), get_urlconf())
+    parts = _API_PATHS.get(key, ())
+    if parts == ():
+        path = reverse(f"api:{view_name}", args=[_ID_STAND_IN])
+        parts = _API_PATHS[key] = tuple(path.split(_ID_STAND_IN)) if path.count(_ID_STAND_IN) == 1 else None
+    if parts is None or not isinstance(pk, int):
+        return reverse(f"api:{view_name}", args=[pk])
+    return f"{parts[0]}{pk}{parts[1]}"
 
 
 class ApiUrlField(serializers.Field):
@@ -29,7 +53,7 @@ class ApiUrlField(serializers.Field):
         super().__init__(**kwargs)
 
     def to_representation(self, obj) -> str:
-        return absolute(self.context, reverse(f"api:{self.view_name}", args=[obj.pk]))
+        return absolute(self.context, api_path(self.view_name, obj.pk))
 
 
 class WebUrlField(ApiUrlField):
@@ -357,3 +381,97 @@ class ApiTokenSerializer(serializers.ModelSerializer):
         model = ApiToken
         fields = ["id", "name", "user", "display", "scopes", "status", "created_at", "expires_at"]
         fields += ["last_used_at", "revoked_at"]
+
+
+# --- Repeat alerts (factcheck/alerts): what the /alerts/ pages show --------------------------
+
+
+class _AlertClaimSerializer(serializers.ModelSerializer):
+    """The new claim: what was said, who said it, where and when."""
+
+    url = ApiUrlField("claim-detail")
+    web_url = WebUrlField()
+    article = ArticleRefSerializer()
+    claimant = PersonRefSerializer(allow_null=True)
+    said_by = serializers.SerializerMethodField(help_text="The claimant's name, or the text naming them; may be empty.")
+    appeared_on = serializers.SerializerMethodField(
+        help_text="The article's date, else the day the desk received it (as the alert page)."
+    )
+
+    class Meta:
+        model = Claim
+        fields = ["id", "url", "web_url", "text", "claimant", "claimant_text", "said_by", "article", "appeared_on"]
+
+    def get_said_by(self, claim) -> str:
+        return alert_selectors.claimant_name(claim) or ""
+
+    def get_appeared_on(self, claim) -> datetime.date:
+        return alert_selectors.appeared_on(claim)
+
+
+class _AlertCheckSerializer(serializers.ModelSerializer):
+    """The earlier check: ours (published) or another organisation's (imported ClaimReview)."""
+
+    url = ApiUrlField("claim-detail")
+    web_url = WebUrlField()
+    article = ArticleRefSerializer()
+    checked_by = serializers.SerializerMethodField(help_text="This newsroom, or the organisation that checked it.")
+    rating = serializers.SerializerMethodField(help_text="The verdict in words (the review's own rating text first).")
+    verdict = RatingSerializer(allow_null=True, help_text="The verdict on our scale, if any.")
+    review_url = serializers.SerializerMethodField(
+        help_text="Where the verdict can be read: the imported review's page, or our public fact-check page."
+    )
+    checked_on = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Claim
+        fields = ["id", "url", "web_url", "text", "article", "checked_by", "rating", "verdict", "review_url"]
+        fields += ["checked_on"]
+
+    def get_checked_by(self, claim) -> str:
+        return alert_selectors.checked_by(claim)
+
+    def get_rating(self, claim) -> str:
+        return alert_selectors.verdict_words(claim)
+
+    def get_review_url(self, claim) -> str | None:
+        return review_url_for(claim)
+
+    def get_checked_on(self, claim) -> datetime.date:
+        return alert_selectors.checked_on(claim)
+
+
+class RepeatAlertSerializer(serializers.ModelSerializer):
+    """A repeat alert: a new claim (`claim`) that matched a claim already checked (`checked`)."""
+
+    url = ApiUrlField("alert-detail")
+    web_url = WebUrlField()
+    acknowledge_url = ApiUrlField("alert-acknowledge")
+    claim = _AlertClaimSerializer(help_text="The new claim.")
+    checked = _AlertCheckSerializer(source="checked_claim", help_text="The earlier check it repeats.")
+    probability = serializers.FloatField(help_text="The link's calibrated match probability when raised (0-1).")
+    acknowledged_by = serializers.CharField(
+        source="acknowledged_by.get_username", default=None, allow_null=True, help_text="Who acknowledged it."
+    )
+
+    class Meta:
+        model = RepeatAlert
+        fields = ["id", "url", "web_url", "state", "probability", "claim", "checked", "created_at"]
+        fields += ["acknowledged_by", "acknowledged_at", "note", "acknowledge_url"]
+
+
+class AlertAcknowledgeSerializer(serializers.Serializer):
+    note = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        default="",
+        help_text="What the desk did about it (optional, up to 500 characters).",
+    )
+
+
+class AlertAcknowledgedSerializer(serializers.Serializer):
+    acknowledged = serializers.BooleanField(
+        help_text="True: acknowledged by this request. False: it already was (nothing changed, no new audit event)."
+    )
+    message = serializers.CharField()
+    alert = RepeatAlertSerializer()

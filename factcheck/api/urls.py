@@ -17,6 +17,7 @@ router.register("speakers", views.SpeakerViewSet, basename="speaker")
 router.register("links/claims", views.ClaimLinkViewSet, basename="claimlink")
 router.register("links/quotes", views.QuoteLinkViewSet, basename="quotelink")
 router.register("factchecks", views.FactcheckViewSet, basename="factcheck")
+router.register("alerts", views.AlertViewSet, basename="alert")
 router.register("tokens", views.ApiTokenViewSet, basename="token")
 
 urlpatterns = [

@@ -22,6 +22,9 @@ from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 
 from factcheck.accounts.roles import Cap
+from factcheck.alerts import selectors as alert_selectors
+from factcheck.alerts import services as alert_services
+from factcheck.alerts.models import AlertState, RepeatAlert
 from factcheck.api import filters, serializers
 from factcheck.api.authentication import BearerTokenAuthentication
 from factcheck.api.models import ApiToken, Scope
@@ -31,6 +34,7 @@ from factcheck.api.throttling import SubmitRateThrottle, TokenRateThrottle
 from factcheck.articles.models import Article, body_fingerprint
 from factcheck.articles.services import article_create
 from factcheck.claims.models import Claim, Correction, Person, Quote, Rating
+from factcheck.core.errors import Conflict
 from factcheck.linking.models import ClaimLink, QuoteLink
 from factcheck.ops.broker import BROKER_ERRORS
 from factcheck.review import access, presenters, selectors
@@ -321,6 +325,68 @@ class FactcheckViewSet(ApiMixin, viewsets.GenericViewSet):
         published = Claim.objects.visible_to(request.user).published().with_related().defer("article__body")
         claim = get_object_or_404(self.related(published), pk=int(pk))
         return Response(self.serializer_class(claim, context=self.get_serializer_context()).data)
+
+
+@documented(filters.AlertFilters, serializers.RepeatAlertSerializer)
+class AlertViewSet(ApiMixin, viewsets.GenericViewSet):
+    """Repeat alerts, as the desk's /alerts/ pages show them: a new claim that matched a claim
+    already checked (ours, or another organisation's), who said it, where and when, the earlier
+    verdict and its page. Every role on the desk reads them; fact-checkers, editors and
+    administrators acknowledge them (scope `submit`), through the page's own service."""
+
+    serializer_class = serializers.RepeatAlertSerializer
+    filters_class = filters.AlertFilters
+    queryset = RepeatAlert.objects.none()
+    action_scopes = {"acknowledge": {Scope.SUBMIT}}
+
+    @staticmethod
+    def related(alerts):
+        # Both claims' texts and articles' metadata are in the response; not the articles' bodies.
+        return alerts.select_related("checked_claim__verdict__scale").defer(
+            "claim__article__body",
+            "checked_claim__article__body",
+            "claim__search_vector",
+            "checked_claim__search_vector",
+        )
+
+    def alert(self, pk) -> RepeatAlert:
+        return get_object_or_404(self.related(alert_selectors.alerts_for(self.request.user)), pk=int(pk))
+
+    def list(self, request):
+        return self.paged(self.related(filters.alerts(request.user, self.filter_data())), self.serializer_class)
+
+    def retrieve(self, request, pk=None):
+        return Response(self.serializer_class(self.alert(pk), context=self.get_serializer_context()).data)
+
+    @extend_schema(
+        request=serializers.AlertAcknowledgeSerializer,
+        responses={200: serializers.AlertAcknowledgedSerializer, **REFUSALS},
+    )
+    @action(detail=True, methods=["post"])
+    def acknowledge(self, request, pk=None):
+        """Acknowledge the alert, as its page's button does (the same service, role check and audit
+        event). Idempotent: on an alert already acknowledged it answers 200 with
+        `"acknowledged": false`, says by whom, and changes nothing. The alert's state is its
+        version: the service locks the row and moves it from open to acknowledged only once."""
+        alert = self.alert(pk)  # 404 first, then 403, as the page
+        access.require_cap(request.user, Cap.REVIEW)
+        incoming = serializers.AlertAcknowledgeSerializer(data=request.data or {})
+        incoming.is_valid(raise_exception=True)
+        try:
+            alert_services.repeat_alert_acknowledge(
+                alert=alert, actor=request.user, note=incoming.validated_data["note"]
+            )
+            done, message = True, "Alert acknowledged."
+        except Conflict as exc:
+            alert = self.alert(pk)
+            if alert.state != AlertState.ACKNOWLEDGED:
+                raise
+            done, message = False, f"{exc.message} Nothing changed."
+        else:
+            alert = self.alert(pk)
+        context = self.get_serializer_context()
+        body = {"acknowledged": done, "message": message, "alert": self.serializer_class(alert, context=context).data}
+        return Response(body)
 
 
 @extend_schema_view(

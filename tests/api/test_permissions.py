@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 import pytest
 
 from factcheck.accounts.roles import Cap
+from factcheck.alerts.models import RepeatAlert
 from factcheck.api.models import ApiToken, Scope
 from factcheck.api.services import api_token_create, api_token_revoke
 
@@ -64,6 +65,16 @@ ENDPOINTS = [
     Endpoint("GET", "/api/v1/factchecks/", member=False),
     # An unpublished claim is not a fact-check: 404, as the public page.
     Endpoint("GET", "/api/v1/factchecks/{published}/", member=False, missing="/api/v1/factchecks/{claim}/"),
+    # Repeat alerts: read by every role, as /alerts/; acknowledged by those who may on the page.
+    Endpoint("GET", "/api/v1/alerts/"),
+    Endpoint("GET", "/api/v1/alerts/{alert}/", missing="/api/v1/alerts/999999/"),
+    Endpoint(
+        "POST",
+        "/api/v1/alerts/{alert}/acknowledge/",
+        scopes=frozenset({SUBMIT}),
+        cap=Cap.REVIEW,
+        missing="/api/v1/alerts/999999/acknowledge/",
+    ),
     Endpoint("GET", "/api/v1/tokens/", scopes=frozenset({ADMIN})),
     Endpoint("GET", "/api/v1/tokens/{victim}/", scopes=frozenset({ADMIN}), missing="/api/v1/tokens/999999/"),
     Endpoint("DELETE", "/api/v1/tokens/{victim}/", scopes=frozenset({ADMIN}), ok=204),
@@ -88,6 +99,7 @@ def world(article, claim, quote, admin_user, pair):
         "speaker": Person.objects.create(name="Jane Minister", normalized_name="jane minister").pk,
         "claim_link": ClaimLinkFactory(a=pair[0], b=pair[1]).pk,
         "quote_link": QuoteLinkFactory(a=quote, b=QuoteFactory(text="We are advancing on all fronts")).pk,
+        "alert": RepeatAlert.objects.create(claim=claim, checked_claim=published, probability=0.8).pk,
     }
 
 
@@ -103,6 +115,8 @@ _bodies = itertools.count()
 def call(api: Api, endpoint: Endpoint, world: dict, admin_user, *, path: str | None = None):
     values = {**world, "victim": victim(world, admin_user)} if "{victim}" in (path or endpoint.path) else world
     url = (path or endpoint.path).format(**values)
+    if endpoint.method == "POST" and url.endswith("/acknowledge/"):
+        return api.post(url, {})  # idempotent: 200 each time once allowed
     if endpoint.method == "POST":
         return api.post(url, {"body": f"Article {next(_bodies)} of the matrix: 40 tanks were lost, officials said."})
     if endpoint.method == "DELETE":

@@ -272,3 +272,21 @@ def test_extraction_state_of_a_done_article(reader):
     article.save()
     state = reader.get(f"/api/v1/articles/{article.pk}/extraction/").json()
     assert state["state"] == "done" and state["finished"] is True
+
+
+def test_api_paths_are_what_reverse_says(reader, claim):
+    """serializers.api_path fills an id into a path reversed once: the same address as reverse(),
+    under another script prefix too (a desk served below /desk/)."""
+    from django.urls import reverse, set_script_prefix
+
+    from factcheck.api.serializers import api_path
+
+    for name in ("article-detail", "claim-detail", "alert-detail", "alert-acknowledge", "article-extraction"):
+        for pk in (1, 42, 1234567):
+            assert api_path(name, pk) == reverse(f"api:{name}", args=[pk])
+    set_script_prefix("/desk/")
+    try:
+        assert api_path("claim-detail", 7) == reverse("api:claim-detail", args=[7]) == "/desk/api/v1/claims/7/"
+    finally:
+        set_script_prefix("/")
+    assert reader.get(f"/api/v1/claims/{claim.pk}/").json()["url"] == f"http://testserver/api/v1/claims/{claim.pk}/"

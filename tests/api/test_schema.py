@@ -9,6 +9,7 @@ import jsonschema
 import pytest
 from drf_spectacular.validation import validate_schema
 
+from factcheck.alerts.models import RepeatAlert
 from factcheck.claims.models import Workflow
 
 from ..factories import ClaimFactory, ClaimLinkFactory, EvidenceFactory
@@ -38,6 +39,9 @@ def test_the_document_is_valid_openapi_3(document):
         "/api/v1/links/claims/",
         "/api/v1/links/quotes/",
         "/api/v1/factchecks/",
+        "/api/v1/alerts/",
+        "/api/v1/alerts/{id}/",
+        "/api/v1/alerts/{id}/acknowledge/",
         "/api/v1/tokens/",
     ):
         assert path in paths
@@ -49,6 +53,12 @@ def test_the_document_is_valid_openapi_3(document):
     names = {p["name"] for p in document["paths"]["/api/v1/claims/"]["get"]["parameters"]}
     assert {"q", "outlet", "date_from", "date_to", "speaker", "status", "workflow", "verdict"} <= names
     assert {"score_min", "score_max", "link_state", "cursor", "page_size"} <= names
+    names = {p["name"] for p in document["paths"]["/api/v1/alerts/"]["get"]["parameters"]}
+    assert {"acknowledged", "since", "until", "outlet", "cursor", "page_size"} <= names
+    # Two choice sets called `state` keep readable names (not drf-spectacular's hashed fallback).
+    schemas = document["components"]["schemas"]
+    assert schemas["AlertStateEnum"]["enum"] == ["open", "acknowledged"]
+    assert schemas["StateEnum"]["enum"] == ["suggested", "confirmed", "dismissed"]
 
 
 def test_the_schema_needs_a_token_or_a_session(client, checker):
@@ -110,6 +120,20 @@ def test_responses_match_the_document(document, checker, editor, article, claim,
     check(document, "/api/v1/articles/", "post", 200, again.json())
     refused = api.post("/api/v1/articles/", {"body": ""})
     check(document, "/api/v1/articles/", "post", 400, refused.json())
+    # Repeat alerts: list, detail, acknowledge (first time and again), a refusal.
+    alert = RepeatAlert.objects.create(claim=claim, checked_claim=published, probability=0.9)
+    for path, url, status in (
+        ("/api/v1/alerts/", "/api/v1/alerts/", 200),
+        ("/api/v1/alerts/{id}/", f"/api/v1/alerts/{alert.pk}/", 200),
+        ("/api/v1/alerts/", "/api/v1/alerts/?acknowledged=maybe", 400),
+    ):
+        response = api.get(url)
+        assert response.status_code == status, url
+        check(document, path, "get", status, response.json())
+    for _ in range(2):
+        acknowledged = api.post(f"/api/v1/alerts/{alert.pk}/acknowledge/", {"note": "Seen"})
+        assert acknowledged.status_code == 200
+        check(document, "/api/v1/alerts/{id}/acknowledge/", "post", 200, acknowledged.json())
     # The check itself catches a response that strays from the document.
     with pytest.raises(jsonschema.ValidationError):
         check(document, "/api/v1/articles/{id}/extraction/", "get", 200, {"state": 3})

@@ -7,7 +7,8 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from factcheck.claims.models import Workflow
+from factcheck.alerts.models import RepeatAlert
+from factcheck.claims.models import Person, Workflow
 
 from ..api.conftest import Api, token_for
 from ..factories import ClaimFactory, ClaimLinkFactory, EvidenceFactory, QuoteFactory, QuoteLinkFactory, rating
@@ -22,6 +23,7 @@ LISTS = [
     "/api/v1/links/quotes/",
     "/api/v1/factchecks/",
     "/api/v1/speakers/",
+    "/api/v1/alerts/",
 ]
 
 
@@ -37,6 +39,12 @@ def test_query_counts_do_not_grow_with_page_size(checker):
         ClaimLinkFactory(a=a, b=b)
     for a, b in zip(quotes, quotes[1:], strict=False):
         QuoteLinkFactory(a=a, b=b)
+    # 21 news claims repeating the checks, each with a claimant: one alert each.
+    for n, checked in enumerate(claims):
+        repeat = ClaimFactory(
+            text=f"Repeat {n} about 2km.", claimant=Person.objects.create(name=f"P{n}", normalized_name=f"p{n}")
+        )
+        RepeatAlert.objects.create(claim=repeat, checked_claim=checked, probability=0.7)
     api = Api(token_for(checker))
     api.get("/api/v1/claims/")  # warm: the token's first use is written once
 

@@ -312,6 +312,48 @@ def test_every_url_with_every_role(request, client, persona, world):
     assert ClaimLink.objects.count() == 1 and QuoteLink.objects.count() == 1  # empty input creates nothing
 
 
+# The API's routes that repeat a page (factcheck/api/urls.py), with the page whose rule they
+# follow. The walk above leaves the API out (no login page there: 401 without a token);
+# tests/api/test_permissions.py holds its whole matrix (scopes, revoked tokens). Here each of
+# these answers, for every persona, as its page does: 403 where the page is 403, the data where
+# the page opens, 404 for a missing row.
+API_MIRRORS = {
+    "api:alert-list": "alerts:list",
+    "api:alert-detail": "alerts:detail",
+    "api:alert-acknowledge": "alerts:acknowledge",
+}
+
+
+def test_every_api_alert_route_mirrors_a_declared_page():
+    api = next(e for e in get_resolver().url_patterns if isinstance(e, URLResolver) and e.namespace == "api")
+    alert_routes = {route.name for route in _walk(api.url_patterns, str(api.pattern), "api") if "alerts" in route.route}
+    assert alert_routes == API_MIRRORS.keys(), "an API alert route without its page in API_MIRRORS"
+    assert set(API_MIRRORS.values()) <= URL_CAPS.keys()
+
+
+@pytest.mark.parametrize("persona", PERSONAS)
+def test_api_alert_routes_answer_as_their_pages(request, client, persona, world):
+    from factcheck.api.models import Scope
+    from tests.api.test_permissions import persona_token
+
+    user = request.getfixturevalue(persona)
+    api = persona_token(request, persona, {Scope.READ, Scope.SUBMIT})
+    for api_name, page_name in API_MIRRORS.items():
+        page_route = next(route for route in ROUTES if route.name == page_name)
+        for missing in (False, True) if page_route.parameters else (False,):
+            pk = 999999 if missing else world["repeat_alert"].pk
+            client.force_login(user)
+            page = fetch(client, url_of(page_route, world, missing=missing))
+            url = reverse(api_name, args=[pk]) if page_route.parameters else reverse(api_name)
+            answer = api.post(url, {}) if api_name.endswith("-acknowledge") else api.get(url)
+            if page.status_code in (403, 404):
+                want = page.status_code
+            else:
+                assert page.status_code in (200, 302, 400), (persona, page_name, page.status_code)
+                want = 200
+            assert answer.status_code == want, (persona, api_name, missing, page.status_code, answer.content[:200])
+
+
 def test_get_on_post_only_actions_is_refused(client, checker, article, claim):
     client.force_login(checker)
     assert client.get(reverse("review:triage_claim_accept", args=[article.pk, claim.pk])).status_code == 405
