@@ -229,9 +229,9 @@ STORAGES = {
 FORMS_URLFIELD_ASSUME_HTTPS = True
 
 # Form widgets drawn by Jinja2 from Django's own Jinja2 widget templates (django/forms/jinja2/):
-# the same controls as the Django template language draws, at a fraction of its CPU
-# (docs/benchmarks.md, "Page costs", "Jinja2 instead of f-strings").
-FORM_RENDERER = "django.forms.renderers.Jinja2"
+# the same controls as the Django template language draws, for less CPU (docs/benchmarks.md,
+# "Page costs", "Jinja2 instead of f-strings"); the admin's widgets, DTL only, fall back to DTL.
+FORM_RENDERER = "factcheck.core.jinja.FormRenderer"
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"

@@ -4,14 +4,19 @@ Jinja2 compiles a template to Python once, so a fragment drawn fifty times a pag
 result row, a queue item) costs little more than the f-strings it replaced, with autoescape
 doing the escaping. Each `{{ value }}` is localized and escaped as the Django template language
 does it, and the filters are Django's own (`truncatewords`, `floatformat`, `date`), so the
-output is what DTL wrote. Django's form renderer (settings.FORM_RENDERER) has its own engine.
+output is what DTL wrote. The form renderer below (settings.FORM_RENDERER) has its own engine,
+Django's, over Django's Jinja2 widget templates.
 """
 
 from __future__ import annotations
 
 from django.conf import settings
+from django.forms.renderers import DjangoTemplates
+from django.forms.renderers import Jinja2 as Jinja2Renderer
+from django.template import TemplateDoesNotExist
 from django.template.defaultfilters import date, floatformat, truncatewords
 from django.utils.formats import localize
+from django.utils.functional import cached_property
 from django.utils.html import conditional_escape, escape
 from jinja2 import Environment
 
@@ -37,3 +42,19 @@ def environment(**options) -> Environment:
     env = Environment(autoescape=True, finalize=_as_django, **options)
     env.filters.update({"truncatewords": truncatewords, "floatformat": floatformat, "date": date})
     return env
+
+
+class FormRenderer(Jinja2Renderer):
+    """settings.FORM_RENDERER: Django's Jinja2 form renderer (its own Jinja2 widget templates in
+    django/forms/jinja2/), with Django's DTL renderer for a template that has no Jinja2 twin:
+    the admin's widgets (admin/widgets/*.html) exist only in the Django template language."""
+
+    @cached_property
+    def _dtl(self) -> DjangoTemplates:
+        return DjangoTemplates()
+
+    def get_template(self, template_name):
+        try:
+            return super().get_template(template_name)
+        except TemplateDoesNotExist:
+            return self._dtl.get_template(template_name)
