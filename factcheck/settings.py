@@ -158,6 +158,16 @@ TEMPLATES = [
             ],
         },
     },
+    {
+        # Hot fragments drawn many times a page (templates/jinja2/: the search result row and
+        # the queue item, see review/templatetags/result_rows.py). Pages stay in DTL; this
+        # engine is second, so get_template() finds a page's DTL template first.
+        "NAME": "jinja2",
+        "BACKEND": "django.template.backends.jinja2.Jinja2",
+        "DIRS": [BASE_DIR / "templates" / "jinja2"],
+        "APP_DIRS": False,
+        "OPTIONS": {"environment": "factcheck.core.jinja.environment"},
+    },
 ]
 
 WSGI_APPLICATION = "factcheck.wsgi.application"
@@ -218,9 +228,10 @@ STORAGES = {
 
 FORMS_URLFIELD_ASSUME_HTTPS = True
 
-# Widgets drawn in Python, the same HTML as Django's widget templates at a fraction of the CPU
-# (factcheck/core/form_renderer.py).
-FORM_RENDERER = "factcheck.core.form_renderer.FastRenderer"
+# Form widgets drawn by Jinja2 from Django's own Jinja2 widget templates (django/forms/jinja2/):
+# the same controls as the Django template language draws, for less CPU (docs/benchmarks.md,
+# "Page costs", "Jinja2 instead of f-strings"); the admin's widgets, DTL only, fall back to DTL.
+FORM_RENDERER = "factcheck.core.jinja.FormRenderer"
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"

@@ -1,23 +1,30 @@
-"""`compact_field`: the markup of crispy's `as_crispy_field` for plain text and number inputs,
-built in Python instead of through three nested templates.
+"""`compact_field` and `crispy_field`: the markup of crispy's `as_crispy_field` (bootstrap5)
+drawn by one Jinja2 template each (templates/jinja2/review/compact_field.html,
+crispy_field.html) instead of crispy's nested DTL templates; `compact_input`: a hidden input.
 
-Why: the reader renders an edit and a split form for every candidate, so a 20-candidate article
-rendered about 60 fields through crispy (`bootstrap5/field.html` and Django's widget templates),
-which was more than half the page's server time (docs/benchmarks.md, "Review pages"). The HTML
-is the same, minus crispy's blank lines (tests/review/test_compact_fields.py compares the two);
-any other widget falls back to crispy.
+Why: the reader renders an edit and a split form, the search page a dozen filters, and crispy
+(`bootstrap5/field.html` and its includes) was more than half of those pages' server time
+(docs/benchmarks.md, "Review pages", "Page costs"). The HTML is crispy's minus its blank lines
+(tests/review/test_compact_fields.py compares the two); the choice of classes and attributes
+stays in Python below; any widget or layout not covered falls back to crispy.
 """
 
 from __future__ import annotations
 
 from crispy_forms.templatetags.crispy_forms_filters import as_crispy_field
 from django import forms, template
+from django.template import engines
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString, mark_safe
 
 register = template.Library()
 
-_ASTERISK = mark_safe('<span class="asteriskField">*</span>')  # noqa: S308 - a constant
+
+def _render(name: str, context: dict) -> SafeString:
+    """A Jinja2 template of templates/jinja2/ (autoescaped; values written as DTL writes them)."""
+    html = engines["jinja2"].env.get_template(name).render(context)
+    return mark_safe(html)  # noqa: S308 - autoescaped by Jinja2 (factcheck/core/jinja.py)
+
 
 # Widgets drawn here; their markup is one <input>. Subclasses with other templates are not.
 _INPUTS = {forms.NumberInput: "numberinput", forms.TextInput: "textinput"}
@@ -76,32 +83,15 @@ def compact_field(field: forms.BoundField) -> SafeString:
         attrs["aria-invalid"] = "true"
         attrs["aria-describedby"] = f"{field.auto_id}_error"
         attrs["id"] = attrs.pop("id", field.auto_id)  # last, as crispy writes it
-    required = field.field.required
-    error_html = (
-        format_html(
-            '<div id="{}_error" class="invalid-feedback">{}</div>',
-            field.auto_id,
-            format_html_join(
-                "",
-                '<p id="error_{}_{}"><strong>{}</strong></p>',
-                ((n, field.auto_id, e) for n, e in enumerate(errors, 1)),
-            ),
-        )
-        if errors
-        else ""
-    )
-    return format_html(
-        '<div id="div_{}" class="mb-3"><label for="{}" class="form-label{}">{}{}</label>'
-        '<input type="{}" name="{}"{}>{}</div>',
-        field.auto_id,
-        field.id_for_label,
-        " requiredField" if required else "",
-        field.label,
-        _ASTERISK if required else "",
-        widget.input_type,
-        field.html_name,
-        _flat(attrs),
-        error_html,
+    return _render(
+        "review/compact_field.html",
+        {
+            "field": field,
+            "required": field.field.required,
+            "input_type": widget.input_type,
+            "attrs": attrs,
+            "errors": errors,
+        },
     )
 
 
@@ -128,7 +118,8 @@ def _crispy_classes(widget: forms.Widget, extra: str) -> None:
 @register.filter
 def crispy_field(field: forms.BoundField) -> SafeString:
     """`{{ field|as_crispy_field }}` (bootstrap5) for a field with a label, its widget, its help
-    and its errors, built in Python: the same HTML but crispy's blank lines (tests/review/
+    and its errors, drawn by templates/jinja2/review/crispy_field.html: the same HTML but crispy's
+    blank lines (tests/review/
     test_compact_fields.py compares the two), about a tenth of the CPU. The search page draws its
     dozen filters with it. Hidden fields, check boxes, radios, files, compound widgets and helpers
     with their own layout go to crispy."""
@@ -155,44 +146,17 @@ def crispy_field(field: forms.BoundField) -> SafeString:
     errors = field.errors
     extra = "form-select" if isinstance(widget, forms.Select) else "form-control"
     _crispy_classes(widget, f"{extra} is-invalid" if errors else extra)
-    required = field.field.required
-    label = ""
-    if field.label:
-        label = format_html(
-            '<label{} class="form-label{}">{}{}</label>',
-            format_html(' for="{}"', field.id_for_label) if field.id_for_label else "",
-            " requiredField" if required else "",
-            field.label,
-            _ASTERISK if required else "",
-        )
-    inline_errors = bool(helper is not None and helper.error_text_inline)
-    inline_help = bool(helper is not None and helper.help_text_inline)
-    help_html = ""
-    if field.help_text:
-        help_text = mark_safe(field.help_text)  # noqa: S308 - crispy writes it |safe: the form's own text
-        if inline_help:
-            help_html = format_html('<span id="{}_helptext" class="form-text">{}</span>', field.auto_id, help_text)
-        else:
-            help_id = format_html('id="{}_helptext" ', field.auto_id) if field.auto_id else ""
-            help_html = format_html('<div {}class="form-text">{}</div>', help_id, help_text)
-    error_html = ""
-    if errors:
-        tag = "span" if inline_errors else "p"
-        error_html = format_html(
-            '<div id="{}_error" class="invalid-feedback">{}</div>',
-            errors.field_id,
-            format_html_join(
-                "",
-                "<" + tag + ' id="error_{}_{}"><strong>{}</strong></' + tag + ">",
-                ((n, field.auto_id, e) for n, e in enumerate(errors, 1)),
-            ),
-        )
-    # bootstrap5/layout/help_text_and_errors.html's order (both parts are built safe above).
-    if inline_help and inline_errors:
-        after = error_html
-    elif inline_help:
-        after = mark_safe(help_html + error_html)  # noqa: S308
-    else:
-        after = mark_safe(error_html + help_html)  # noqa: S308
-    css = f" {field.css_classes()}" if field.css_classes() else ""
-    return format_html('<div id="div_{}" class="mb-3{}">{}{}{}</div>', field.auto_id, css, label, str(field), after)
+    return _render(
+        "review/crispy_field.html",
+        {
+            "field": field,
+            "required": field.field.required,
+            "widget": str(field),
+            "errors": errors,
+            # crispy writes the help text |safe: the form's own text, never the user's.
+            "help_text": mark_safe(field.help_text) if field.help_text else "",  # noqa: S308
+            "inline_errors": bool(helper is not None and helper.error_text_inline),
+            "inline_help": bool(helper is not None and helper.help_text_inline),
+            "css": field.css_classes(),
+        },
+    )
