@@ -18,6 +18,9 @@ Shapes (all generated, seeded):
   longsent  one sentence with no punctuation at all (words and spaces only)
   emoji     emoji, alone and in runs, between words
   lines     many short lines (three to six words, single newlines)
+  quotedense  long sentences with almost every token inside marks and no full stop: runs of
+            '"a "a "a', of '"a" "b" "c"', of quotations separated only by commas, with a
+            reporting verb or "according to" now and then (one paragraph per 4,000 characters)
 
 --profile news:200000 prints a cProfile of the rule code on one input instead.
 """
@@ -39,7 +42,7 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 DATASET = Path(os.environ.get("CHECKWORTHY_TRAIN", "/work/shared/datasets/checkworthiness/train.tsv"))
-SHAPES = ("news", "quotes", "parens", "longsent", "emoji", "lines")
+SHAPES = ("news", "quotes", "parens", "longsent", "emoji", "lines", "quotedense")
 SIZES = (12_500, 50_000, 200_000, 1_000_000)
 SPEAKERS = ["Maria Lopez", "the minister", "John Carter", "a spokesperson for the agency", "Ahmed Khan", "Putin"]
 EMOJI = "😀🔥🇺🇦👍🏽🎉💥🚀❤️🙏🏼😂"
@@ -105,6 +108,25 @@ def generate(shape: str, size: int, seed: int = 11) -> str:
     elif shape == "lines":
         while total < size:
             add(" ".join(rng.choice(words) for _ in range(rng.randint(3, 6))) + "\n")
+    elif shape == "quotedense":
+        clean = [w.strip(".,;:!?\"'()“”’‘") for w in words]
+        clean = [w for w in clean if w]
+        para = 0
+        while total < size:
+            r = rng.random()
+            n = rng.randint(5, 60)
+            if r < 0.3:  # '"a "a "a': unbalanced opening marks
+                add(" ".join(f'"{rng.choice(clean)}' for _ in range(n)) + " ")
+            elif r < 0.6:  # '"a" "b" "c"'
+                add(" ".join(f'"{rng.choice(clean)}"' for _ in range(n)) + " ")
+            elif r < 0.85:  # '"a b", "c d", ...': quotations separated only by commas
+                add(", ".join(f'"{rng.choice(clean)} {rng.choice(clean)}"' for _ in range(n)) + ", ")
+            else:  # a frame now and then, never a full stop
+                frame = rng.choice([f"{rng.choice(SPEAKERS)} said", "according to the report", "he added"])
+                add(f'{frame} "{rng.choice(clean)} {rng.choice(clean)}", ')
+            if total - para > 4000:
+                para = total
+                add("\n\n")
     else:
         raise SystemExit(f"unknown shape {shape!r}")
     return "".join(out)[:size]
