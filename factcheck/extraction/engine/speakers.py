@@ -508,6 +508,16 @@ class _Article:
                     if person and noun.pos_ == "NOUN" and noun.lemma_.lower() in _TITLE_NOUNS:
                         person.titles.add(people.canonical_title(noun.lemma_))
         self.persons = sorted(self.person_at.values(), key=lambda p: p.token)
+        # The persons who carried each title, in text order: a title's antecedent is looked
+        # for among them only (the others were skipped one by one, per quotation).
+        self.persons_titled: dict[str, list[_Person]] = {}
+        for person in self.persons:
+            for title in person.titles:
+                self.persons_titled.setdefault(title, []).append(person)
+        # Lookups over all the article's names, kept per name (names and orgs are final here).
+        self._canonical: dict[str, str] = {}
+        self._canonical_orgs: dict[str, str] = {}
+        self._known: dict[tuple[str, bool], bool] = {}
         # Gender by surname, from gendered titles and then from pronouns already resolved, so
         # that "She said ... He said ..." does not give both to the same person.
         self.gender: dict[str, str] = {}
@@ -612,9 +622,25 @@ class _Article:
     # --- resolution -------------------------------------------------------------------------
 
     def canonical_person(self, name: str) -> str:
-        return people.fullest_name(name, self.names)
+        if name not in self._canonical:
+            self._canonical[name] = people.fullest_name(name, self.names)
+        return self._canonical[name]
+
+    def known_person(self, name: str, *, fuller: bool = False) -> bool:
+        """A person the article names (with fuller: names with more than one word)."""
+        key = (name, fuller)
+        if key not in self._known:
+            self._known[key] = any(
+                (not fuller or len(n.split()) > 1) and people.same_person(name, n) for n in self.names
+            )
+        return self._known[key]
 
     def canonical_org(self, name: str) -> str:
+        if name not in self._canonical_orgs:
+            self._canonical_orgs[name] = self._fullest_org(name)
+        return self._canonical_orgs[name]
+
+    def _fullest_org(self, name: str) -> str:
         """Fullest organisation name that ends with the same words, or expands the acronym."""
         key = [people.fold(w) for w in name.split()]
         best = name
@@ -637,11 +663,11 @@ class _Article:
         """
         sent_starts: list[int] = []
         best_in_sent: _Person | None = None
-        for person in reversed(self.persons):
-            if person.token >= tok.i:
-                continue
-            if want_title and want_title not in person.titles:
-                continue
+        # Only persons before the token, and with want_title only those who carried it.
+        pool = self.persons_titled.get(want_title, []) if want_title else self.persons
+        before = bisect_left(pool, tok.i, key=lambda p: p.token)
+        for k in range(before - 1, -1, -1):
+            person = pool[k]
             if gender and self.gender.get(people.surname(person.name), gender) != gender:
                 continue
             if (
@@ -665,7 +691,7 @@ class _Article:
 
     def _confirmed(self, name: str) -> bool:
         """A one-word person name that matches a fuller person name in the article."""
-        return any(len(n.split()) > 1 and people.same_person(name, n) for n in self.names)
+        return self.known_person(name, fuller=True)
 
     def resolve(self, tok: Token) -> _Resolved | None:
         """Name, mention offsets and kind for the subject token of a reporting verb."""
@@ -723,7 +749,7 @@ class _Article:
             name = people.normalize_name(_propn_chain_text(tok))
             # "Smith, the shadow chancellor, said": a title in apposition makes a person,
             # whatever the NER thought; so does a surname already known as a person's.
-            if _has_title_appos(tok) or any(people.same_person(name, n) for n in self.names):
+            if _has_title_appos(tok) or self.known_person(name):
                 return _Resolved(self.canonical_person(name), m_start, m_end, "person")
             if tok.ent_type_ in _ORG_LABELS or tok.lemma_.lower() in ORG_HEADS:
                 org = _strip_det(docview.text(doc)[m_start:m_end])
