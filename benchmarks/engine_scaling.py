@@ -18,9 +18,10 @@ Shapes (all generated, seeded):
   longsent  one sentence with no punctuation at all (words and spaces only)
   emoji     emoji, alone and in runs, between words
   lines     many short lines (three to six words, single newlines)
-  quotedense  long sentences with almost every token inside marks and no full stop: runs of
-            '"a "a "a', of '"a" "b" "c"', of quotations separated only by commas, with a
-            reporting verb or "according to" now and then (one paragraph per 4,000 characters)
+  quotedense  long sentences (10k to 60k characters, no full stop) with almost every token inside
+            marks, each opened by a frame ('X said', 'according to the report') and made of
+            one of '"a "a "a', '"a" "b" "c"', or quotations separated only by commas
+            (one paragraph per 100,000 characters)
 
 --profile news:200000 prints a cProfile of the rule code on one input instead.
 """
@@ -113,18 +114,20 @@ def generate(shape: str, size: int, seed: int = 11) -> str:
         clean = [w for w in clean if w]
         para = 0
         while total < size:
-            r = rng.random()
-            n = rng.randint(5, 60)
-            if r < 0.3:  # '"a "a "a': unbalanced opening marks
-                add(" ".join(f'"{rng.choice(clean)}' for _ in range(n)) + " ")
-            elif r < 0.6:  # '"a" "b" "c"'
-                add(" ".join(f'"{rng.choice(clean)}"' for _ in range(n)) + " ")
-            elif r < 0.85:  # '"a b", "c d", ...': quotations separated only by commas
-                add(", ".join(f'"{rng.choice(clean)} {rng.choice(clean)}"' for _ in range(n)) + ", ")
-            else:  # a frame now and then, never a full stop
-                frame = rng.choice([f"{rng.choice(SPEAKERS)} said", "according to the report", "he added"])
-                add(f'{frame} "{rng.choice(clean)} {rng.choice(clean)}", ')
-            if total - para > 4000:
+            # One long sentence of one variant (10k to 60k characters), opened by a frame.
+            variant = rng.choice(("open", "closed", "commas"))
+            frame = rng.choice([f"{rng.choice(SPEAKERS)} said", "according to the report", "he added"])
+            add(f"{frame} ")
+            end = total + rng.randint(10_000, 60_000)
+            while total < min(end, size):
+                w = rng.choice(clean)
+                if variant == "open":  # '"a "a "a': opening marks only
+                    add(f'"{w} ')
+                elif variant == "closed":  # '"a" "b" "c"'
+                    add(f'"{w}" ')
+                else:  # '"a b", "c d", ...': quotations separated only by commas
+                    add(f'"{w} {rng.choice(clean)}", ')
+            if total - para > 100_000:
                 para = total
                 add("\n\n")
     else:

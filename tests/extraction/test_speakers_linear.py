@@ -93,11 +93,12 @@ def attribution_lines(text: str, cap_per_token: int = CAP_PER_TOKEN) -> tuple[in
             inside = counted_codes[code] = Path(code.co_filename).resolve() in COUNTED
         return local if inside else None
 
+    before = sys.gettrace()
     sys.settrace(call)
     try:
         pipeline.extract_doc(doc, claims=False)
     finally:
-        sys.settrace(None)
+        sys.settrace(before)
     return count, len(doc)
 
 
