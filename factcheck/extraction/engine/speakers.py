@@ -412,6 +412,29 @@ def _sent(doc: Doc, i: int) -> Span:
     return table[i]
 
 
+_CHILDREN_KEY = "factcheck_children_of_token"
+
+
+def _children(tok: Token) -> list[Token]:
+    """The token's children in text order, as Token.children gives them. spaCy finds them by
+    scanning the token's whole subtree on every call, so a verb that heads a long sentence
+    of quotations cost a walk of the sentence per quotation: the table is built once per Doc."""
+    doc = tok.doc
+    table = doc.user_data.get(_CHILDREN_KEY)
+    if table is None:
+        table = [[] for _ in range(len(doc))]
+        for t in doc:
+            if t.head.i != t.i:
+                table[t.head.i].append(t)
+        doc.user_data[_CHILDREN_KEY] = table
+    return table[tok.i]
+
+
+def _lefts(tok: Token) -> list[Token]:
+    """The token's children before it (Token.lefts)."""
+    return [c for c in _children(tok) if c.i < tok.i]
+
+
 class _Article:
     """Per-document indexes built once: who is a person, their titles, organisations."""
 
@@ -594,7 +617,7 @@ class _Article:
         titles: set[str] = set()
         if head.lemma_.lower() in ORG_HEADS:
             return titles
-        for t in head.lefts:
+        for t in _lefts(head):
             if t.dep_ in ("compound", "amod", "nmod", "flat"):
                 title = people.canonical_title(t.text)
                 if title in _PERSON_TITLES:
@@ -717,7 +740,7 @@ class _Article:
                 res.end = max(res.end, tok.idx + len(tok))
             return res
         # The appositive name beats the description: "The ... envoy, Rodion Miroshnik, said".
-        for child in tok.children:
+        for child in _children(tok):
             if child.dep_ == "appos" and child.pos_ == "PROPN" and child.i in self.person_at:
                 return self.resolve(child)
         if tok.pos_ == "PRON" or low in _PERSON_PRONOUNS:
@@ -772,7 +795,7 @@ class _Article:
             tok.lower_ == "old"
             and tok.i >= 2
             and doc[tok.i - 2].lower_ in ("year", "years")
-            and any(c.dep_ == "det" for c in tok.children)
+            and any(c.dep_ == "det" for c in _children(tok))
         ):
             # '..., said the 46-year-old.': an age standing for the person the article names.
             person = self.antecedent(tok)
@@ -824,7 +847,7 @@ def _strip_det(text: str) -> str:
 
 
 def _has_title_appos(tok: Token) -> bool:
-    return any(c.dep_ == "appos" and c.lemma_.lower() in _TITLE_NOUNS for c in tok.children)
+    return any(c.dep_ == "appos" and c.lemma_.lower() in _TITLE_NOUNS for c in _children(tok))
 
 
 def _is_subject_appos(tok: Token) -> bool:
@@ -834,7 +857,7 @@ def _is_subject_appos(tok: Token) -> bool:
 def _mention_start(tok: Token) -> int:
     """First token of the noun phrase headed by tok, without clauses, appositions or PPs."""
     start = tok.i
-    for child in tok.lefts:
+    for child in _lefts(tok):
         if child.dep_ in ("compound", "flat", "amod", "det", "poss", "nmod", "nummod", "case", "punct", "quantmod"):
             start = min(start, child.left_edge.i)
     doc = tok.doc
@@ -876,20 +899,20 @@ def _is_cue(tok: Token) -> bool:
             return True
         parts = _PHRASAL_CUES.get(lemma)
         if parts is not None:
-            return any(c.dep_ == "prt" and c.lower_ in parts for c in tok.children)
+            return any(c.dep_ == "prt" and c.lower_ in parts for c in _children(tok))
     return tok.lower_ == "according"
 
 
 def _subject(verb: Token, depth: int = 0) -> Token | None:
     """The subject of a reporting verb, inherited through participles and coordination."""
     if verb.lower_ == "according":
-        for child in verb.children:
+        for child in _children(verb):
             if child.dep_ == "prep":
-                for obj in child.children:
+                for obj in _children(child):
                     if obj.dep_ == "pobj":
                         return _author(obj)
         return None
-    subjects = [c for c in verb.children if c.dep_ == "nsubj"]
+    subjects = [c for c in _children(verb) if c.dep_ == "nsubj"]
     if subjects:
         # "Speaking in Salem, New Hampshire, Trump went ...", "Washington (AFP) - Clinton
         # has ...": a dateline or fronted phrase the parser also took for a subject; the
@@ -899,16 +922,16 @@ def _subject(verb: Token, depth: int = 0) -> Token | None:
         cands = [c for c in cands if c.pos_ == "PROPN" or c.ent_type_ == "PERSON"] or cands
         before = [c for c in cands if c.i < verb.i]
         return before[-1] if before else cands[0]
-    for child in verb.children:
+    for child in _children(verb):
         if child.dep_ == "agent":  # "it was said by X"
-            for obj in child.children:
+            for obj in _children(child):
                 if obj.dep_ == "pobj":
                     return obj
-    for child in verb.lefts:
+    for child in _lefts(verb):
         if child.dep_ == "ccomp" and not _is_mark(child.text):
             # "One attendee, who like others spoke anonymously, said ...": the parser made the
             # subject and its clause a clause of the verb; that clause's subject says it.
-            subj = next((c for c in child.children if c.dep_ == "nsubj" and c.i < child.i), None)
+            subj = next((c for c in _children(child) if c.dep_ == "nsubj" and c.i < child.i), None)
             if subj is not None and subj.pos_ in ("NOUN", "PROPN") and (_speaker_like(subj) or _has_who(subj)):
                 return subj
     if depth >= 4:
@@ -918,7 +941,7 @@ def _subject(verb: Token, depth: int = 0) -> Token | None:
         return None
     # "with its director general, X, urging ..." : the object of "with" does the urging.
     if verb.dep_ == "pcomp" and head.lower_ == "with":
-        for child in head.children:
+        for child in _children(head):
             if child.dep_ == "pobj":
                 return child
     if verb.dep_ in ("acl", "relcl") and head.pos_ in ("NOUN", "PROPN"):  # "the envoy, speaking at ..."
@@ -927,7 +950,7 @@ def _subject(verb: Token, depth: int = 0) -> Token | None:
         lemma = head.lemma_.lower()
         if (lemma in DOCUMENT_NOUNS or lemma in SPEECH_NOUNS) and head.dep_ in ("dobj", "pobj"):
             issuer = head.head if head.dep_ == "dobj" else head.head.head
-            for child in issuer.children:
+            for child in _children(issuer):
                 if child.dep_ == "nsubj" and _speaker_like(child):
                     return child
         if verb.dep_ == "acl":
@@ -966,7 +989,7 @@ def _subject(verb: Token, depth: int = 0) -> Token | None:
                 break
             node = node.head
             if node.pos_ in ("VERB", "AUX"):
-                subj = next((c for c in node.children if c.dep_ == "nsubj"), None)
+                subj = next((c for c in _children(node) if c.dep_ == "nsubj"), None)
                 if subj is not None and _speaker_like(subj):
                     return subj
     return got
@@ -979,7 +1002,7 @@ def _inherited_subject(verb: Token, depth: int) -> Token | None:
     node = head
     for _ in range(4):
         if _is_cue(node) and node.i != verb.i:
-            for child in node.children:
+            for child in _children(node):
                 if child.dep_ == "nsubj":
                     return child
             if node.tag_ == "VBG" and depth < 3:
@@ -1037,12 +1060,12 @@ def _as_aside(node: Token, in_quote: list[bool]) -> _Cue | None:
     aside names who used the words, nearer than any reporting verb further up the tree."""
     if node.pos_ not in ("VERB", "AUX"):
         return None
-    for child in node.children:
+    for child in _children(node):
         if (
             child.dep_ == "advcl"
             and _is_cue(child)
             and not in_quote[child.i]
-            and any(c.dep_ == "mark" and c.lower_ == "as" for c in child.children)
+            and any(c.dep_ == "mark" and c.lower_ == "as" for c in _children(child))
         ):
             subj = _subject(child)
             if subj is not None and not in_quote[subj.i] and _speaker_like(subj):
@@ -1071,11 +1094,11 @@ def _asides(art: _Article, sent: Span) -> tuple[list[int], list[_Cue]]:
         t = doc[k]
         if in_quote[k] or not _is_cue(t) or t.lower_ == "according":
             continue
-        as_marked = any(c.dep_ == "mark" and c.lower_ == "as" for c in t.children)
+        as_marked = any(c.dep_ == "mark" and c.lower_ == "as" for c in _children(t))
         between_commas = (
             k + 1 < len(doc)
             and doc[k + 1].text == ","
-            and not any(c.dep_ in ("ccomp", "dobj", "xcomp") for c in t.children)
+            and not any(c.dep_ in ("ccomp", "dobj", "xcomp") for c in _children(t))
             and any(doc[j].text == "," for j in range(max(sent.start, k - 4), k))
         )
         if not (as_marked or between_commas):
@@ -1199,7 +1222,7 @@ def _clause_subject_outside(verb: Token, in_quote: list[bool]) -> Token | None:
         if in_quote[node.i]:
             return None
         if node.pos_ in ("VERB", "AUX"):
-            subj = next((c for c in node.children if c.dep_ in ("nsubj", "nsubjpass")), None)
+            subj = next((c for c in _children(node) if c.dep_ in ("nsubj", "nsubjpass")), None)
             if subj is not None and not in_quote[subj.i]:
                 return subj
         if node.head.i == node.i:
@@ -1285,7 +1308,7 @@ def _colon_lead_cue(doc: Doc, colon: int, in_quote: list[bool]) -> _Cue | None:
         if root.pos_ in ("VERB", "AUX"):
             subj = _subject(root)
             if subj is None:  # "Here's Clinton in 1992:" - the attribute is who speaks
-                subj = next((c for c in root.children if c.dep_ == "attr" and _speaker_like(c)), None)
+                subj = next((c for c in _children(root) if c.dep_ == "attr" and _speaker_like(c)), None)
             if subj is not None and not in_quote[subj.i] and _speaker_like(_speaker_token(subj)):
                 return _Cue(root, subj)
         elif root.pos_ in ("PROPN", "NOUN") and _speaker_like(_speaker_token(root)):
@@ -1348,7 +1371,7 @@ def _paragraph_person_before(art: _Article, sent: Span) -> _Cue | None:
     root = prev.root
     if root.pos_ not in ("VERB", "AUX"):
         return None
-    subj = next((c for c in root.children if c.dep_ in ("nsubj", "nsubjpass")), None)
+    subj = next((c for c in _children(root) if c.dep_ in ("nsubj", "nsubjpass")), None)
     if subj is None or in_quote[subj.i]:
         return None
     if subj.ent_type_ == "PERSON" or subj.lower_ in ("he", "she"):
@@ -1372,7 +1395,7 @@ def _sentence_according_to(sent: Span, in_quote: list[bool]) -> _Cue | None:
         if t.lower_ == "according":
             subj = _subject(t)
         elif t.lower_ == "per" and t.dep_ == "prep":
-            subj = next((c for c in t.children if c.dep_ == "pobj" and _speaker_like(c)), None)
+            subj = next((c for c in _children(t) if c.dep_ == "pobj" and _speaker_like(c)), None)
         if subj is not None and not in_quote[subj.i]:
             return _Cue(t, subj if t.lower_ == "according" else _author(subj))
     return None
@@ -1382,9 +1405,9 @@ def _author(noun: Token) -> Token:
     """'a speech Ms. Hale gave', 'the memo the senator wrote': the clause's subject."""
     lemma = noun.lemma_.lower()
     if lemma in SPEECH_NOUNS or lemma in DOCUMENT_NOUNS or lemma in ("speech", "interview", "address"):
-        for child in noun.children:
+        for child in _children(noun):
             if child.dep_ in ("relcl", "acl"):
-                for c in child.children:
+                for c in _children(child):
                     if c.dep_ == "nsubj" and (c.ent_type_ == "PERSON" or c.pos_ == "PROPN"):
                         return c
     return noun
@@ -1405,7 +1428,7 @@ def _headline_subject(doc: Doc, lo: int, hi: int, in_quote: list[bool]) -> _Cue 
 
 def _has_own_content(verb: Token) -> bool:
     """A verb with its own clause or a non-person object: 'welcomed the announcement'."""
-    for child in verb.children:
+    for child in _children(verb):
         if child.dep_ in ("ccomp", "xcomp"):
             return True
         if child.dep_ == "dobj" and child.pos_ != "PRON" and not _speaker_like(child):
@@ -1646,22 +1669,22 @@ def _speaker_token(tok: Token) -> Token:
     "an email sent by Sanders warned ..." -> Sanders."""
     lemma = tok.lemma_.lower()
     if lemma in DOCUMENT_NOUNS or lemma in SPEECH_NOUNS:
-        for child in tok.children:
+        for child in _children(tok):
             if child.dep_ == "acl" and child.tag_ == "VBN":
-                for agent in child.children:
+                for agent in _children(child):
                     if agent.dep_ == "agent":
-                        for obj in agent.children:
+                        for obj in _children(agent):
                             if obj.dep_ == "pobj" and (obj.ent_type_ == "PERSON" or obj.pos_ == "PRON"):
                                 return obj
     if tok.lemma_.lower() in SPEECH_NOUNS:
-        for child in tok.children:
+        for child in _children(tok):
             if child.dep_ == "poss" and child.pos_ in ("PROPN", "PRON", "NOUN"):
                 return child
     if tok.lower_ in _RELATIVE and tok.head.dep_ == "relcl":
         noun = tok.head.head
         lemma = noun.lemma_.lower()
         if (lemma in DOCUMENT_NOUNS or lemma in SPEECH_NOUNS) and noun.dep_ == "dobj":
-            for child in noun.head.children:
+            for child in _children(noun.head):
                 if child.dep_ == "nsubj" and (child.pos_ in ("PROPN", "PRON") or child.ent_type_ == "PERSON"):
                     return child
     return tok
@@ -1669,7 +1692,7 @@ def _speaker_token(tok: Token) -> Token:
 
 def _has_who(tok: Token) -> bool:
     """'One attendee, who ...': a noun a 'who' clause describes is a person."""
-    return any(c.dep_ == "relcl" and any(g.lower_ == "who" for g in c.children) for c in tok.children)
+    return any(c.dep_ == "relcl" and any(g.lower_ == "who" for g in _children(c)) for c in _children(tok))
 
 
 def _speaker_like(tok: Token) -> bool:
@@ -1689,7 +1712,7 @@ def _speaker_like(tok: Token) -> bool:
         return False
     lemma = tok.lemma_.lower()
     if lemma in SPEECH_NOUNS:
-        return any(c.dep_ == "poss" for c in tok.children)
+        return any(c.dep_ == "poss" for c in _children(tok))
     return (
         lemma in PERSON_NOUNS
         or lemma in ORG_HEADS
