@@ -40,8 +40,8 @@ WORDS = [
 FRAMES = ("Maria Lopez said", "according to the report", "he added", "the minister told reporters")
 COUNTED = {Path(speakers.__file__).resolve(), Path(marks.__file__).resolve()}
 # Lines of attribution code per token of text. Measured (2026-11-30): the linear code runs
-# 90-340 at 3k and at 12k characters alike; the per-quotation walks ran 3,900-4,700 per
-# token at 3k characters and more than 6,000 at 12k.
+# 95-375 at 3k and at 12k characters alike; the per-quotation walks ran 3,900-4,700 per token
+# at 3k characters and more than 5,900 at 12k.
 CAP_PER_TOKEN = 1_000
 
 
