@@ -18,6 +18,10 @@ Shapes (all generated, seeded):
   longsent  one sentence with no punctuation at all (words and spaces only)
   emoji     emoji, alone and in runs, between words
   lines     many short lines (three to six words, single newlines)
+  quotedense  long sentences (10k to 60k characters, no full stop) with almost every token inside
+            marks, each opened by a frame ('X said', 'according to the report') and made of
+            one of '"a "a "a', '"a" "b" "c"', or quotations separated only by commas
+            (one paragraph per 100,000 characters)
 
 --profile news:200000 prints a cProfile of the rule code on one input instead.
 """
@@ -39,7 +43,7 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 DATASET = Path(os.environ.get("CHECKWORTHY_TRAIN", "/work/shared/datasets/checkworthiness/train.tsv"))
-SHAPES = ("news", "quotes", "parens", "longsent", "emoji", "lines")
+SHAPES = ("news", "quotes", "parens", "longsent", "emoji", "lines", "quotedense")
 SIZES = (12_500, 50_000, 200_000, 1_000_000)
 SPEAKERS = ["Maria Lopez", "the minister", "John Carter", "a spokesperson for the agency", "Ahmed Khan", "Putin"]
 EMOJI = "😀🔥🇺🇦👍🏽🎉💥🚀❤️🙏🏼😂"
@@ -105,6 +109,27 @@ def generate(shape: str, size: int, seed: int = 11) -> str:
     elif shape == "lines":
         while total < size:
             add(" ".join(rng.choice(words) for _ in range(rng.randint(3, 6))) + "\n")
+    elif shape == "quotedense":
+        clean = [w.strip(".,;:!?\"'()“”’‘") for w in words]
+        clean = [w for w in clean if w]
+        para = 0
+        while total < size:
+            # One long sentence of one variant (10k to 60k characters), opened by a frame.
+            variant = rng.choice(("open", "closed", "commas"))
+            frame = rng.choice([f"{rng.choice(SPEAKERS)} said", "according to the report", "he added"])
+            add(f"{frame} ")
+            end = total + rng.randint(10_000, 60_000)
+            while total < min(end, size):
+                w = rng.choice(clean)
+                if variant == "open":  # '"a "a "a': opening marks only
+                    add(f'"{w} ')
+                elif variant == "closed":  # '"a" "b" "c"'
+                    add(f'"{w}" ')
+                else:  # '"a b", "c d", ...': quotations separated only by commas
+                    add(f'"{w} {rng.choice(clean)}", ')
+            if total - para > 100_000:
+                para = total
+                add("\n\n")
     else:
         raise SystemExit(f"unknown shape {shape!r}")
     return "".join(out)[:size]

@@ -20,6 +20,7 @@ import re
 # "PENCE:", "SEN. JOHN SMITH:", "Q:", "A:". Capitals only, so "Update: ..." or "Note: ..." in
 # ordinary case are not labels; a short run of words, so a shouted sentence is not one either.
 _LABEL_RE = re.compile(r"(?:(?P<q>[QA])|(?P<name>[A-Z][A-Z'’.-]+(?:[ \t]+[A-Z][A-Z'’.-]+){0,3}))[ \t]*:[ \t]+(?=\S)")
+_BETWEEN_RE = re.compile(r"\s*(?:''|[\"“'])?\s*")
 # Words a capitalised label is not: shouted furniture and section heads.
 _NOT_LABELS = frozenset(
     {"UPDATE", "UPDATED", "NOTE", "EDITOR'S NOTE", "WATCH", "READ", "RELATED", "CORRECTION", "BREAKING", "PHOTOS"}
@@ -44,10 +45,10 @@ def transcript_label(text: str, start: int, para_start: int) -> tuple[int, int] 
         m = _LABEL_RE.match(text, pos)
         if m is None:
             continue
-        if pos == para_start and pos != start:
-            between = text[m.end() : start].strip()
-            if between not in ("", '"', "“", "''", "'"):
-                continue
+        # Between the label and the quotation: whitespace and at most one opening mark. Matched
+        # in place (the text between could be a whole paragraph, read again per quotation).
+        if pos == para_start and pos != start and not _BETWEEN_RE.fullmatch(text, m.end(), max(m.end(), start)):
+            continue
         if m.group("name") and m.group("name").strip(".") in _NOT_LABELS:
             continue
         group = "q" if m.group("q") else "name"

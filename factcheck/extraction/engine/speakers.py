@@ -17,6 +17,8 @@ paragraph that follows another from the same speaker.
 
 from __future__ import annotations
 
+import re
+from bisect import bisect_left
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
@@ -410,6 +412,29 @@ def _sent(doc: Doc, i: int) -> Span:
     return table[i]
 
 
+_CHILDREN_KEY = "factcheck_children_of_token"
+
+
+def _children(tok: Token) -> list[Token]:
+    """The token's children in text order, as Token.children gives them. spaCy finds them by
+    scanning the token's whole subtree on every call, so a verb that heads a long sentence
+    of quotations cost a walk of the sentence per quotation: the table is built once per Doc."""
+    doc = tok.doc
+    table = doc.user_data.get(_CHILDREN_KEY)
+    if table is None:
+        table = [[] for _ in range(len(doc))]
+        for t in doc:
+            if t.head.i != t.i:
+                table[t.head.i].append(t)
+        doc.user_data[_CHILDREN_KEY] = table
+    return table[tok.i]
+
+
+def _lefts(tok: Token) -> list[Token]:
+    """The token's children before it (Token.lefts)."""
+    return [c for c in _children(tok) if c.i < tok.i]
+
+
 class _Article:
     """Per-document indexes built once: who is a person, their titles, organisations."""
 
@@ -431,6 +456,7 @@ class _Article:
             self.quote_tokens.append((span.start, span.end))
             for i in range(lo, hi):
                 self.in_quote[i] = True
+        self._index_tokens()
         # Words NER calls a place or group somewhere in the article are not people elsewhere
         # (the small model tags "Kyiv" PERSON in one sentence and GPE in the next).
         self.not_person_words: set[str] = set()
@@ -505,6 +531,16 @@ class _Article:
                     if person and noun.pos_ == "NOUN" and noun.lemma_.lower() in _TITLE_NOUNS:
                         person.titles.add(people.canonical_title(noun.lemma_))
         self.persons = sorted(self.person_at.values(), key=lambda p: p.token)
+        # The persons who carried each title, in text order: a title's antecedent is looked
+        # for among them only (the others were skipped one by one, per quotation).
+        self.persons_titled: dict[str, list[_Person]] = {}
+        for person in self.persons:
+            for title in person.titles:
+                self.persons_titled.setdefault(title, []).append(person)
+        # Lookups over all the article's names, kept per name (names and orgs are final here).
+        self._canonical: dict[str, str] = {}
+        self._canonical_orgs: dict[str, str] = {}
+        self._known: dict[tuple[str, bool], bool] = {}
         # Gender by surname, from gendered titles and then from pronouns already resolved, so
         # that "She said ... He said ..." does not give both to the same person.
         self.gender: dict[str, str] = {}
@@ -513,12 +549,75 @@ class _Article:
                 if title in _GENDERED_TITLES:
                     self.gender.setdefault(people.surname(person.name), _GENDERED_TITLES[title])
 
+    def _index_tokens(self) -> None:
+        """Per-token indexes that keep every walk done per quotation bounded (issue 11).
+
+        A walk from a quotation back or forward over marks, over quoted tokens, or over its
+        whole sentence was linear in the sentence, so attribution was quadratic on a long
+        sentence of quotations ('"a "a "a ...'). Each walk now jumps through these arrays, or
+        reads an answer kept per sentence, and answers exactly what the walk answered.
+        """
+        doc, in_quote = self.doc, self.in_quote
+        n = len(doc)
+        words = [t.text for t in doc]
+        spaces = [t.is_space for t in doc]
+        self.is_mark = [_is_mark(w) for w in words]
+        newline = ["\n" in w for w in words]
+        # content_back[k]: the last token at or before k that is neither a mark nor whitespace.
+        # stop_back[k]: the last token at or before k that _near_before does not walk through
+        # (outside quotations and not a mark, or holding a line break). -1 when none.
+        self.content_back = [-1] * n
+        self.stop_back = [-1] * n
+        self.newlines_before = [0] * (n + 1)  # line-break tokens in doc[:k]
+        content = stop = -1
+        for k in range(n):
+            if not (self.is_mark[k] or spaces[k]):
+                content = k
+            if newline[k] or not (in_quote[k] or self.is_mark[k]):
+                stop = k
+            self.content_back[k] = content
+            self.stop_back[k] = stop
+            self.newlines_before[k + 1] = self.newlines_before[k] + newline[k]
+        # content_fwd[k]: the first token at or after k that is neither a mark nor whitespace;
+        # quote_run_end[k]: the first token at or after k outside quotations. n when none.
+        self.content_fwd = [n] * (n + 1)
+        self.quote_run_end = [n] * (n + 1)
+        for k in range(n - 1, -1, -1):
+            self.content_fwd[k] = k if not (self.is_mark[k] or spaces[k]) else self.content_fwd[k + 1]
+            self.quote_run_end[k] = self.quote_run_end[k + 1] if in_quote[k] else k
+        # Answers that depend on the sentence only, not on which of its quotations asks.
+        self.by_sentence: dict[tuple[str, int], object] = {}
+        self.outer_memo: dict[int, _Cue | None] = {}
+        self._line_breaks: list[int] | None = None
+
+    def line_breaks(self) -> list[int]:
+        """Offsets of every line break in the text, in order."""
+        if self._line_breaks is None:
+            self._line_breaks = [m.start() for m in re.finditer("\n", docview.text(self.doc))]
+        return self._line_breaks
+
+    def content_before(self, k: int) -> int:
+        """The last token at or before k that is neither a mark nor whitespace, or -1."""
+        return self.content_back[k] if k >= 0 else -1
+
+    def has_newline(self, lo: int, hi: int) -> bool:
+        """Whether a token in doc[lo:hi] holds a line break."""
+        lo, hi = max(0, lo), min(len(self.doc), hi)
+        return hi > lo and self.newlines_before[hi] > self.newlines_before[lo]
+
+    def sentence_once(self, what: str, start: int, compute):
+        """compute() for the sentence starting at token `start`, computed once."""
+        key = (what, start)
+        if key not in self.by_sentence:
+            self.by_sentence[key] = compute()
+        return self.by_sentence[key]
+
     def _titles_before(self, head: Token) -> set[str]:
         """Title words in the name's compound chain: 'Belgorod Gov. Vyacheslav Gladkov'."""
         titles: set[str] = set()
         if head.lemma_.lower() in ORG_HEADS:
             return titles
-        for t in head.lefts:
+        for t in _lefts(head):
             if t.dep_ in ("compound", "amod", "nmod", "flat"):
                 title = people.canonical_title(t.text)
                 if title in _PERSON_TITLES:
@@ -546,9 +645,25 @@ class _Article:
     # --- resolution -------------------------------------------------------------------------
 
     def canonical_person(self, name: str) -> str:
-        return people.fullest_name(name, self.names)
+        if name not in self._canonical:
+            self._canonical[name] = people.fullest_name(name, self.names)
+        return self._canonical[name]
+
+    def known_person(self, name: str, *, fuller: bool = False) -> bool:
+        """A person the article names (with fuller: names with more than one word)."""
+        key = (name, fuller)
+        if key not in self._known:
+            self._known[key] = any(
+                (not fuller or len(n.split()) > 1) and people.same_person(name, n) for n in self.names
+            )
+        return self._known[key]
 
     def canonical_org(self, name: str) -> str:
+        if name not in self._canonical_orgs:
+            self._canonical_orgs[name] = self._fullest_org(name)
+        return self._canonical_orgs[name]
+
+    def _fullest_org(self, name: str) -> str:
         """Fullest organisation name that ends with the same words, or expands the acronym."""
         key = [people.fold(w) for w in name.split()]
         best = name
@@ -571,11 +686,11 @@ class _Article:
         """
         sent_starts: list[int] = []
         best_in_sent: _Person | None = None
-        for person in reversed(self.persons):
-            if person.token >= tok.i:
-                continue
-            if want_title and want_title not in person.titles:
-                continue
+        # Only persons before the token, and with want_title only those who carried it.
+        pool = self.persons_titled.get(want_title, []) if want_title else self.persons
+        before = bisect_left(pool, tok.i, key=lambda p: p.token)
+        for k in range(before - 1, -1, -1):
+            person = pool[k]
             if gender and self.gender.get(people.surname(person.name), gender) != gender:
                 continue
             if (
@@ -599,7 +714,7 @@ class _Article:
 
     def _confirmed(self, name: str) -> bool:
         """A one-word person name that matches a fuller person name in the article."""
-        return any(len(n.split()) > 1 and people.same_person(name, n) for n in self.names)
+        return self.known_person(name, fuller=True)
 
     def resolve(self, tok: Token) -> _Resolved | None:
         """Name, mention offsets and kind for the subject token of a reporting verb."""
@@ -625,7 +740,7 @@ class _Article:
                 res.end = max(res.end, tok.idx + len(tok))
             return res
         # The appositive name beats the description: "The ... envoy, Rodion Miroshnik, said".
-        for child in tok.children:
+        for child in _children(tok):
             if child.dep_ == "appos" and child.pos_ == "PROPN" and child.i in self.person_at:
                 return self.resolve(child)
         if tok.pos_ == "PRON" or low in _PERSON_PRONOUNS:
@@ -657,7 +772,7 @@ class _Article:
             name = people.normalize_name(_propn_chain_text(tok))
             # "Smith, the shadow chancellor, said": a title in apposition makes a person,
             # whatever the NER thought; so does a surname already known as a person's.
-            if _has_title_appos(tok) or any(people.same_person(name, n) for n in self.names):
+            if _has_title_appos(tok) or self.known_person(name):
                 return _Resolved(self.canonical_person(name), m_start, m_end, "person")
             if tok.ent_type_ in _ORG_LABELS or tok.lemma_.lower() in ORG_HEADS:
                 org = _strip_det(docview.text(doc)[m_start:m_end])
@@ -680,7 +795,7 @@ class _Article:
             tok.lower_ == "old"
             and tok.i >= 2
             and doc[tok.i - 2].lower_ in ("year", "years")
-            and any(c.dep_ == "det" for c in tok.children)
+            and any(c.dep_ == "det" for c in _children(tok))
         ):
             # '..., said the 46-year-old.': an age standing for the person the article names.
             person = self.antecedent(tok)
@@ -732,7 +847,7 @@ def _strip_det(text: str) -> str:
 
 
 def _has_title_appos(tok: Token) -> bool:
-    return any(c.dep_ == "appos" and c.lemma_.lower() in _TITLE_NOUNS for c in tok.children)
+    return any(c.dep_ == "appos" and c.lemma_.lower() in _TITLE_NOUNS for c in _children(tok))
 
 
 def _is_subject_appos(tok: Token) -> bool:
@@ -742,7 +857,7 @@ def _is_subject_appos(tok: Token) -> bool:
 def _mention_start(tok: Token) -> int:
     """First token of the noun phrase headed by tok, without clauses, appositions or PPs."""
     start = tok.i
-    for child in tok.lefts:
+    for child in _lefts(tok):
         if child.dep_ in ("compound", "flat", "amod", "det", "poss", "nmod", "nummod", "case", "punct", "quantmod"):
             start = min(start, child.left_edge.i)
     doc = tok.doc
@@ -784,20 +899,20 @@ def _is_cue(tok: Token) -> bool:
             return True
         parts = _PHRASAL_CUES.get(lemma)
         if parts is not None:
-            return any(c.dep_ == "prt" and c.lower_ in parts for c in tok.children)
+            return any(c.dep_ == "prt" and c.lower_ in parts for c in _children(tok))
     return tok.lower_ == "according"
 
 
 def _subject(verb: Token, depth: int = 0) -> Token | None:
     """The subject of a reporting verb, inherited through participles and coordination."""
     if verb.lower_ == "according":
-        for child in verb.children:
+        for child in _children(verb):
             if child.dep_ == "prep":
-                for obj in child.children:
+                for obj in _children(child):
                     if obj.dep_ == "pobj":
                         return _author(obj)
         return None
-    subjects = [c for c in verb.children if c.dep_ == "nsubj"]
+    subjects = [c for c in _children(verb) if c.dep_ == "nsubj"]
     if subjects:
         # "Speaking in Salem, New Hampshire, Trump went ...", "Washington (AFP) - Clinton
         # has ...": a dateline or fronted phrase the parser also took for a subject; the
@@ -807,16 +922,16 @@ def _subject(verb: Token, depth: int = 0) -> Token | None:
         cands = [c for c in cands if c.pos_ == "PROPN" or c.ent_type_ == "PERSON"] or cands
         before = [c for c in cands if c.i < verb.i]
         return before[-1] if before else cands[0]
-    for child in verb.children:
+    for child in _children(verb):
         if child.dep_ == "agent":  # "it was said by X"
-            for obj in child.children:
+            for obj in _children(child):
                 if obj.dep_ == "pobj":
                     return obj
-    for child in verb.lefts:
+    for child in _lefts(verb):
         if child.dep_ == "ccomp" and not _is_mark(child.text):
             # "One attendee, who like others spoke anonymously, said ...": the parser made the
             # subject and its clause a clause of the verb; that clause's subject says it.
-            subj = next((c for c in child.children if c.dep_ == "nsubj" and c.i < child.i), None)
+            subj = next((c for c in _children(child) if c.dep_ == "nsubj" and c.i < child.i), None)
             if subj is not None and subj.pos_ in ("NOUN", "PROPN") and (_speaker_like(subj) or _has_who(subj)):
                 return subj
     if depth >= 4:
@@ -826,7 +941,7 @@ def _subject(verb: Token, depth: int = 0) -> Token | None:
         return None
     # "with its director general, X, urging ..." : the object of "with" does the urging.
     if verb.dep_ == "pcomp" and head.lower_ == "with":
-        for child in head.children:
+        for child in _children(head):
             if child.dep_ == "pobj":
                 return child
     if verb.dep_ in ("acl", "relcl") and head.pos_ in ("NOUN", "PROPN"):  # "the envoy, speaking at ..."
@@ -835,7 +950,7 @@ def _subject(verb: Token, depth: int = 0) -> Token | None:
         lemma = head.lemma_.lower()
         if (lemma in DOCUMENT_NOUNS or lemma in SPEECH_NOUNS) and head.dep_ in ("dobj", "pobj"):
             issuer = head.head if head.dep_ == "dobj" else head.head.head
-            for child in issuer.children:
+            for child in _children(issuer):
                 if child.dep_ == "nsubj" and _speaker_like(child):
                     return child
         if verb.dep_ == "acl":
@@ -874,7 +989,7 @@ def _subject(verb: Token, depth: int = 0) -> Token | None:
                 break
             node = node.head
             if node.pos_ in ("VERB", "AUX"):
-                subj = next((c for c in node.children if c.dep_ == "nsubj"), None)
+                subj = next((c for c in _children(node) if c.dep_ == "nsubj"), None)
                 if subj is not None and _speaker_like(subj):
                     return subj
     return got
@@ -887,7 +1002,7 @@ def _inherited_subject(verb: Token, depth: int) -> Token | None:
     node = head
     for _ in range(4):
         if _is_cue(node) and node.i != verb.i:
-            for child in node.children:
+            for child in _children(node):
                 if child.dep_ == "nsubj":
                     return child
             if node.tag_ == "VBG" and depth < 3:
@@ -924,14 +1039,15 @@ class _Cue:
     subject: Token
 
 
-def _walk_up(doc: Doc, lo: int, hi: int, in_quote: list[bool]) -> _Cue | None:
+def _walk_up(art: _Article, lo: int, hi: int) -> _Cue | None:
     """From the quoted tokens up the tree to the first reporting verb outside the quotation."""
+    doc, in_quote = art.doc, art.in_quote
     for root in _quote_roots(doc, lo, hi):
         for node in _ancestors_outside(root, lo, hi):
             if _is_cue(node) and node.lemma_.lower() not in _WEAK_CUES:
                 subj = _subject(node)
                 if subj is not None and not in_quote[subj.i]:
-                    outer = _outer_speaker(node, in_quote)
+                    outer = _outer_speaker(node, art)
                     return outer if outer is not None and _is_cue(outer.verb) else _Cue(node, subj)
             aside = _as_aside(node, in_quote)
             if aside is not None:
@@ -944,12 +1060,12 @@ def _as_aside(node: Token, in_quote: list[bool]) -> _Cue | None:
     aside names who used the words, nearer than any reporting verb further up the tree."""
     if node.pos_ not in ("VERB", "AUX"):
         return None
-    for child in node.children:
+    for child in _children(node):
         if (
             child.dep_ == "advcl"
             and _is_cue(child)
             and not in_quote[child.i]
-            and any(c.dep_ == "mark" and c.lower_ == "as" for c in child.children)
+            and any(c.dep_ == "mark" and c.lower_ == "as" for c in _children(child))
         ):
             subj = _subject(child)
             if subj is not None and not in_quote[subj.i] and _speaker_like(subj):
@@ -957,36 +1073,50 @@ def _as_aside(node: Token, in_quote: list[bool]) -> _Cue | None:
     return None
 
 
-def _sentence_aside(doc: Doc, lo: int, in_quote: list[bool]) -> _Cue | None:
+def _sentence_aside(art: _Article, lo: int) -> _Cue | None:
     """'As Ms. Varga put it in a statement, the channel is "..."', 'And perhaps, he said, it
     could show "..."': an aside earlier in the quotation's sentence names who used the words,
     however far from the marks the parser left it. The nearest aside before the marks wins."""
-    sent = _sent(doc, lo)
-    for k in range(lo - 1, sent.start - 1, -1):
+    sent = _sent(art.doc, lo)
+    # Whether a token is such an aside does not depend on the quotation: the asides of a
+    # sentence are found once, and each quotation takes the last one before its marks.
+    found: tuple[list[int], list[_Cue]] = art.sentence_once("aside", sent.start, lambda: _asides(art, sent))
+    at = bisect_left(found[0], lo) - 1
+    return found[1][at] if at >= 0 else None
+
+
+def _asides(art: _Article, sent: Span) -> tuple[list[int], list[_Cue]]:
+    """The asides of a sentence ('as X put it', ', he said,'), in text order, with their cues."""
+    doc, in_quote = art.doc, art.in_quote
+    where: list[int] = []
+    cues: list[_Cue] = []
+    for k in range(sent.start, sent.end):
         t = doc[k]
         if in_quote[k] or not _is_cue(t) or t.lower_ == "according":
             continue
-        as_marked = any(c.dep_ == "mark" and c.lower_ == "as" for c in t.children)
+        as_marked = any(c.dep_ == "mark" and c.lower_ == "as" for c in _children(t))
         between_commas = (
             k + 1 < len(doc)
             and doc[k + 1].text == ","
-            and not any(c.dep_ in ("ccomp", "dobj", "xcomp") for c in t.children)
+            and not any(c.dep_ in ("ccomp", "dobj", "xcomp") for c in _children(t))
             and any(doc[j].text == "," for j in range(max(sent.start, k - 4), k))
         )
         if not (as_marked or between_commas):
             continue
         subj = _subject(t)
         if subj is not None and subj.i < k and not in_quote[subj.i] and _speaker_like(subj):
-            return _Cue(t, subj)
-    return None
+            where.append(k)
+            cues.append(_Cue(t, subj))
+    return where, cues
 
 
-def _near_after(doc: Doc, hi: int, in_quote: list[bool]) -> _Cue | None:
+def _near_after(art: _Article, hi: int) -> _Cue | None:
     """'..., he added' / '..." said X' : a reporting verb within a few tokens after the marks."""
+    doc, in_quote = art.doc, art.in_quote
     # A quotation that ends its own sentence ('"... base."') is followed by a new sentence:
     # its verb is the quotation's cue only when it has no content of its own.
-    last = next((doc[k] for k in range(hi - 1, -1, -1) if not doc[k].is_space and not _is_mark(doc[k].text)), None)
-    closed = last is not None and last.text == "."
+    k = art.content_before(min(hi, len(doc)) - 1)
+    closed = k >= 0 and doc[k].text == "."
     seen = 0
     skip_to = hi
     for j in range(hi, min(len(doc), hi + 24)):
@@ -994,9 +1124,7 @@ def _near_after(doc: Doc, hi: int, in_quote: list[bool]) -> _Cue | None:
         if j < skip_to:
             continue
         if in_quote[j] and seen:
-            run = j
-            while run < len(doc) and in_quote[run]:
-                run += 1
+            run = art.quote_run_end[j]
             if run - j > 5:
                 break  # the next quotation: its own frame
             skip_to = run  # a quoted nickname or title inside the frame: 'Marcia "Cia" Price'
@@ -1041,23 +1169,27 @@ def _near_after(doc: Doc, hi: int, in_quote: list[bool]) -> _Cue | None:
     return None
 
 
-def _near_before(doc: Doc, lo: int, in_quote: list[bool]) -> _Cue | None:
+def _near_before(art: _Article, lo: int) -> _Cue | None:
     """'X said:' / 'X told reporters' : the last reporting verb shortly before the marks."""
-    j = lo - 1
-    while j >= 0 and (_is_mark(doc[j].text) or doc[j].is_space):
-        j -= 1
+    doc, in_quote = art.doc, art.in_quote
+    j = art.content_before(lo - 1)
     budget = 15  # words outside quotations
     crossed_sentence = False
-    for k in range(j, -1, -1):
+    k = j + 1
+    while k > 0:
+        k -= 1
+        if not crossed_sentence:
+            # An earlier quotation of the same sentence shares its cue: 'X, he said, can
+            # "rock like Jimi" and "stir the pot"': quoted tokens and marks are passed over
+            # (in one jump, to the last token before them that is not one, or a line break).
+            k = art.stop_back[k]
+            if k < 0:
+                break
         t = doc[k]
         if "\n" in t.text:
             break
-        if in_quote[k] or _is_mark(t.text):
-            # An earlier quotation of the same sentence shares its cue: 'X, he said, can
-            # "rock like Jimi" and "stir the pot"'. Across a sentence end it does not.
-            if crossed_sentence:
-                break
-            continue
+        if in_quote[k] or art.is_mark[k]:
+            break  # across a sentence end an earlier quotation does not share the cue
         budget -= 1
         if budget < 0:
             break
@@ -1090,7 +1222,7 @@ def _clause_subject_outside(verb: Token, in_quote: list[bool]) -> Token | None:
         if in_quote[node.i]:
             return None
         if node.pos_ in ("VERB", "AUX"):
-            subj = next((c for c in node.children if c.dep_ in ("nsubj", "nsubjpass")), None)
+            subj = next((c for c in _children(node) if c.dep_ in ("nsubj", "nsubjpass")), None)
             if subj is not None and not in_quote[subj.i]:
                 return subj
         if node.head.i == node.i:
@@ -1099,12 +1231,11 @@ def _clause_subject_outside(verb: Token, in_quote: list[bool]) -> Token | None:
     return None
 
 
-def _introduced_before(doc: Doc, lo: int, in_quote: list[bool]) -> bool:
+def _introduced_before(art: _Article, lo: int) -> bool:
     """'..., saying at one point, "..."' / '..., telling reporters: "..."': a reporting verb a
     few words before the opening mark, closed off by a comma or colon, introduces it."""
-    j = lo - 1
-    while j >= 0 and (_is_mark(doc[j].text) or doc[j].is_space):
-        j -= 1
+    doc, in_quote = art.doc, art.in_quote
+    j = art.content_before(lo - 1)
     if j < 0 or doc[j].text not in (",", ":"):
         return False
     for k in range(j - 1, max(-1, j - 5), -1):
@@ -1116,9 +1247,14 @@ def _introduced_before(doc: Doc, lo: int, in_quote: list[bool]) -> bool:
     return False
 
 
-def _previous_sentence_cue(doc: Doc, lo: int, in_quote: list[bool]) -> _Cue | None:
+def _previous_sentence_cue(art: _Article, lo: int) -> _Cue | None:
     """A quotation introduced by the previous sentence ending in a colon: 'He added:'."""
-    sent = _sent(doc, lo)
+    sent = _sent(art.doc, lo)
+    return art.sentence_once("colon before", sent.start, lambda: _sentence_colon_cue(art, sent))
+
+
+def _sentence_colon_cue(art: _Article, sent: Span) -> _Cue | None:
+    doc, in_quote = art.doc, art.in_quote
     prev = _previous_sentence(doc, sent)
     if prev is None:
         return None
@@ -1144,15 +1280,14 @@ def _previous_sentence(doc: Doc, sent: Span) -> Span | None:
     return None
 
 
-def _colon_lead(doc: Doc, lo: int, in_quote: list[bool]) -> _Cue | None:
+def _colon_lead(art: _Article, lo: int) -> _Cue | None:
     """'Rubio fired back: “...”', 'Her answer was blunt: “...”', 'Former senator Jo Hale: “...”'.
 
     A quotation right after a colon is introduced by the clause before the colon, whatever
     its verb: the clause's subject speaks, or, with no verb at all, the noun phrase itself.
     """
-    j = lo - 1
-    while j >= 0 and (_is_mark(doc[j].text) or doc[j].is_space):
-        j -= 1
+    doc, in_quote = art.doc, art.in_quote
+    j = art.content_before(lo - 1)
     if j < 0 or doc[j].text != ":":
         return None
     return _colon_lead_cue(doc, j, in_quote)
@@ -1173,7 +1308,7 @@ def _colon_lead_cue(doc: Doc, colon: int, in_quote: list[bool]) -> _Cue | None:
         if root.pos_ in ("VERB", "AUX"):
             subj = _subject(root)
             if subj is None:  # "Here's Clinton in 1992:" - the attribute is who speaks
-                subj = next((c for c in root.children if c.dep_ == "attr" and _speaker_like(c)), None)
+                subj = next((c for c in _children(root) if c.dep_ == "attr" and _speaker_like(c)), None)
             if subj is not None and not in_quote[subj.i] and _speaker_like(_speaker_token(subj)):
                 return _Cue(root, subj)
         elif root.pos_ in ("PROPN", "NOUN") and _speaker_like(_speaker_token(root)):
@@ -1181,19 +1316,30 @@ def _colon_lead_cue(doc: Doc, colon: int, in_quote: list[bool]) -> _Cue | None:
     return None
 
 
-def _previous_sentence_speaker(doc: Doc, lo: int, in_quote: list[bool]) -> _Cue | None:
+def _opens_sentence(art: _Article, sent: Span, lo: int) -> bool:
+    """Whether the quotation whose marks open at lo opens its sentence (nothing but marks and
+    whitespace before it), in a sentence that is not the first."""
+    first = art.content_fwd[sent.start]
+    return first < sent.end and first >= lo - 1 and sent.start != 0
+
+
+def _previous_sentence_speaker(art: _Article, lo: int) -> _Cue | None:
     """A quoted sentence after a sentence of reported speech in the same paragraph.
 
     'She said she and Obama had made progress. "I really believe ..."': the quotation goes on
     from the reporting sentence before it. Only the sentence right before, only inside the
     paragraph, and only when the quotation opens its own sentence.
     """
-    sent = _sent(doc, lo)
-    first = next((t for t in sent if not t.is_space and not _is_mark(t.text)), None)
-    if first is None or first.i < lo - 1 or sent.start == 0:
+    sent = _sent(art.doc, lo)
+    if not _opens_sentence(art, sent, lo):
         return None
+    return art.sentence_once("speaker before", sent.start, lambda: _sentence_speaker_before(art, sent))
+
+
+def _sentence_speaker_before(art: _Article, sent: Span) -> _Cue | None:
+    doc, in_quote = art.doc, art.in_quote
     prev = _sent(doc, sent.start - 1)
-    if any("\n" in t.text for t in doc[prev.end - 1 : sent.start + 1]):
+    if art.has_newline(prev.end - 1, sent.start + 1):
         return None
     for t in prev:
         if not in_quote[t.i] and _is_cue(t) and t.lemma_.lower() not in _WEAK_CUES:
@@ -1203,7 +1349,7 @@ def _previous_sentence_speaker(doc: Doc, lo: int, in_quote: list[bool]) -> _Cue 
     return None
 
 
-def _previous_paragraph_person(doc: Doc, lo: int, in_quote: list[bool]) -> _Cue | None:
+def _previous_paragraph_person(art: _Article, lo: int) -> _Cue | None:
     """A quotation paragraph with no cue after a paragraph about one person.
 
     'Hale is upbeat about the vote, in part because she sees ... | “We will win this.”': news
@@ -1211,19 +1357,21 @@ def _previous_paragraph_person(doc: Doc, lo: int, in_quote: list[bool]) -> _Cue 
     Only when the quotation opens its paragraph and the last sentence before it has a person
     (a name or he/she) as its subject, outside any quotation.
     """
-    sent = _sent(doc, lo)
-    first = next((t for t in sent if not t.is_space and not _is_mark(t.text)), None)
-    if first is None or first.i < lo - 1 or sent.start == 0:
+    sent = _sent(art.doc, lo)
+    if not _opens_sentence(art, sent, lo) or not art.has_newline(sent.start - 2, lo):
         return None
-    if not any("\n" in t.text for t in doc[max(0, sent.start - 2) : lo]):
-        return None
+    return art.sentence_once("person before", sent.start, lambda: _paragraph_person_before(art, sent))
+
+
+def _paragraph_person_before(art: _Article, sent: Span) -> _Cue | None:
+    doc, in_quote = art.doc, art.in_quote
     prev = _previous_sentence(doc, sent)
     if prev is None or any(in_quote[t.i] for t in prev):
         return None
     root = prev.root
     if root.pos_ not in ("VERB", "AUX"):
         return None
-    subj = next((c for c in root.children if c.dep_ in ("nsubj", "nsubjpass")), None)
+    subj = next((c for c in _children(root) if c.dep_ in ("nsubj", "nsubjpass")), None)
     if subj is None or in_quote[subj.i]:
         return None
     if subj.ent_type_ == "PERSON" or subj.lower_ in ("he", "she"):
@@ -1231,10 +1379,15 @@ def _previous_paragraph_person(doc: Doc, lo: int, in_quote: list[bool]) -> _Cue 
     return None
 
 
-def _according_to(doc: Doc, lo: int, hi: int, in_quote: list[bool]) -> _Cue | None:
+def _according_to(art: _Article, lo: int) -> _Cue | None:
     """'according to X' or 'per X' in the quotation's sentence: X is the source. A speech
-    or document someone gave stands for them: 'according to a speech Ms. Hale gave'."""
-    sent = _sent(doc, lo)
+    or document someone gave stands for them: 'according to a speech Ms. Hale gave'.
+    The answer is the sentence's, whichever of its quotations asks: found once."""
+    sent = _sent(art.doc, lo)
+    return art.sentence_once("according", sent.start, lambda: _sentence_according_to(sent, art.in_quote))
+
+
+def _sentence_according_to(sent: Span, in_quote: list[bool]) -> _Cue | None:
     for t in sent:
         if in_quote[t.i]:
             continue
@@ -1242,7 +1395,7 @@ def _according_to(doc: Doc, lo: int, hi: int, in_quote: list[bool]) -> _Cue | No
         if t.lower_ == "according":
             subj = _subject(t)
         elif t.lower_ == "per" and t.dep_ == "prep":
-            subj = next((c for c in t.children if c.dep_ == "pobj" and _speaker_like(c)), None)
+            subj = next((c for c in _children(t) if c.dep_ == "pobj" and _speaker_like(c)), None)
         if subj is not None and not in_quote[subj.i]:
             return _Cue(t, subj if t.lower_ == "according" else _author(subj))
     return None
@@ -1252,9 +1405,9 @@ def _author(noun: Token) -> Token:
     """'a speech Ms. Hale gave', 'the memo the senator wrote': the clause's subject."""
     lemma = noun.lemma_.lower()
     if lemma in SPEECH_NOUNS or lemma in DOCUMENT_NOUNS or lemma in ("speech", "interview", "address"):
-        for child in noun.children:
+        for child in _children(noun):
             if child.dep_ in ("relcl", "acl"):
-                for c in child.children:
+                for c in _children(child):
                     if c.dep_ == "nsubj" and (c.ent_type_ == "PERSON" or c.pos_ == "PROPN"):
                         return c
     return noun
@@ -1275,7 +1428,7 @@ def _headline_subject(doc: Doc, lo: int, hi: int, in_quote: list[bool]) -> _Cue 
 
 def _has_own_content(verb: Token) -> bool:
     """A verb with its own clause or a non-person object: 'welcomed the announcement'."""
-    for child in verb.children:
+    for child in _children(verb):
         if child.dep_ in ("ccomp", "xcomp"):
             return True
         if child.dep_ == "dobj" and child.pos_ != "PRON" and not _speaker_like(child):
@@ -1410,7 +1563,7 @@ def _find_speaker(
     doc = art.doc
     in_quote = art.in_quote
     para_start = paragraphs[_para_of(paragraphs, q.start)]
-    label = marks.transcript_label(text, q.start, _line_start(text, q.start, para_start))
+    label = marks.transcript_label(text, q.start, _line_start(art.line_breaks(), q.start, para_start))
     if label is not None:
         return art.resolve_label(*label), ":", _CONF_LABEL
     if hi <= lo:
@@ -1419,15 +1572,15 @@ def _find_speaker(
         cue = _headline_subject(doc, lo, hi, in_quote)
         return _resolved_cue(art, cue, _CONF_WALK) if cue is not None else None
     steps = [
-        (lambda: _walk_up(doc, lo, hi, in_quote), _CONF_WALK),
-        (lambda: _near_after(doc, hi, in_quote), _CONF_NEAR_AFTER),
-        (lambda: _near_before(doc, lo, in_quote), _CONF_NEAR_BEFORE),
+        (lambda: _walk_up(art, lo, hi), _CONF_WALK),
+        (lambda: _near_after(art, hi), _CONF_NEAR_AFTER),
+        (lambda: _near_before(art, lo), _CONF_NEAR_BEFORE),
     ]
-    if _framed_after(doc, text, q, lo, hi):
+    if _framed_after(art, text, q, lo, hi):
         # '"...," said X' / '"...?" X asked': the frame after the marks is the attribution,
         # whatever the parser hung the quoted sentence on.
         steps.insert(0, steps.pop(1))
-    elif _introduced_before(doc, lo, in_quote):
+    elif _introduced_before(art, lo):
         # '..., saying, "The answer is no." But Mr. Trump did not respond.': the frame
         # before the marks is the attribution; a verb after them starts a new sentence.
         steps.insert(1, steps.pop(2))
@@ -1437,7 +1590,7 @@ def _find_speaker(
             got = _resolved_cue(art, cue, conf)
             if got is not None:
                 return got
-    cue = _colon_lead(doc, lo, in_quote)
+    cue = _colon_lead(art, lo)
     if cue is not None:
         got = _resolved_cue(art, cue, _CONF_COLON)
         if got is not None:
@@ -1446,12 +1599,12 @@ def _find_speaker(
     if dash is not None:
         return art.resolve_span(*dash), "―", _CONF_DASH
     later = (
-        (lambda: _sentence_aside(doc, lo, in_quote), _CONF_NEAR_BEFORE),
-        (lambda: _according_to(doc, lo, hi, in_quote), _CONF_ACCORDING),
-        (lambda: _governing(doc, lo, hi, in_quote), _CONF_GOVERNING),
-        (lambda: None if q.partial else _previous_sentence_cue(doc, lo, in_quote), _CONF_COLON),
-        (lambda: None if q.partial else _previous_sentence_speaker(doc, lo, in_quote), _CONF_PREVIOUS_SENTENCE),
-        (lambda: None if q.partial else _previous_paragraph_person(doc, lo, in_quote), _CONF_PREVIOUS_PARAGRAPH),
+        (lambda: _sentence_aside(art, lo), _CONF_NEAR_BEFORE),
+        (lambda: _according_to(art, lo), _CONF_ACCORDING),
+        (lambda: _governing(art, lo, hi), _CONF_GOVERNING),
+        (lambda: None if q.partial else _previous_sentence_cue(art, lo), _CONF_COLON),
+        (lambda: None if q.partial else _previous_sentence_speaker(art, lo), _CONF_PREVIOUS_SENTENCE),
+        (lambda: None if q.partial else _previous_paragraph_person(art, lo), _CONF_PREVIOUS_PARAGRAPH),
     )
     for finder, conf in later:
         cue = finder()
@@ -1470,7 +1623,7 @@ def _resolved_cue(art: _Article, cue: _Cue, conf: float) -> tuple[_Resolved, str
     return resolved, cue_text, conf
 
 
-def _framed_after(doc: Doc, text: str, q: QuoteSpan, lo: int, hi: int) -> bool:
+def _framed_after(art: _Article, text: str, q: QuoteSpan, lo: int, hi: int) -> bool:
     """A whole quoted sentence whose cue follows the marks: '"...," said X', '"...?" he asked'.
 
     A comma before the closing mark always hands over to a cue; a question or exclamation
@@ -1478,6 +1631,7 @@ def _framed_after(doc: Doc, text: str, q: QuoteSpan, lo: int, hi: int) -> bool:
     not '"Why now?" Her critics cited it ...'). A quotation opened right after a colon was
     introduced before it, so nothing after it frames it.
     """
+    doc = art.doc
     inside = text[q.start : q.end].rstrip()
     after = text[q.end : q.end + 4].lstrip("\"”'’ ")
     words = [t for t in doc[hi : min(len(doc), hi + 8)] if not t.is_space and not _is_mark(t.text)][:4]
@@ -1485,7 +1639,7 @@ def _framed_after(doc: Doc, text: str, q: QuoteSpan, lo: int, hi: int) -> bool:
         # 'He said he was ''very comfortable with it,'' The Post reported.': a comma and a
         # reporting verb right after the marks name the source even of a partial quotation.
         return inside[-1:] == "," and any(_is_cue(t) for t in words[:3])
-    if _after_colon(doc, lo):
+    if _after_colon(art, lo):
         # 'He had an excuse: "I have no time for this," he wrote.': a comma and a reporting
         # verb right after the marks frame the quotation even after a colon.
         return (inside[-1:] == "," or after[:1] == ",") and any(_is_cue(t) for t in words[:3])
@@ -1496,17 +1650,17 @@ def _framed_after(doc: Doc, text: str, q: QuoteSpan, lo: int, hi: int) -> bool:
     return any(_is_cue(t) for t in words)
 
 
-def _after_colon(doc: Doc, lo: int) -> bool:
-    j = lo - 1
-    while j >= 0 and (_is_mark(doc[j].text) or doc[j].is_space):
-        j -= 1
+def _after_colon(art: _Article, lo: int) -> bool:
+    doc = art.doc
+    j = art.content_before(lo - 1)
     return j >= 0 and doc[j].text == ":"
 
 
-def _line_start(text: str, pos: int, floor: int) -> int:
-    """Start of the line holding pos (not before floor)."""
-    nl = text.rfind("\n", floor, pos)
-    return floor if nl < 0 else nl + 1
+def _line_start(breaks: list[int], pos: int, floor: int) -> int:
+    """Start of the line holding pos (not before floor); `breaks` are the offsets of every
+    line break in the text, so that no quotation searches its paragraph for one."""
+    at = bisect_left(breaks, pos) - 1
+    return breaks[at] + 1 if at >= 0 and breaks[at] >= floor else floor
 
 
 def _speaker_token(tok: Token) -> Token:
@@ -1515,22 +1669,22 @@ def _speaker_token(tok: Token) -> Token:
     "an email sent by Sanders warned ..." -> Sanders."""
     lemma = tok.lemma_.lower()
     if lemma in DOCUMENT_NOUNS or lemma in SPEECH_NOUNS:
-        for child in tok.children:
+        for child in _children(tok):
             if child.dep_ == "acl" and child.tag_ == "VBN":
-                for agent in child.children:
+                for agent in _children(child):
                     if agent.dep_ == "agent":
-                        for obj in agent.children:
+                        for obj in _children(agent):
                             if obj.dep_ == "pobj" and (obj.ent_type_ == "PERSON" or obj.pos_ == "PRON"):
                                 return obj
     if tok.lemma_.lower() in SPEECH_NOUNS:
-        for child in tok.children:
+        for child in _children(tok):
             if child.dep_ == "poss" and child.pos_ in ("PROPN", "PRON", "NOUN"):
                 return child
     if tok.lower_ in _RELATIVE and tok.head.dep_ == "relcl":
         noun = tok.head.head
         lemma = noun.lemma_.lower()
         if (lemma in DOCUMENT_NOUNS or lemma in SPEECH_NOUNS) and noun.dep_ == "dobj":
-            for child in noun.head.children:
+            for child in _children(noun.head):
                 if child.dep_ == "nsubj" and (child.pos_ in ("PROPN", "PRON") or child.ent_type_ == "PERSON"):
                     return child
     return tok
@@ -1538,7 +1692,7 @@ def _speaker_token(tok: Token) -> Token:
 
 def _has_who(tok: Token) -> bool:
     """'One attendee, who ...': a noun a 'who' clause describes is a person."""
-    return any(c.dep_ == "relcl" and any(g.lower_ == "who" for g in c.children) for c in tok.children)
+    return any(c.dep_ == "relcl" and any(g.lower_ == "who" for g in _children(c)) for c in _children(tok))
 
 
 def _speaker_like(tok: Token) -> bool:
@@ -1558,7 +1712,7 @@ def _speaker_like(tok: Token) -> bool:
         return False
     lemma = tok.lemma_.lower()
     if lemma in SPEECH_NOUNS:
-        return any(c.dep_ == "poss" for c in tok.children)
+        return any(c.dep_ == "poss" for c in _children(tok))
     return (
         lemma in PERSON_NOUNS
         or lemma in ORG_HEADS
@@ -1568,7 +1722,7 @@ def _speaker_like(tok: Token) -> bool:
     )
 
 
-def _governing(doc: Doc, lo: int, hi: int, in_quote: list[bool]) -> _Cue | None:
+def _governing(art: _Article, lo: int, hi: int) -> _Cue | None:
     """The subject of the verb that governs the quoted words, whatever the verb.
 
     "X blamed the failure on the “fog of war”", "X thinks it should be a “litmus test”",
@@ -1576,6 +1730,7 @@ def _governing(doc: Doc, lo: int, hi: int, in_quote: list[bool]) -> _Cue | None:
     words. Only subjects that can be a source count (a person, group, document, pronoun), so
     "the plan was a “disaster”" gives nothing rather than "the plan".
     """
+    doc, in_quote = art.doc, art.in_quote
     for root in _quote_roots(doc, lo, hi):
         for node in _ancestors_outside(root, lo, hi):
             if node.pos_ not in ("VERB", "AUX"):
@@ -1586,20 +1741,33 @@ def _governing(doc: Doc, lo: int, hi: int, in_quote: list[bool]) -> _Cue | None:
                 # describes the coach; the speaker governs the noun it hangs on.
                 continue
             if subj is not None and not in_quote[subj.i] and _speaker_like(_speaker_token(subj)):
-                outer = _outer_speaker(node, in_quote)
+                outer = _outer_speaker(node, art)
                 return outer if outer is not None else _Cue(node, subj)
     return None
 
 
-def _outer_speaker(node: Token, in_quote: list[bool]) -> _Cue | None:
+def _outer_speaker(node: Token, art: _Article) -> _Cue | None:
     """'She assured the crowd that they had made “...”': the clause holding the words is
-    what the outer subject asserted, so the outer subject used them, not 'they'."""
+    what the outer subject asserted, so the outer subject used them, not 'they'.
+
+    The answer for every clause passed on the way up is kept, so that the quotations of a
+    long chain of clauses ("a said b said c said ...") climb it once between them."""
+    in_quote, memo = art.in_quote, art.outer_memo
+    passed: list[int] = []
+    found: _Cue | None = None
     while node.dep_ == "ccomp" and node.head.pos_ in ("VERB", "AUX"):
+        if node.i in memo:
+            found = memo[node.i]
+            break
+        passed.append(node.i)
         node = node.head
         subj = _subject(node)
         if subj is not None and not in_quote[subj.i] and _speaker_like(_speaker_token(subj)):
-            return _Cue(node, subj)
-    return None
+            found = _Cue(node, subj)
+            break
+    for i in passed:
+        memo[i] = found
+    return found
 
 
 def _extend_to_relative(art: _Article, q: QuoteSpan, lo: int) -> None:
