@@ -54,13 +54,7 @@ HARD = 100  # hard negatives per tweet, from the shipped score over the whole po
 class Data:
     def __init__(self, args) -> None:
         tool, cache, data = rc._tool(), Path(args.cache), Path(args.data)
-        self.pool_ids, claims, titles = [], [], []
-        with open(data / "dev" / "pool_claimreview.jsonl", encoding="utf-8") as fh:
-            for line in fh:
-                r = json.loads(line)
-                self.pool_ids.append(r["url"].rsplit("/", 1)[-1])
-                claims.append(r["claimReviewed"])
-                titles.append(r.get("headline") or "")
+        self.pool_ids, claims, titles, _ = rc.load_pool(data)
         index_of = {v: j for j, v in enumerate(self.pool_ids)}
         docs = [fusion.document_text(c, t) for c, t in zip(claims, titles, strict=True)]
         self.v_claim = rc.encode_cached(cache, "claim", claims)

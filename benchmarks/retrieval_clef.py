@@ -42,6 +42,20 @@ def _tool():
     return mod
 
 
+def load_pool(data: Path) -> tuple[list[str], list[str], list[str], list[str]]:
+    """The fact-check pool the tool built (it is the same file under every split's folder):
+    ids as the qrels name them, claims, headlines, and claim + headline as one text."""
+    pool_ids, claims, titles = [], [], []
+    with open(data / "dev" / "pool_claimreview.jsonl", encoding="utf-8") as fh:
+        for line in fh:
+            r = json.loads(line)
+            pool_ids.append(r["url"].rsplit("/", 1)[-1])
+            claims.append(r["claimReviewed"])
+            titles.append(r.get("headline") or "")
+    docs = [f"{c} {t}".strip() for c, t in zip(claims, titles, strict=True)]
+    return pool_ids, claims, titles, docs
+
+
 def encode_cached(cache: Path, name: str, texts: list[str]) -> np.ndarray:
     key = hashlib.md5("\x1e".join(texts).encode(), usedforsecurity=False).hexdigest()[:12]
     path = cache / f"{name}-{key}.npy"
@@ -149,14 +163,7 @@ def main() -> None:
     cache = Path(args.cache)
     data = Path(args.data)
 
-    pool_ids, claims, titles = [], [], []
-    with open(data / "dev" / "pool_claimreview.jsonl", encoding="utf-8") as fh:
-        for line in fh:
-            r = json.loads(line)
-            pool_ids.append(r["url"].rsplit("/", 1)[-1])
-            claims.append(r["claimReviewed"])
-            titles.append(r.get("headline") or "")
-    docs = [f"{c} {t}".strip() for c, t in zip(claims, titles, strict=True)]
+    pool_ids, claims, titles, docs = load_pool(data)
     v_claim = encode_cached(cache, "claim", claims)
     v_title = encode_cached(cache, "title", titles)
     v_doc = encode_cached(cache, "doc", docs)

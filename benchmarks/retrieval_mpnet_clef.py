@@ -92,14 +92,7 @@ def main() -> None:
     args = ap.parse_args()
     tool, cache, data = rc._tool(), Path(args.cache), Path(args.data)
 
-    pool_ids, claims, titles = [], [], []
-    with open(data / "dev" / "pool_claimreview.jsonl", encoding="utf-8") as fh:
-        for line in fh:
-            r = json.loads(line)
-            pool_ids.append(r["url"].rsplit("/", 1)[-1])
-            claims.append(r["claimReviewed"])
-            titles.append(r.get("headline") or "")
-    docs = [f"{c} {t}".strip() for c, t in zip(claims, titles, strict=True)]
+    pool_ids, claims, titles, docs = rc.load_pool(data)
     queries = {}
     for split in ("train", "dev"):
         with open(data / split / "queries.jsonl", encoding="utf-8") as fh:
