@@ -137,15 +137,13 @@ def request_costs(client, path: str, repeat: int) -> dict | None:
     }
 
 
-def start_web(url: str, port: int, prefix: str, **extra: str) -> subprocess.Popen:
-    """gunicorn as in production (gunicorn.conf.py, DEBUG=false, collected static files) on
-    127.0.0.1:`port` over `url`, without Redis or the encoder warm-up; `extra` adds or
-    overrides environment variables. Its log is web.log in a temporary folder named `prefix`."""
+def web_env(url: str, port: int, tmp: Path, **extra: str) -> dict[str, str]:
+    """The environment of the production web (DEBUG=false, no TLS proxy, static files collected
+    into `tmp`) on 127.0.0.1:`port` over `url`, without Redis unless `extra` gives REDIS_URL;
+    `extra` adds or overrides variables."""
     import secrets
-    import tempfile
 
-    tmp = Path(tempfile.mkdtemp(prefix=prefix))
-    env = {
+    return {
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "factcheck.settings",
         "DEBUG": "false",
@@ -157,10 +155,19 @@ def start_web(url: str, port: int, prefix: str, **extra: str) -> subprocess.Pope
         "DATABASE_URL": url,
         "REDIS_URL": "",
         "STATIC_ROOT": str(tmp / "static"),
-        # The link-search encoder is not used by these pages; do not spend the CPU warming it.
-        "LINK_WARM_WEB": "false",
         **extra,
     }
+
+
+def start_web(url: str, port: int, prefix: str, **extra: str) -> subprocess.Popen:
+    """gunicorn as in production (gunicorn.conf.py, `web_env`) on 127.0.0.1:`port` over `url`,
+    without Redis or the encoder warm-up; `extra` adds or overrides environment variables. Its
+    log is web.log in a temporary folder named `prefix`."""
+    import tempfile
+
+    tmp = Path(tempfile.mkdtemp(prefix=prefix))
+    # The link-search encoder is not used by these pages; do not spend the CPU warming it.
+    env = web_env(url, port, tmp, LINK_WARM_WEB="false", **extra)
     subprocess.run([sys.executable, "manage.py", "collectstatic", "--noinput", "-v0"], cwd=ROOT, env=env, check=True)
     with (tmp / "web.log").open("w") as fh:
         return subprocess.Popen(
@@ -171,6 +178,46 @@ def start_web(url: str, port: int, prefix: str, **extra: str) -> subprocess.Pope
             stderr=fh,
             start_new_session=True,
         )
+
+
+def stop_process(proc: subprocess.Popen | None, timeout: float = 30) -> None:
+    """Stop a process started with start_new_session: SIGTERM to it alone (a warm shutdown:
+    gunicorn finishes its requests, Celery its tasks), then SIGKILL to its whole group if it
+    is still there after `timeout` seconds."""
+    import signal
+
+    if proc is None or proc.poll() is not None:
+        return
+    proc.terminate()
+    try:
+        proc.wait(timeout)
+    except subprocess.TimeoutExpired:
+        os.killpg(proc.pid, signal.SIGKILL)
+        proc.wait()
+
+
+def api_read_token(url: str, username: str) -> str:
+    """A read-scope API token of the fact-checker `username` (created if missing), made again
+    on every run: the secret is shown once."""
+    env = {**os.environ, "DATABASE_URL": url, "REDIS_URL": ""}
+    script = f"""
+from django.contrib.auth.models import User
+from factcheck.accounts.roles import Role
+from factcheck.accounts.services import user_create_with_role
+from factcheck.api.services import api_token_create
+user = User.objects.filter(username={username!r}).first() or user_create_with_role(
+    username={username!r}, password=None, role=Role.FACT_CHECKER)
+print("TOKEN", api_token_create(actor=user, user=user, name="bench", scopes=["read"]).secret)
+"""
+    out = subprocess.run(
+        [sys.executable, "manage.py", "shell", "-c", script],
+        cwd=ROOT,
+        env=env,
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout
+    return next(line.split()[1] for line in out.splitlines() if line.startswith("TOKEN "))
 
 
 def drop_database(name: str) -> None:

@@ -24,9 +24,7 @@ import argparse
 import json
 import os
 import secrets
-import signal
 import statistics
-import subprocess
 import sys
 import time
 import urllib.request
@@ -35,13 +33,14 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from _common import (  # noqa: E402
     PG,
-    ROOT,
+    api_read_token,
     fresh_database,
     generate_dataset,
     loadavg,
     machine,
     migrate_database,
     start_web,
+    stop_process,
     wait_ready,
 )
 
@@ -95,23 +94,7 @@ def ensure_alerts(url: str, n: int) -> None:
 
 
 def token(url: str) -> str:
-    env = {**os.environ, "DATABASE_URL": url, "REDIS_URL": ""}
-    script = """
-from factcheck.accounts.roles import Role
-from factcheck.accounts.services import user_create_with_role
-from factcheck.api.services import api_token_create
-user = user_create_with_role(username="bench-api", password=None, role=Role.FACT_CHECKER)
-print("TOKEN", api_token_create(actor=user, user=user, name="bench", scopes=["read"]).secret)
-"""
-    out = subprocess.run(
-        [sys.executable, "manage.py", "shell", "-c", script],
-        cwd=ROOT,
-        env=env,
-        check=True,
-        capture_output=True,
-        text=True,
-    ).stdout
-    return next(line.split()[1] for line in out.splitlines() if line.startswith("TOKEN "))
+    return api_read_token(url, "bench-api")
 
 
 def fill(url: str) -> list[tuple[str, str]]:
@@ -217,12 +200,7 @@ def main() -> None:
                     times[key].append(ms)
         print(f"load average after: {loadavg()}")
     finally:
-        web.terminate()
-        try:
-            web.wait(30)
-        except subprocess.TimeoutExpired:
-            os.killpg(web.pid, signal.SIGKILL)
-            web.wait()
+        stop_process(web)
     queries = query_counts(url, secret, requests)
     print(f"\n{'list [page size]':44} {'rows':>5} {'queries':>8} {'p50 ms':>7} {'p95 ms':>7} {'max ms':>7}")
     every = []

@@ -23,41 +23,29 @@ and after: the machine may be shared.
 from __future__ import annotations
 
 import argparse
-import os
-import signal
-import subprocess
 import sys
 import time
 import urllib.request
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _common import PG, ROOT, fresh_database, generate_dataset, loadavg, machine, start_web, wait_ready  # noqa: E402
+from _common import (  # noqa: E402
+    PG,
+    api_read_token,
+    fresh_database,
+    generate_dataset,
+    loadavg,
+    machine,
+    start_web,
+    stop_process,
+    wait_ready,
+)
 
 DB = "factcheck_exports_big"
 
 
 def token(url: str) -> str:
-    """A read token of a fact-checker (made again on every run; the secret is shown once)."""
-    env = {**os.environ, "DATABASE_URL": url, "REDIS_URL": ""}
-    script = """
-from django.contrib.auth.models import User
-from factcheck.accounts.roles import Role
-from factcheck.accounts.services import user_create_with_role
-from factcheck.api.services import api_token_create
-user = User.objects.filter(username="bench-exporter").first() or user_create_with_role(
-    username="bench-exporter", password=None, role=Role.FACT_CHECKER)
-print("TOKEN", api_token_create(actor=user, user=user, name="bench", scopes=["read"]).secret)
-"""
-    out = subprocess.run(
-        [sys.executable, "manage.py", "shell", "-c", script],
-        cwd=ROOT,
-        env=env,
-        check=True,
-        capture_output=True,
-        text=True,
-    ).stdout
-    return next(line.split()[1] for line in out.splitlines() if line.startswith("TOKEN "))
+    return api_read_token(url, "bench-exporter")
 
 
 def workers(master: int) -> list[int]:
@@ -131,12 +119,7 @@ def main() -> None:
             )
         print(f"load average after: {loadavg()}")
     finally:
-        web.terminate()
-        try:
-            web.wait(30)
-        except subprocess.TimeoutExpired:
-            os.killpg(web.pid, signal.SIGKILL)
-            web.wait()
+        stop_process(web)
 
 
 if __name__ == "__main__":

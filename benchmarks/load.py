@@ -30,7 +30,6 @@ import os
 import random
 import re
 import secrets
-import signal
 import subprocess
 import sys
 import tempfile
@@ -38,7 +37,15 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _common import ROOT, fresh_database, loadavg, machine, wait_ready  # noqa: E402
+from _common import (  # noqa: E402
+    ROOT,
+    fresh_database,
+    loadavg,
+    machine,
+    stop_process,
+    wait_ready,
+    web_env,
+)
 from import_articles import make_article  # noqa: E402
 
 DB = "factcheck_bench_load"
@@ -111,18 +118,6 @@ def write_import(path: Path, n: int) -> None:
             fh.write(json.dumps({"body": body, "headline": f"Load import {i}", "published": "2024-08-14"}) + "\n")
 
 
-def stop(proc: subprocess.Popen | None) -> None:
-    if proc is None or proc.poll() is not None:
-        return
-    # The main process only: a warm shutdown (Celery finishes its tasks; gunicorn its requests).
-    proc.terminate()
-    try:
-        proc.wait(60)
-    except subprocess.TimeoutExpired:
-        os.killpg(proc.pid, signal.SIGKILL)
-        proc.wait()
-
-
 def web_log(log: Path) -> tuple[collections.Counter, dict]:
     """The 5xx the web logged (path, status), and the server time of each page (ms): the time
     Django spent on the request, without the wait for a free gunicorn thread."""
@@ -169,21 +164,14 @@ def main() -> None:
 
     redis.Redis.from_url(REDIS).flushdb()
     tmp = Path(tempfile.mkdtemp(prefix="bench-load-"))
-    env = {
-        **os.environ,
-        "DJANGO_SETTINGS_MODULE": "factcheck.settings",
-        "DEBUG": "false",
-        "SECRET_KEY": secrets.token_urlsafe(50),
-        "ALLOWED_HOSTS": "127.0.0.1",
-        "SECURE_SSL_REDIRECT": "false",
-        "SITE_URL": f"http://127.0.0.1:{args.port}",
-        "BIND": f"127.0.0.1:{args.port}",
-        "DATABASE_URL": url,
-        "REDIS_URL": REDIS,
-        "STATIC_ROOT": str(tmp / "static"),
+    env = web_env(
+        url,
+        args.port,
+        tmp,
+        REDIS_URL=REDIS,
         **({"WEB_WORKERS": str(args.web_workers)} if args.web_workers else {}),
         **({"WEB_THREADS": str(args.web_threads)} if args.web_threads else {}),
-    }
+    )
     t = time.perf_counter()
     users, article_ids, claim_ids = seed({**env, "REDIS_URL": ""}, args.articles)
     # Autovacuum is off on the benchmark machines: without statistics PostgreSQL plans the pages'
@@ -320,7 +308,7 @@ def main() -> None:
             time.sleep(5)
     finally:
         for proc in reversed(procs):
-            stop(proc)
+            stop_process(proc, 60)
 
     # Report.
     print(f"\nload average at end: {loadavg()}")

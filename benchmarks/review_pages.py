@@ -32,7 +32,17 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _common import PG, ROOT, fresh_database, loadavg, machine, migrate_database, request_costs  # noqa: E402
+from _common import (  # noqa: E402
+    PG,
+    ROOT,
+    fresh_database,
+    loadavg,
+    machine,
+    migrate_database,
+    request_costs,
+    stop_process,
+    web_env,
+)
 
 DB = "factcheck_bench_review"
 
@@ -188,23 +198,17 @@ def http_main(args, url: str) -> None:
 
     tmp = Path(tempfile.mkdtemp(prefix="bench-pages-"))
     port = args.port
-    env = {
-        **os.environ,
-        "DJANGO_SETTINGS_MODULE": "factcheck.settings",
-        "DEBUG": "false",
-        "SECRET_KEY": secrets.token_urlsafe(50),
-        "ALLOWED_HOSTS": "127.0.0.1",
-        "SECURE_SSL_REDIRECT": "false",
-        "BIND": f"127.0.0.1:{port}",
-        "DATABASE_URL": url,
-        "REDIS_URL": args.redis,
-        "STATIC_ROOT": str(tmp / "static"),
+    env = web_env(
+        url,
+        port,
+        tmp,
+        REDIS_URL=args.redis,
         # The link-search encoder is not used by these pages; warming it costs 15-20 s of CPU
         # per web process on a shared machine.
-        "LINK_WARM_WEB": "false",
+        LINK_WARM_WEB="false",
         **({"WEB_WORKERS": str(args.web_workers)} if args.web_workers else {}),
         **({"WEB_THREADS": str(args.web_threads)} if args.web_threads else {}),
-    }
+    )
     password = "bench-" + secrets.token_urlsafe(12)
     names = [f"bench-http-{i}" for i in range(args.clients)]
     script = (
@@ -307,8 +311,7 @@ def http_main(args, url: str) -> None:
         elapsed = time.monotonic() - started
         print(f"load average after the run: {loadavg()}")
     finally:
-        web.terminate()
-        web.wait(30)
+        stop_process(web)
     server: dict[str, list[float]] = collections.defaultdict(list)
     patterns = {
         "reader /articles/[id]/": re.compile(r"^/articles/\d+/$"),

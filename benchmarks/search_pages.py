@@ -24,7 +24,6 @@ import http.cookiejar
 import os
 import re
 import secrets
-import signal
 import statistics
 import subprocess
 import sys
@@ -34,7 +33,16 @@ import urllib.request
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _common import PG, ROOT, fresh_database, loadavg, machine, start_web, wait_ready  # noqa: E402
+from _common import (  # noqa: E402
+    PG,
+    ROOT,
+    fresh_database,
+    loadavg,
+    machine,
+    start_web,
+    stop_process,
+    wait_ready,
+)
 
 DB = "factcheck_bench_search"
 PASSWORD = "search-" + secrets.token_urlsafe(12)
@@ -233,12 +241,7 @@ def main() -> None:
             f" {percentile(every, 0.95):8.0f} {max(every):8.0f}"
         )
     finally:
-        web.terminate()
-        try:
-            web.wait(30)
-        except subprocess.TimeoutExpired:
-            os.killpg(web.pid, signal.SIGKILL)
-            web.wait()
+        stop_process(web)
 
 
 if __name__ == "__main__":
