@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import datetime
 
-from django.urls import get_script_prefix, get_urlconf, reverse
+from django.urls import reverse
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
@@ -14,6 +14,7 @@ from factcheck.alerts.models import RepeatAlert
 from factcheck.api.models import ApiToken
 from factcheck.articles.models import Article, Outlet
 from factcheck.claims.models import Claim, Correction, Evidence, Person, Quote, Rating, Workflow
+from factcheck.core.reversing import pk_url
 from factcheck.linking.models import ClaimLink, QuoteLink
 from factcheck.linking.selectors import review_url_for
 from factcheck.publishing.claimreview import claim_review_jsonld
@@ -24,23 +25,11 @@ def absolute(context, path: str) -> str:
     return request.build_absolute_uri(path) if request is not None else path
 
 
-# The API's detail paths differ only by the id: reverse each once (per URL prefix) with a
-# stand-in id and fill the real one in. A list of 200 alerts named 1,400 such addresses, and
-# reverse() was a third of its CPU time (docs/benchmarks.md, "API lists").
-_ID_STAND_IN = "987654321987654321"
-_API_PATHS: dict[tuple[str, str, str | None], tuple[str, str] | None] = {}
-
-
 def api_path(view_name: str, pk: int) -> str:
-    """reverse(f"api:{view_name}", args=[pk]), without resolving the pattern again each time."""
-    key = (view_name, get_script_prefix(), get_urlconf())
-    parts = _API_PATHS.get(key, ())
-    if parts == ():
-        path = reverse(f"api:{view_name}", args=[_ID_STAND_IN])
-        parts = _API_PATHS[key] = tuple(path.split(_ID_STAND_IN)) if path.count(_ID_STAND_IN) == 1 else None
-    if parts is None or not isinstance(pk, int):
-        return reverse(f"api:{view_name}", args=[pk])
-    return f"{parts[0]}{pk}{parts[1]}"
+    """reverse(f"api:{view_name}", args=[pk]), the pattern reversed once (core.reversing.pk_url):
+    a list of 200 alerts names 1,400 such addresses, and reverse() was a third of its CPU time
+    (docs/benchmarks.md, "API lists")."""
+    return pk_url(f"api:{view_name}", pk)
 
 
 class ApiUrlField(serializers.Field):

@@ -12,18 +12,24 @@ from django.core.signals import setting_changed
 from django.dispatch import receiver
 from django.urls import get_script_prefix, get_urlconf, reverse
 
-_SENTINEL = 2_147_483_647  # a primary key no row has
-_PARTS: dict[tuple, tuple[str, str]] = {}
+_SENTINEL = "987654321987654321"  # a primary key no row has, and no other part of a path holds
+_PARTS: dict[tuple, tuple[str, str] | None] = {}
 
 
 def pk_url(name: str, pk: int) -> str:
-    """`reverse(name, args=[pk])` for a URL pattern whose only argument is an <int:pk>."""
+    """`reverse(name, args=[pk])` for a URL pattern whose only argument is the row's primary key
+    (the pages' <int:pk>, the API's detail routes). Only a number is filled in (anything else
+    raises, as a path must not be spliced); a pattern the stand-in does not fill exactly once
+    is reversed as usual."""
+    pk = int(pk)
     key = (name, get_urlconf(), get_script_prefix())
-    parts = _PARTS.get(key)
+    parts = _PARTS.get(key, ())
+    if parts == ():
+        path = reverse(name, args=[_SENTINEL])
+        parts = _PARTS[key] = tuple(path.split(_SENTINEL)) if path.count(_SENTINEL) == 1 else None
     if parts is None:
-        head, tail = reverse(name, args=[_SENTINEL]).rsplit(str(_SENTINEL), 1)
-        parts = _PARTS[key] = (head, tail)
-    return f"{parts[0]}{int(pk)}{parts[1]}"
+        return reverse(name, args=[pk])
+    return f"{parts[0]}{pk}{parts[1]}"
 
 
 @receiver(setting_changed)

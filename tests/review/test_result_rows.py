@@ -1,7 +1,8 @@
 # ruff: noqa: E501 - the reference rows are the templates' own long lines
-"""The claim rows built in Python (templatetags/result_rows.py) are the HTML the templates wrote
-before them, character for character: the template text is kept here as the reference and both
-are drawn over claims with and without each optional part."""
+"""The claim rows the result_rows tags draw (Jinja2 templates under templates/jinja2/review/) are
+the HTML the Django templates wrote before them, character for character: the old template text
+is kept here as the reference and both are drawn over claims with and without each optional
+part."""
 
 from __future__ import annotations
 
