@@ -16,9 +16,9 @@ from django.conf import settings as django_settings
 from django.urls import reverse
 
 from factcheck.claims.models import Person, PersonKind, Workflow
-from factcheck.claims.services import claim_correct
 
 from ..factories import ClaimFactory, rating
+from .helpers import correct_to_false
 from .test_pages import parse
 
 pytestmark = pytest.mark.django_db
@@ -57,15 +57,7 @@ def test_page_and_download_validate_before_and_after_a_correction(client, publis
     assert errors(page) == [] and "dateModified" not in page
     check_rating(page)
 
-    claim_correct(
-        claim=published,
-        verdict=rating("false"),
-        summary="The figure was 4.1%.",
-        explanation="Revised.",
-        reason="The statistics office revised its figure.",
-        actor=editor,
-        expected_version=published.version,
-    )
+    correct_to_false(published, editor)
     [page] = parse(client.get(published.get_public_url()).content.decode())[0]
     assert errors(page) == []
     check_rating(page)

@@ -9,9 +9,9 @@ import pytest
 from django.urls import reverse
 
 from factcheck.claims.models import Workflow
-from factcheck.claims.services import claim_correct
 
-from ..factories import ClaimFactory, rating
+from ..factories import ClaimFactory
+from .helpers import correct_to_false
 
 pytestmark = pytest.mark.django_db
 
@@ -50,15 +50,7 @@ def test_304_until_a_correction_changes_the_etag(client, published, editor, name
         assert client.get(url, HTTP_IF_NONE_MATCH=etag).status_code == 304
     assert client.get(url, HTTP_IF_MODIFIED_SINCE=last_modified).status_code == 304
 
-    claim_correct(
-        claim=published,
-        verdict=rating("false"),
-        summary="The figure was 4.1%.",
-        explanation="Revised.",
-        reason="The statistics office revised its figure.",
-        actor=editor,
-        expected_version=published.version,
-    )
+    correct_to_false(published, editor)
     after = client.get(url, HTTP_IF_NONE_MATCH=etag)
     assert after.status_code == 200 and after["ETag"] != etag
     assert b"correction" in after.content and b"False" in after.content

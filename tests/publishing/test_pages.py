@@ -10,9 +10,9 @@ import pytest
 from django.urls import reverse
 
 from factcheck.claims.models import Person, PersonKind, Workflow
-from factcheck.claims.services import claim_correct
 
 from ..factories import HOSTILE, ClaimFactory, EvidenceFactory, rating
+from .helpers import correct_to_false
 
 pytestmark = pytest.mark.django_db
 
@@ -127,15 +127,7 @@ def test_hostile_claim_stays_inert_in_jsonld_and_page(client):
 
 
 def test_corrections_are_listed_with_date_and_reason(client, published, editor):
-    claim_correct(
-        claim=published,
-        verdict=rating("false"),
-        summary="The figure was 4.1%.",
-        explanation="Revised.",
-        reason="The statistics office revised its figure.",
-        actor=editor,
-        expected_version=published.version,
-    )
+    correct_to_false(published, editor)
     body = client.get(published.get_public_url()).content.decode()
     assert "the verdict changed from Mostly true to False" in body
     assert "The statistics office revised its figure." in body
